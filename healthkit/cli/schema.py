@@ -1,0 +1,25 @@
+"""``healthkit schema``: print or write the JSON Schema of the content format."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from ..content.schema import dumps_schema
+from ..io import write_text_atomic
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("schema", help="print the JSON Schema of condition files", description=__doc__)
+    p.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    text = dumps_schema()
+    if args.output:
+        write_text_atomic(args.output, text)
+    else:
+        print(text, end="")
+    return 0

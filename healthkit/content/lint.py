@@ -1,0 +1,117 @@
+"""Content rules that go beyond the shape of the data.
+
+The model enforces structure (keys, types, non-empty text). These rules need to look at
+several values at once: quiz answer keys, dates against today, the id against the file name,
+and reading level. Errors block loading; warnings are for the author.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from ..errors import Diagnostic, Severity
+from ..model import SECTION_NAMES, Condition
+from .readability import reading_levels
+
+#: Reading-grade ceilings: whole condition, any one section.
+MAX_GRADE = 8.0
+MAX_SECTION_GRADE = 10.0
+
+
+def normalise(text: str) -> str:
+    """Case- and punctuation-insensitive form used to compare options and item names."""
+    return " ".join("".join(ch for ch in text.lower() if ch.isalnum() or ch.isspace()).split())
+
+
+@dataclass
+class _Report:
+    path: str
+    positions: dict[str, tuple[int, int]]
+    out: list[Diagnostic]
+
+    def add(self, severity: Severity, key: str, message: str) -> None:
+        line, col = self._locate(key)
+        self.out.append(Diagnostic(self.path, line, col, severity, message, key))
+
+    def _locate(self, key: str) -> tuple[int, int]:
+        probe = key
+        while probe:
+            if probe in self.positions:
+                return self.positions[probe]
+            probe = probe.rsplit(".", 1)[0] if "." in probe else ""
+        return self.positions.get("", (1, 1))
+
+
+def lint(
+    condition: Condition,
+    path: str,
+    positions: dict[str, tuple[int, int]],
+    today: dt.date | None = None,
+) -> list[Diagnostic]:
+    """Every rule violation in ``condition``; positions map key paths to (line, column)."""
+    today = today or dt.date.today()
+    report = _Report(path, positions, [])
+    stem = PurePath(path).name.split(".")[0]
+    if path not in ("", "<string>") and condition.id != stem:
+        report.add("error", "id", f"id {condition.id!r} does not match the file name; rename the file to {condition.id}.yaml or change the id to {stem!r}")
+    _dates(condition, today, report)
+    _quiz(condition, report)
+    _coverage(condition, report)
+    _reading(condition, report)
+    if condition.status == "draft":
+        report.add("warning", "status", "this condition is a draft: review every section, add quiz questions and red flags, then set status: published")
+    return report.out
+
+
+def _dates(condition: Condition, today: dt.date, report: _Report) -> None:
+    if condition.last_reviewed > today:
+        report.add("error", "last_reviewed", f"date {condition.last_reviewed} is in the future; use the date of the last real review")
+    elif (today - condition.last_reviewed).days > 3 * 365:
+        report.add("warning", "last_reviewed", "content was last reviewed over three years ago; check it is still current")
+    for i, source in enumerate(condition.sources):
+        if source.date > today:
+            report.add("error", f"sources[{i}].date", f"source date {source.date} is in the future")
+
+
+def _quiz(condition: Condition, report: _Report) -> None:
+    seen_ids: set[str] = set()
+    for i, q in enumerate(condition.quiz):
+        key = f"quiz[{i}]"
+        if q.id in seen_ids:
+            report.add("error", f"{key}.id", f"quiz id {q.id!r} is used twice; ids must be unique")
+        seen_ids.add(q.id)
+        n_correct = sum(o.correct for o in q.options)
+        if q.type in ("single", "true_false") and n_correct != 1:
+            report.add("error", f"{key}.options", f"a {q.type!r} question needs exactly one correct option, this one has {n_correct}")
+        if q.type == "multiple" and n_correct < 1:
+            report.add("error", f"{key}.options", "a 'multiple' question needs at least one correct option")
+        if q.type == "true_false" and len(q.options) != 2:
+            report.add("error", f"{key}.options", f"a 'true_false' question has exactly two options (True, False), this one has {len(q.options)}")
+        texts: dict[str, int] = {}
+        for j, option in enumerate(q.options):
+            norm = normalise(option.text)
+            if norm in texts:
+                report.add("error", f"{key}.options[{j}].text", f"option {option.text!r} repeats option {texts[norm] + 1}; options must differ")
+            texts.setdefault(norm, j)
+
+
+def _coverage(condition: Condition, report: _Report) -> None:
+    if condition.status != "published":
+        return
+    if not condition.faq:
+        report.add("warning", "faq", "no questions and answers; add the article's Q&A")
+    covered = {q.section for q in condition.quiz}
+    missing = [s for s in SECTION_NAMES if s not in covered]
+    if missing:
+        report.add("warning", "quiz", "no authored quiz question for: " + ", ".join(missing))
+
+
+def _reading(condition: Condition, report: _Report) -> None:
+    whole, sections = reading_levels(condition)
+    if whole.grade > MAX_GRADE:
+        report.add("warning", "summary", f"reading grade {whole.grade} is above {MAX_GRADE:g} for the whole text; use shorter sentences and everyday words")
+    for name, level in sections.items():
+        if level.grade > MAX_SECTION_GRADE:
+            report.add("warning", f"sections.{name}", f"reading grade {level.grade} in section {name!r} is above {MAX_SECTION_GRADE:g}; simplify it")

@@ -1,0 +1,57 @@
+# Shared by scripts/build-lessons and scripts/run-tests (sourced, not run).
+# Creates ./.venv (or $HEALTHKIT_VENV), installs healthkit into it, and installs Debian
+# packages that are missing. Safe to run again: it only does what is not done yet.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${HEALTHKIT_VENV:-$ROOT/.venv}"
+PYTHON="${PYTHON:-python3}"
+cd "$ROOT"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+  else echo "error: '$*' needs root; run it as root or install sudo" >&2; exit 1
+  fi
+}
+
+APT_UPDATED=""
+apt_install() {
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "error: missing system packages ($*) and no apt-get here; install them yourself" >&2
+    exit 1
+  fi
+  say "installing Debian packages: $*"
+  if [ -z "$APT_UPDATED" ]; then as_root apt-get update -qq; APT_UPDATED=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+ensure_venv() {
+  if ! command -v "$PYTHON" >/dev/null 2>&1; then apt_install python3; fi
+  if [ ! -x "$VENV/bin/python" ]; then
+    if ! "$PYTHON" -c "import venv, ensurepip" >/dev/null 2>&1; then apt_install python3-venv; fi
+    say "creating virtual environment in $VENV"
+    "$PYTHON" -m venv "$VENV"
+  fi
+}
+
+# ensure_python_deps [EXTRA]: install healthkit (editable) with an optional extra, once per
+# change of pyproject.toml.
+ensure_python_deps() {
+  local extra="${1:-}" spec="." stamp hash
+  [ -n "$extra" ] && spec=".[$extra]"
+  stamp="$VENV/.healthkit-installed${extra:+-$extra}"
+  hash="$(cat pyproject.toml | sha256sum | cut -c1-16)"
+  if [ "$(cat "$stamp" 2>/dev/null || true)" != "$hash" ]; then
+    say "installing healthkit${extra:+ with [$extra]} into $VENV"
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$spec" 2> >(grep -v '^WARNING: Location' >&2)
+    echo "$hash" > "$stamp"
+  fi
+}
+
+# Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
+ensure_chromium() {
+  if [ ! -x /usr/bin/chromium ]; then apt_install chromium fonts-dejavu-core; fi
+}

@@ -1,0 +1,43 @@
+"""Project contracts: dependency lists agree, and the README's commands are the real ones."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from ruamel.yaml import YAML
+
+from .conftest import ROOT
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~\[ ;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def _pyproject() -> dict:  # type: ignore[type-arg]
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def test_environment_yml_matches_pyproject_runtime_dependencies() -> None:
+    runtime = {_name(r): r.replace(" ", "") for r in _pyproject()["project"]["dependencies"]}
+    env = YAML(typ="safe").load((ROOT / "environment.yml").read_text())
+    assert "conda-forge" in env["channels"]
+    conda = {_name(d): d.replace(" ", "") for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip"))}
+    assert conda == runtime, "environment.yml and pyproject.toml list different runtime dependencies"
+
+
+def test_readme_quickstart_has_the_two_commands_and_ci_runs_the_test_one() -> None:
+    readme = (ROOT / "README.md").read_text()
+    quickstart = readme.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"^```(?:bash|sh)\n(.*?)^```", quickstart, flags=re.S | re.M)
+    lines = [line for block in commands for line in block.splitlines() if line and not line.startswith("#")]
+    assert lines == ["scripts/build-lessons", "scripts/run-tests"]
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert ci[-1].strip() == "scripts/run-tests"
+    for line in lines:
+        assert (ROOT / line).stat().st_mode & 0o111, f"{line} is not executable"
