@@ -1,0 +1,1 @@
+"""Applications: the parts of healthkit that decide what to produce and write files."""

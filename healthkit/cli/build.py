@@ -1,0 +1,77 @@
+"""``healthkit build``: render lessons (notebooks and offline HTML) from condition files."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..app.build import BuildOptions, LessonResult, build, describe_failure
+from .table import render_table
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "build",
+        help="render lessons from condition files",
+        description="Render one lesson notebook per condition with papermill, then an offline HTML "
+        "page per lesson and a course index. A lesson that fails is reported with its cell and "
+        "error; the others still build. Files are written atomically.",
+        epilog="Examples: 'healthkit build' (everything), 'healthkit build back-spasms --edition both'",
+    )
+    p.add_argument("ids", nargs="*", metavar="ID", help="conditions to build (default: all in --content)")
+    p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="folder of condition files (default: content)")
+    p.add_argument("--out", type=Path, default=Path("build"), metavar="DIR", help="output folder (default: build)")
+    p.add_argument("--edition", choices=("learner", "teacher", "both"), default="learner", help="which edition to render (default: learner)")
+    p.add_argument("--template", type=Path, default=None, metavar="PATH", help="template notebook (default: notebooks/lesson.ipynb)")
+    p.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help=f"lessons rendered at once (default: number of cores, {os.cpu_count()})")
+    p.add_argument("--html", dest="html", action="store_true", default=True, help="also write offline HTML pages and the course index (default)")
+    p.add_argument("--no-html", dest="html", action="store_false", help="write notebooks only")
+    p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    p.add_argument("--quiz-size", type=int, default=8, metavar="N", help="questions in each final quiz (default: 8)")
+    p.add_argument("--seed", type=int, default=0, help="seed for generated questions (default: 0)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or table, only failures")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    editions = ("learner", "teacher") if args.edition == "both" else (args.edition,)
+    options = BuildOptions(
+        content_dir=args.content,
+        out_dir=args.out,
+        ids=tuple(args.ids),
+        editions=editions,
+        template=args.template,
+        jobs=args.jobs,
+        html=args.html,
+        force=args.force,
+        quiz_size=args.quiz_size,
+        seed=args.seed,
+    )
+    bar = tqdm(desc="Building lessons", unit="lesson", disable=args.quiet, file=sys.stderr, leave=False)
+
+    def progress(result: LessonResult) -> None:
+        bar.update(1)
+        bar.set_postfix_str(f"{result.condition}: {result.status}")
+        if result.status == "failed":
+            bar.write(f"healthkit: lesson failed: {describe_failure(result)}", file=sys.stderr)
+
+    report = build(options, progress)
+    bar.close()
+    if not args.quiet:
+        rows = [
+            [r.condition, r.edition, r.status, f"{r.seconds:.1f}s" if r.seconds else "-", str(r.outputs[0]) if r.outputs else (r.error[:60])]
+            for r in report.results
+        ]
+        print(render_table(["lesson", "edition", "result", "time", "output"], rows))
+        print(
+            f"\n{report.count('built')} built, {report.count('skipped')} unchanged, "
+            f"{report.count('failed')} failed in {report.seconds:.1f}s -> {options.out_dir}/"
+        )
+        if options.html and report.count("built") + report.count("skipped"):
+            print(f"Open {options.out_dir / 'site' / 'index.html'} in a browser, or the notebooks in JupyterLab.")
+    return 0 if report.ok else 1

@@ -1,0 +1,167 @@
+"""Lessons inside a notebook: the object the template notebook talks to.
+
+``open_lesson`` checks the notebook's parameters (papermill alone only warns about bad ones)
+and returns a :class:`Lesson` whose methods display each part. Prose is published as HTML
+with a plain-text twin; quizzes are widgets with a static fallback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..content import check_file, iter_content_files
+from ..errors import ParameterError
+from ..model import SECTION_NAMES, Condition
+from ..quiz import final_quiz, flashcards, section_quiz
+from ..quiz.model import Quiz
+from . import render
+from .render import EDITIONS
+
+if TYPE_CHECKING:
+    from ..widget import QuizWidget, ScoreboardWidget
+
+__all__ = ["EDITIONS", "Fragment", "Lesson", "open_lesson"]
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """An HTML fragment that displays as HTML, with readable plain text for other viewers."""
+
+    html: str
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return {"text/html": self.html, "text/plain": render.to_text(self.html)}
+
+    def __repr__(self) -> str:
+        return render.to_text(self.html)
+
+
+def _css() -> str:
+    from importlib import resources
+
+    return resources.files(__name__).joinpath("lesson.css").read_text(encoding="utf-8")
+
+
+def _conditions(content_dir: Path) -> dict[str, Path]:
+    try:
+        return {p.stem: p for p in iter_content_files(content_dir)}
+    except Exception as exc:  # ContentError for a missing folder
+        raise ParameterError(f"content_dir {str(content_dir)!r} is not a folder of condition files") from exc
+
+
+def open_lesson(
+    condition: str,
+    content_dir: str | Path = "content",
+    edition: str = "learner",
+    quiz_size: int = 8,
+    seed: int = 0,
+) -> "Lesson":
+    """Validate the lesson parameters and load the condition (and its neighbours)."""
+    if edition not in EDITIONS:
+        raise ParameterError(f"edition {edition!r} is not valid; use one of: {', '.join(EDITIONS)}")
+    if not isinstance(quiz_size, int) or isinstance(quiz_size, bool) or quiz_size < 1:
+        raise ParameterError(f"quiz_size must be a whole number of at least 1, not {quiz_size!r}")
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        raise ParameterError(f"seed must be a whole number, not {seed!r}")
+    files = _conditions(Path(content_dir))
+    if condition not in files:
+        valid = ", ".join(files) or "(none)"
+        raise ParameterError(f"condition {condition!r} is not in {content_dir}; valid conditions: {valid}")
+    main = check_file(files[condition])
+    if not main.ok or main.condition is None:
+        raise ParameterError(f"condition {condition!r} has errors; run: healthkit check {files[condition]}")
+    others = []
+    for name, path in files.items():
+        if name != condition:
+            result = check_file(path)
+            if result.ok and result.condition is not None:
+                others.append(result.condition)
+    return Lesson(main.condition, edition=edition, quiz_size=quiz_size, seed=seed, others=tuple(others))
+
+
+@dataclass
+class Lesson:
+    """One condition taught in a notebook. Methods display a part of the lesson."""
+
+    condition: Condition
+    edition: str = "learner"
+    quiz_size: int = 8
+    seed: int = 0
+    others: tuple[Condition, ...] = ()
+    quizzes: list["QuizWidget"] = field(default_factory=list)
+    _board: "ScoreboardWidget | None" = None
+
+    # -- plain data (usable without a kernel) ---------------------------------------------
+    def section_quiz_model(self, name: str) -> Quiz:
+        return section_quiz(self.condition, name, size=2, seed=self.seed, others=self.others)
+
+    def final_quiz_model(self) -> Quiz:
+        return final_quiz(self.condition, size=self.quiz_size, seed=self.seed, others=self.others)
+
+    def all_quiz_models(self) -> list[Quiz]:
+        return [self.section_quiz_model(s) for s in SECTION_NAMES] + [self.final_quiz_model()]
+
+    # -- display ----------------------------------------------------------------------------
+    def _show(self, fragment: str) -> Fragment:
+        return Fragment(fragment)
+
+    def header(self) -> Fragment:
+        style = f"<style>{_css()}</style>"
+        return self._show(style + render.header(self.condition, self.edition))
+
+    def urgent_care(self) -> Fragment:
+        return self._show(render.urgent_care(self.condition))
+
+    def section(self, name: str) -> Fragment:
+        if name not in SECTION_NAMES:
+            raise ParameterError(f"unknown section {name!r}; use one of: {', '.join(SECTION_NAMES)}")
+        return self._show(render.section(name, self.condition.sections.get(name), self.edition, self.condition.title))
+
+    def _quiz(self, quiz: Quiz) -> "QuizWidget":
+        from ..widget import QuizWidget
+
+        widget = QuizWidget(quiz, edition=self.edition)
+        self.quizzes = [w for w in self.quizzes if w.model.id != quiz.id] + [widget]
+        return widget
+
+    def section_quiz(self, name: str) -> "QuizWidget":
+        return self._quiz(self.section_quiz_model(name))
+
+    def final_quiz(self) -> "QuizWidget":
+        return self._quiz(self.final_quiz_model())
+
+    def flashcards(self) -> Fragment:
+        return self._show(render.flashcards(flashcards(self.condition)))
+
+    def score_summary(self) -> "ScoreboardWidget":
+        from ..widget import ScoreboardWidget
+
+        self._board = ScoreboardWidget(self.quizzes)
+        return self._board
+
+    def key_terms(self) -> Fragment:
+        return self._show(render.key_terms(self.condition))
+
+    def answer_sheet(self) -> Fragment | None:
+        if self.edition != "teacher":
+            return None
+        return self._show(render.answer_sheet(self.all_quiz_models()))
+
+    def sources(self) -> Fragment:
+        return self._show(render.sources(self.condition))
+
+    # -- results ----------------------------------------------------------------------------
+    @property
+    def score(self) -> int:
+        """Questions answered right so far, over every quiz of the lesson."""
+        return sum(w.score for w in self.quizzes)
+
+    @property
+    def total(self) -> int:
+        return sum(w.total for w in self.quizzes)
+
+    def __repr__(self) -> str:
+        return f"Lesson(condition={self.condition.id!r}, edition={self.edition!r}, score={self.score}/{self.total})"
+

@@ -1,0 +1,173 @@
+"""Lesson parts as HTML fragments: pure functions of the content, no Jupyter needed.
+
+Every piece of content passes through :func:`html.escape` here, once, so a title or answer
+holding ``<script>`` shows as text in JupyterLab and in exported pages alike. Fragments use
+semantic markup (headings, lists, ``aside``) so screen readers can navigate a lesson.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from typing import Iterable
+
+from ..content.readability import reading_minutes
+from ..model import SECTION_TITLES, Condition, Section
+from ..quiz.model import Flashcard, Quiz
+
+Edition = str
+EDITIONS = ("learner", "teacher")
+
+
+def esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _date(value: dt.date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def _ul(items: Iterable[str], cls: str = "") -> str:
+    attr = f' class="{cls}"' if cls else ""
+    return f"<ul{attr}>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
+
+
+def header(condition: Condition, edition: Edition = "learner") -> str:
+    minutes = reading_minutes(condition)
+    badge = '<p class="hk-edition">Teacher edition: answers and facilitator notes are shown.</p>' if edition == "teacher" else ""
+    return (
+        f'<header class="hk-header">{badge}'
+        f'<h1 id="lesson-title">{esc(condition.title)}</h1>'
+        f'<p class="hk-tagline">{esc(condition.tagline)}</p>'
+        f'<p class="hk-meta">About {minutes} minute{"s" if minutes != 1 else ""} to read · '
+        f"Last reviewed {esc(_date(condition.last_reviewed))}</p>"
+        f"<p>{esc(condition.summary)}</p>"
+        '<h2 id="objectives">What you will learn</h2>'
+        f"{_ul(condition.learning_objectives)}"
+        "</header>"
+    )
+
+
+def urgent_care(condition: Condition) -> str:
+    return (
+        '<aside class="hk-urgent" aria-labelledby="urgent-title">'
+        '<h2 id="urgent-title"><span aria-hidden="true">⚠ </span>When to get urgent help</h2>'
+        "<p>Call your emergency number or go to an emergency department straight away if you have "
+        f"{esc(_lower(condition.title))} and:</p>"
+        f"{_ul(condition.safety.seek_urgent_care)}"
+        "</aside>"
+    )
+
+
+def _lower(title: str) -> str:
+    return title[0].lower() + title[1:] if len(title) > 1 and title[1].islower() else title
+
+
+def section(name: str, body: Section, edition: Edition = "learner", condition_title: str = "") -> str:
+    items = []
+    for item in body.items:
+        caution = (
+            f'<p class="hk-caution"><strong>Take care:</strong> {esc(item.caution)}</p>' if item.caution else ""
+        )
+        items.append(f"<li><strong>{esc(item.name)}.</strong> {esc(item.description)}{caution}</li>")
+    notes = ""
+    if edition == "teacher":
+        notes = (
+            '<aside class="hk-facilitator" aria-label="Facilitator notes"><h3>Facilitator notes</h3>'
+            + _ul(facilitator_notes(name, body, condition_title))
+            + "</aside>"
+        )
+    title = SECTION_TITLES[name]
+    return (
+        f'<section class="hk-section" id="section-{name}" aria-labelledby="section-{name}-title">'
+        f'<h2 id="section-{name}-title">{esc(title)}</h2>'
+        f"<p>{esc(body.summary)}</p>"
+        f'<ul class="hk-items">{"".join(items)}</ul>{notes}</section>'
+    )
+
+
+def facilitator_notes(name: str, body: Section, condition_title: str = "") -> tuple[str, ...]:
+    """Authored notes, or sensible defaults built from the section itself."""
+    if body.facilitator_notes:
+        return body.facilitator_notes
+    minutes = 3 + 2 * len(body.items)
+    first = body.items[0].name
+    subject = _lower(condition_title) if condition_title else "this condition"
+    return (
+        f"Suggested time: about {minutes} minutes.",
+        f"Ask learners to explain “{first}” in their own words, then compare answers in pairs.",
+        f"Ask: which {SECTION_TITLES[name].lower()} of {subject} have you heard of before, and where?",
+        "Remind the group that the lesson is general information, not advice for one person.",
+    )
+
+
+def quiz_fallback(quiz: Quiz, edition: Edition = "learner") -> str:
+    """Readable quiz for untrusted notebooks and kernel-less viewers; answers only for teachers."""
+    parts = [
+        f'<div class="hk-fallback"><h3>{esc(quiz.title)}</h3>',
+        '<p class="hk-run-hint"><em>Run this cell (or Run ▸ Run All Cells) to answer and get feedback.</em></p><ol>',
+    ]
+    for q in quiz.questions:
+        choices = "".join(
+            f"<li>{esc(c.text)}{' <strong>(correct)</strong>' if edition == 'teacher' and c.correct else ''}</li>"
+            for c in q.choices
+        )
+        key = f"<p><strong>Answer key:</strong> {esc(q.explanation)}</p>" if edition == "teacher" else ""
+        parts.append(f'<li><p>{esc(q.prompt)}</p><ul class="hk-fallback-choices">{choices}</ul>{key}</li>')
+    parts.append("</ol></div>")
+    return "".join(parts)
+
+
+def flashcards(cards: Iterable[Flashcard]) -> str:
+    """Question-and-answer cards that open on click, with no script at all."""
+    body = "".join(
+        f'<details class="hk-card"><summary>{esc(c.front)}</summary><p>{esc(c.back)}</p></details>' for c in cards
+    )
+    return (
+        '<section class="hk-cards" aria-labelledby="cards-title"><h2 id="cards-title">Flashcards</h2>'
+        "<p>Try to answer each question in your head, then open the card to check.</p>"
+        f"{body}</section>"
+    )
+
+
+def key_terms(condition: Condition) -> str:
+    rows = "".join(f"<dt>{esc(term)}</dt><dd>{esc(meaning)}</dd>" for term, meaning in condition.key_terms.items())
+    return f'<section aria-labelledby="terms-title"><h2 id="terms-title">Key terms</h2><dl class="hk-terms">{rows}</dl></section>'
+
+
+def sources(condition: Condition) -> str:
+    items = []
+    for s in condition.sources:
+        title = esc(s.title)
+        if s.url:
+            title = f'<a href="{esc(s.url)}" rel="noopener noreferrer">{title}</a>'
+        items.append(f"<li>{title}. {esc(s.publisher)}, {esc(_date(s.date))}.</li>")
+    reviewed = f" by {esc(condition.reviewed_by)}" if condition.reviewed_by else ""
+    return (
+        '<footer class="hk-footer"><h2 id="sources-title">Sources</h2>'
+        f'<ul>{"".join(items)}</ul>'
+        f"<p>Last reviewed {esc(_date(condition.last_reviewed))}{reviewed}.</p>"
+        f'<p class="hk-disclaimer"><strong>Please note:</strong> {esc(condition.safety.disclaimer)}</p></footer>'
+    )
+
+
+def answer_sheet(quizzes: Iterable[Quiz]) -> str:
+    """Printable answer key for the teacher edition."""
+    blocks = []
+    for quiz in quizzes:
+        rows = "".join(
+            f"<li>{esc(q.prompt)} <strong>Answer:</strong> {esc('; '.join(c.text for c in q.choices if c.correct))}</li>"
+            for q in quiz.questions
+        )
+        blocks.append(f"<h3>{esc(quiz.title)}</h3><ol>{rows}</ol>")
+    return f'<section class="hk-answer-sheet" aria-labelledby="answers-title"><h2 id="answers-title">Answer sheet</h2>{"".join(blocks)}</section>'
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def to_text(fragment: str) -> str:
+    """A plain-text rendering of a fragment, for text/plain outputs."""
+    spaced = re.sub(r"</(p|li|h\d|dt|dd|summary|header|section|aside|footer)>", "\n", fragment)
+    return re.sub(r"\n{3,}", "\n\n", html.unescape(_TAG.sub("", spaced))).strip()

@@ -1,0 +1,203 @@
+"""Build quizzes from a condition: its authored questions plus generated ones.
+
+Generated questions follow three rules, which the tests check for any condition and seed:
+exactly one right answer; no two options alike (ignoring case and punctuation); and no
+distractor that is also an entry of the section being asked about, so a "wrong" option is
+never secretly right. Everything is deterministic for a given seed.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Sequence
+
+from ..content.lint import normalise
+from ..model import SECTION_NAMES, SECTION_TITLES, Condition, Item, QuizQuestion
+from .model import Choice, Flashcard, Question, Quiz
+
+#: "Which of these is {phrase} {condition}?"
+PHRASES = {
+    "types": "a type of",
+    "causes": "a possible cause of",
+    "symptoms": "a symptom of",
+    "diagnosis": "a way doctors diagnose",
+    "prevention": "a way to help prevent",
+    "treatments": "a treatment for",
+    "home_remedies": "a home remedy for",
+}
+
+MAX_CHOICES = 4
+
+#: Sections whose entries can be true answers for each other ("Which is a treatment?" -
+#: a home remedy arguably is one). Distractors never come from the same family.
+FAMILIES = ({"prevention", "treatments", "home_remedies"}, {"causes", "symptoms"})
+
+
+def _kin(section: str) -> set[str]:
+    for family in FAMILIES:
+        if section in family:
+            return family
+    return {section}
+
+
+def _rng(seed: int, *parts: str) -> random.Random:
+    return random.Random(":".join([str(seed), *parts]))
+
+
+def _lower_title(title: str) -> str:
+    """'Back spasms' -> 'back spasms', but keep 'PCOS' or 'UTI' as written."""
+    if len(title) > 1 and title[1].islower():
+        return title[0].lower() + title[1:]
+    return title
+
+
+def authored(condition: Condition) -> tuple[Question, ...]:
+    return tuple(_from_authored(q) for q in condition.quiz)
+
+
+def _from_authored(q: QuizQuestion) -> Question:
+    return Question(
+        id=q.id,
+        kind=q.type,
+        prompt=q.prompt,
+        choices=tuple(Choice(o.text, o.correct, o.feedback) for o in q.options),
+        explanation=q.explanation,
+        section=q.section,
+    )
+
+
+def _names(condition: Condition, section: str) -> set[str]:
+    return {normalise(item.name) for item in condition.sections.get(section).items}
+
+
+def which_is(condition: Condition, section: str, rng: random.Random, others: Sequence[Condition] = ()) -> Question | None:
+    """'Which of these is a home remedy for back spasms?' with distractors from elsewhere."""
+    own = _names(condition, section)
+    elsewhere = {
+        normalise(item.name)
+        for name in SECTION_NAMES
+        if name != section
+        for item in condition.sections.get(name).items
+    }
+    answers = [item for item in condition.sections.get(section).items if normalise(item.name) not in elsewhere]
+    if not answers:
+        return None
+    right = rng.choice(answers)
+    kin = _kin(section)
+    own |= {normalise(item.name) for name in kin for item in condition.sections.get(name).items}
+    pool: list[tuple[str, Item, Condition]] = []
+    for source in (condition, *others):
+        for name, item in source.all_items():
+            if name not in kin:
+                pool.append((name, item, source))
+    rng.shuffle(pool)
+    used = {normalise(right.name)}
+    distractors: list[tuple[str, Item, Condition]] = []
+    for name, item, source in pool:
+        key = normalise(item.name)
+        if key in own or key in used:
+            continue
+        used.add(key)
+        distractors.append((name, item, source))
+        if len(distractors) == MAX_CHOICES - 1:
+            break
+    if len(distractors) < 2:
+        return None
+    choices = [Choice(right.name, True, f"Yes. {right.description}")]
+    for name, item, source in distractors:
+        where = SECTION_TITLES[name].lower()
+        if source is not condition:
+            where += f" in the lesson on {_lower_title(source.title)}"
+        choices.append(Choice(item.name, False, f"Not this one. {item.name} comes under {where}."))
+    rng.shuffle(choices)
+    title = _lower_title(condition.title)
+    return Question(
+        id=f"gen-{section.replace('_', '-')}-{normalise(right.name).replace(' ', '-')}",
+        kind="single",
+        prompt=f"Which of these is {PHRASES[section]} {title}?",
+        choices=tuple(choices),
+        explanation=f"{right.name} is listed under {SECTION_TITLES[section].lower()}: {right.description}",
+        section=section,
+        origin="generated",
+    )
+
+
+def true_or_false_type(condition: Condition, rng: random.Random) -> Question | None:
+    """A true/false statement about one of the condition's types (needs two types)."""
+    types = list(condition.sections.types.items)
+    if len(types) < 2:
+        return None
+    subject = rng.choice(types)
+    truthful = rng.random() < 0.5
+    described = subject if truthful else rng.choice([t for t in types if t is not subject])
+    if not truthful and normalise(described.description) == normalise(subject.description):
+        truthful, described = True, subject
+    statement = f"True or false: this describes {subject.name.lower()}. “{described.description}”"
+    if truthful:
+        right, wrong = "Yes, this describes it.", "It does describe it."
+    else:
+        right, wrong = f"Right. That describes {described.name.lower()}.", f"Look again: that describes {described.name.lower()}."
+    choices = (
+        Choice("True", truthful, right if truthful else wrong),
+        Choice("False", not truthful, wrong if truthful else right),
+    )
+    return Question(
+        id=f"gen-types-{normalise(subject.name).replace(' ', '-')}-{'t' if truthful else 'f'}",
+        kind="true_false",
+        prompt=statement,
+        choices=choices,
+        explanation=f"{subject.name}: {subject.description}",
+        section="types",
+        origin="generated",
+    )
+
+
+def generated(condition: Condition, seed: int = 0, others: Sequence[Condition] = ()) -> tuple[Question, ...]:
+    """One generated question per section where possible, plus a true/false on types."""
+    out: list[Question] = []
+    for section in SECTION_NAMES:
+        q = which_is(condition, section, _rng(seed, condition.id, section), others)
+        if q is not None:
+            out.append(q)
+    tf = true_or_false_type(condition, _rng(seed, condition.id, "tf"))
+    if tf is not None:
+        out.append(tf)
+    return tuple(out)
+
+
+def section_quiz(condition: Condition, section: str, size: int = 2, seed: int = 0, others: Sequence[Condition] = ()) -> Quiz:
+    """The check-your-understanding quiz that closes a section."""
+    if section not in SECTION_NAMES:
+        raise ValueError(f"unknown section {section!r}; use one of {', '.join(SECTION_NAMES)}")
+    mine = [q for q in authored(condition) if q.section == section]
+    _rng(seed, condition.id, section, "pick").shuffle(mine)
+    extra = [q for q in generated(condition, seed, others) if q.section == section]
+    questions = (mine + extra)[: max(size, 1)]
+    return Quiz(
+        id=f"{condition.id}-{section.replace('_', '-')}",
+        title=f"Check your understanding: {SECTION_TITLES[section].lower()}",
+        questions=tuple(questions),
+        section=section,
+    )
+
+
+def final_quiz(condition: Condition, size: int = 8, seed: int = 0, others: Sequence[Condition] = ()) -> Quiz:
+    """A mixed quiz over every section: authored questions first, then generated ones."""
+    everything = list(authored(condition)) + list(generated(condition, seed, others))
+    rng = _rng(seed, condition.id, "final")
+    rng.shuffle(everything)
+    # Round-robin over sections so a short quiz still covers the whole lesson.
+    by_section = {s: [q for q in everything if q.section == s] for s in SECTION_NAMES}
+    ordered: list[Question] = []
+    while any(by_section.values()):
+        for s in SECTION_NAMES:
+            if by_section[s]:
+                ordered.append(by_section[s].pop(0))
+    return Quiz(id=f"{condition.id}-final", title="Final quiz", questions=tuple(ordered[:size]))
+
+
+def flashcards(condition: Condition) -> tuple[Flashcard, ...]:
+    """One card per FAQ entry, then one per key term."""
+    cards = [Flashcard(e.question, e.answer, e.section) for e in condition.faq]
+    cards += [Flashcard(f"What does “{term}” mean?", meaning, "key_terms") for term, meaning in condition.key_terms.items()]
+    return tuple(cards)

@@ -1,0 +1,83 @@
+"""Quiz questions and grading as plain data.
+
+Nothing here imports Jupyter: the same objects drive the widget, the static fallback, the
+HTML pages and LMS exports, and they are tested without a kernel. The browser widget
+grades with the same rule as :meth:`Question.grade` (a test checks both agree).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Iterable, Literal
+
+Kind = Literal["single", "multiple", "true_false"]
+Origin = Literal["authored", "generated"]
+
+
+@dataclass(frozen=True)
+class Choice:
+    text: str
+    correct: bool
+    feedback: str
+
+
+@dataclass(frozen=True)
+class Grade:
+    """The result of checking one answer."""
+
+    correct: bool
+    selected: tuple[int, ...]
+    feedback: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    kind: Kind
+    prompt: str
+    choices: tuple[Choice, ...]
+    explanation: str
+    section: str
+    origin: Origin = "authored"
+
+    @property
+    def answer(self) -> tuple[int, ...]:
+        """Indexes of the correct choices."""
+        return tuple(i for i, c in enumerate(self.choices) if c.correct)
+
+    def grade(self, selected: Iterable[int]) -> Grade:
+        """Right only when the selection is exactly the set of correct choices."""
+        chosen = tuple(sorted(set(selected)))
+        for index in chosen:
+            if not 0 <= index < len(self.choices):
+                raise ValueError(f"question {self.id!r} has no choice {index}")
+        return Grade(
+            correct=chosen == self.answer,
+            selected=chosen,
+            feedback=tuple(self.choices[i].feedback for i in chosen),
+        )
+
+
+@dataclass(frozen=True)
+class Quiz:
+    """A titled group of questions, e.g. the check at the end of a section."""
+
+    id: str
+    title: str
+    questions: tuple[Question, ...]
+    section: str | None = None
+
+    def score(self, answers: dict[str, Iterable[int]]) -> int:
+        """Number of questions answered right; ``answers`` maps question id to choices."""
+        return sum(q.grade(answers[q.id]).correct for q in self.questions if q.id in answers)
+
+    def to_data(self) -> dict[str, Any]:
+        """JSON-ready form, used as the widget's state."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Flashcard:
+    front: str
+    back: str
+    section: str

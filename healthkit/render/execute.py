@@ -1,0 +1,98 @@
+"""Run the parameterised template with papermill for one condition.
+
+Returns the executed notebook and never writes it: the build app decides where it goes.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+from .. import __version__
+from ..errors import BuildError
+
+#: The template shipped with the project (``notebooks/lesson.ipynb`` in a checkout).
+DEFAULT_TEMPLATE = Path("notebooks") / "lesson.ipynb"
+
+
+def template_path(path: str | os.PathLike[str] | None = None) -> Path:
+    candidate = Path(path) if path else DEFAULT_TEMPLATE
+    if not candidate.is_file():
+        raise BuildError("template", f"template notebook {str(candidate)!r} not found; pass --template PATH")
+    return candidate
+
+
+@dataclass(frozen=True)
+class LessonJob:
+    """Everything that determines one rendered lesson."""
+
+    condition: str
+    edition: str
+    content_dir: Path
+    template: Path
+    lesson_dir: Path
+    quiz_size: int = 8
+    seed: int = 0
+    timeout: int = 120
+
+    def parameters(self) -> dict[str, Any]:
+        # Relative to the lesson's folder, so the lesson still runs when a learner opens it.
+        content = os.path.relpath(self.content_dir.resolve(), self.lesson_dir.resolve())
+        return {
+            "condition": self.condition,
+            "content_dir": Path(content).as_posix(),
+            "edition": self.edition,
+            "quiz_size": self.quiz_size,
+            "seed": self.seed,
+        }
+
+
+def _tidy(nb: nbformat.NotebookNode, job: LessonJob) -> nbformat.NotebookNode:
+    """Hide parameter cells and drop machine-specific paths from the metadata."""
+    for cell in nb.cells:
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags or "parameters" in tags:
+            cell.metadata["tags"] = sorted(set(tags) | {"remove-cell", "hide-input"})
+            cell.metadata["jupyter"] = {"source_hidden": True, "outputs_hidden": True}
+            cell.metadata["collapsed"] = True
+    meta = nb.metadata.setdefault("papermill", {})
+    meta["input_path"] = job.template.name
+    meta["output_path"] = f"{job.condition}.ipynb"
+    meta.pop("environment_variables", None)
+    nb.metadata["healthkit"] = {
+        "condition": job.condition,
+        "edition": job.edition,
+        "version": __version__,
+        "parameters": job.parameters(),
+    }
+    nb.metadata["title"] = job.condition
+    return nb
+
+
+def execute_lesson(job: LessonJob, kernel_name: str = "python3") -> tuple[nbformat.NotebookNode, dict[str, Any]]:
+    """Parameterise and execute the template; raise :class:`BuildError` naming the cell."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    template = nbformat.read(job.template, as_version=4)
+    job.lesson_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        nb = papermill.execute_notebook(
+            template,
+            None,
+            parameters=job.parameters(),
+            kernel_name=kernel_name,
+            cwd=str(job.lesson_dir),
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=job.timeout,
+        )
+    except PapermillExecutionError as exc:
+        raise BuildError(job.condition, f"{exc.ename}: {exc.evalue}", cell=exc.cell_index + 1) from None
+    except Exception as exc:  # kernel died, timeout, ...: name the lesson, keep the build going
+        raise BuildError(job.condition, f"{type(exc).__name__}: {exc}") from None
+    return _tidy(nb, job), {"condition": job.condition, "edition": job.edition}

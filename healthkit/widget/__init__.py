@@ -1,0 +1,98 @@
+"""Thin anywidget adapters around the plain quiz model.
+
+The browser code (``quiz.js``, ``scoreboard.js``, ``quiz.css``) ships inside the package:
+no CDN. Each widget also offers a readable ``text/html`` fallback and a stable repr, because
+a freshly opened (untrusted) notebook cannot show widgets until its cells are run.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Any
+
+import anywidget
+import traitlets
+
+from ..lesson.render import quiz_fallback
+from ..quiz.model import Quiz
+
+
+def asset(name: str) -> str:
+    """Text of a file shipped in this folder."""
+    return resources.files(__name__).joinpath(name).read_text(encoding="utf-8")
+
+
+class _Fallback:
+    """Mixin: add a static ``text/html`` rendering next to the widget view."""
+
+    def _fallback_html(self) -> str:
+        raise NotImplementedError
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
+        bundle = super()._repr_mimebundle_(**kwargs)  # type: ignore[misc]
+        if bundle is None:
+            return None
+        data, metadata = bundle
+        data["text/html"] = self._fallback_html()
+        return data, metadata
+
+
+class QuizWidget(_Fallback, anywidget.AnyWidget):  # type: ignore[misc]
+    """One quiz. Answers are checked in the browser; ``score`` and ``responses`` sync back."""
+
+    _esm = asset("quiz.js")
+    _css = asset("quiz.css")
+    quiz = traitlets.Dict().tag(sync=True)
+    edition = traitlets.Unicode("learner").tag(sync=True)
+    responses = traitlets.Dict().tag(sync=True)
+    score = traitlets.Int(0).tag(sync=True)
+
+    def __init__(self, quiz: Quiz, edition: str = "learner", **kwargs: Any) -> None:
+        self.model = quiz
+        super().__init__(quiz=quiz.to_data(), edition=edition, **kwargs)
+
+    @property
+    def total(self) -> int:
+        return len(self.model.questions)
+
+    def __repr__(self) -> str:
+        return f"QuizWidget(quiz={self.model.id!r}, questions={self.total}, edition={self.edition!r})"
+
+    def _fallback_html(self) -> str:
+        return quiz_fallback(self.model, self.edition)
+
+
+class ScoreboardWidget(_Fallback, anywidget.AnyWidget):  # type: ignore[misc]
+    """The lesson total: listens to every quiz on the page."""
+
+    _esm = asset("scoreboard.js")
+    _css = asset("quiz.css")
+    quizzes = traitlets.List().tag(sync=True)
+    scores = traitlets.Dict().tag(sync=True)
+
+    def __init__(self, quizzes: list[QuizWidget], **kwargs: Any) -> None:
+        super().__init__(quizzes=[{"id": q.model.id, "total": q.total} for q in quizzes], **kwargs)
+        self._watched = quizzes
+        for widget in quizzes:
+            widget.observe(self._on_score, names="score")
+
+    def _on_score(self, change: dict[str, Any]) -> None:
+        widget = change["owner"]
+        self.scores = {**self.scores, widget.model.id: change["new"]}
+
+    @property
+    def score(self) -> int:
+        return sum(w.score for w in self._watched)
+
+    @property
+    def total(self) -> int:
+        return sum(w.total for w in self._watched)
+
+    def __repr__(self) -> str:
+        return f"ScoreboardWidget(quizzes={len(self._watched)}, total={self.total})"
+
+    def _fallback_html(self) -> str:
+        return (
+            '<div class="hk-fallback"><h3>Your score for this lesson</h3>'
+            f"<p><em>Run the lesson's cells to answer the {self.total} questions and see your score here.</em></p></div>"
+        )
