@@ -79,6 +79,11 @@ function renderQuestion(question, index, total, ctx) {
     feedback.append(
       h("p", { class: "hk-verdict" }, h("span", { "aria-hidden": "true", text: right ? "✓ " : "✗ " }), right ? "Correct!" : "Not quite."),
     );
+    if (!right && multiple) {
+      const answer = question.choices.filter((c) => c.correct).length;
+      const found = chosen.filter((i) => question.choices[i].correct).length;
+      feedback.append(h("p", { class: "hk-hint-more", text: `You chose ${found} of the ${answer} right answers${chosen.length > found ? ", and some that are not right" : ""}.` }));
+    }
     const list = h("ul", { class: "hk-choice-feedback" });
     for (const i of chosen) {
       const choice = question.choices[i];

@@ -1,0 +1,151 @@
+"""One self-contained, offline HTML page per lesson.
+
+Our own nbconvert template replaces the stock lab one (its CSS alone is ~257 KB), every
+inline script and style is allowed by hash in a Content-Security-Policy that permits no
+remote source, and quizzes run from the saved widget state with the widget's own ESM.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from importlib import resources as files
+from pathlib import Path
+from typing import Any
+
+import mistune
+from nbconvert.exporters import TemplateExporter
+from nbconvert.filters import DataTypeFilter
+from nbconvert.preprocessors import TagRemovePreprocessor
+from traitlets import Bool, Dict, Unicode
+
+from .widgets import WidgetStatePreprocessor
+
+TEMPLATES = Path(str(files.files("healthkit").joinpath("exporters", "templates")))
+_STYLE_BLOCK = re.compile(r"<style\b[^>]*>.*?</style\s*>", re.S | re.I)
+_SCRIPT_BLOCK = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.S | re.I)
+_markdown = mistune.create_markdown(escape=True)
+
+
+def asset(name: str) -> str:
+    return (TEMPLATES / "healthkit" / name).read_text(encoding="utf-8")
+
+
+def csp_hash(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def content_security_policy(scripts: list[str], styles: list[str]) -> str:
+    """No remote sources at all; inline code allowed only by hash; widget modules from blob:."""
+    return "; ".join(
+        [
+            "default-src 'none'",
+            "script-src " + " ".join([csp_hash(s) for s in scripts] + ["blob:"]),
+            "style-src " + " ".join(csp_hash(s) for s in styles),
+            "img-src data:",
+            "base-uri 'none'",
+            "form-action 'none'",
+        ]
+    )
+
+
+def json_for_script(value: Any) -> str:
+    """JSON that cannot end its <script> element early, whatever the content holds."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def safe_markdown(text: str) -> str:
+    """Markdown to HTML with raw HTML escaped, so a literal <script> stays text."""
+    return str(_markdown(text))
+
+
+def strip_style(fragment: str) -> str:
+    """Drop <style>/<script> blocks from outputs: the page ships its own CSS under CSP."""
+    return _SCRIPT_BLOCK.sub("", _STYLE_BLOCK.sub("", fragment))
+
+
+class LessonHTMLExporter(TemplateExporter):  # type: ignore[misc]
+    """Exports an executed lesson notebook to one offline page; returns (html, resources)."""
+
+    export_from_notebook = "healthkit lesson page"
+    output_mimetype = "text/html"
+    file_extension = Unicode(".html").tag(config=True)
+    template_name = Unicode("healthkit").tag(config=True)
+    hide_code = Bool(True, help="Hide code cells (learners never need to read Python).").tag(config=True)
+    nav = Dict(help="Links: {'index': href, 'prev': {href, title} | None, 'next': ...}").tag(config=True)
+
+    @property
+    def default_config(self) -> Any:
+        config = super().default_config
+        config.merge({"NbConvertBase": {"display_data_priority": [
+            "application/vnd.jupyter.widget-view+json", "text/html", "text/markdown", "image/png", "text/plain",
+        ]}})
+        return config
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(extra_template_basedirs=[str(TEMPLATES)], **kwargs)
+        self.register_preprocessor(
+            TagRemovePreprocessor(remove_cell_tags={"remove-cell", "injected-parameters"}), enabled=True
+        )
+        self.register_preprocessor(LessonPagePreprocessor(), enabled=True)
+        self.register_filter("filter_data_type", DataTypeFilter(parent=self))
+        self.register_filter("hk_markdown", safe_markdown)
+        self.register_filter("hk_strip_style", strip_style)
+
+    def from_notebook_node(self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any) -> tuple[str, dict[str, Any]]:
+        resources = dict(resources or {})
+        resources["hk_options"] = {
+            "nav": self.nav or {"index": "index.html", "prev": None, "next": None},
+            "hide_code": self.hide_code,
+        }
+        output, resources = super().from_notebook_node(nb, resources, **kw)
+        return str(output), resources
+
+
+class LessonPagePreprocessor(WidgetStatePreprocessor):
+    """Gather what the page template needs: CSS, runtime, widget data and its CSP."""
+
+    def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        nb, resources = super().preprocess(nb, resources)
+        widgets = resources["widgets"]
+        meta = nb.metadata.get("healthkit", {})
+        css = "\n".join([asset("page.css"), lesson_css(), *widgets["css"].values()])
+        runtime = asset("runtime.js")
+        title = _title(nb)
+        data = {"lesson": meta.get("condition", ""), "title": title, "models": widgets["models"], "esm": widgets["esm"]}
+        options = resources.get("hk_options", {})
+        resources["hk"] = {
+            "title": title,
+            "language": meta.get("language", "en"),
+            "css": css,
+            "runtime": runtime,
+            "data": json_for_script(data),
+            "csp": content_security_policy([runtime], [css]),
+            "nav": options.get("nav") or {"index": "index.html", "prev": None, "next": None},
+            "hide_code": options.get("hide_code", True),
+        }
+        return nb, resources
+
+
+def lesson_css() -> str:
+    return files.files("healthkit").joinpath("lesson", "lesson.css").read_text(encoding="utf-8")
+
+
+def _title(nb: Any) -> str:
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            html = output.get("data", {}).get("text/html", "")
+            found = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
+            if found:
+                return re.sub(r"<[^>]+>", "", found.group(1)).strip()
+    return str(nb.metadata.get("title", "Lesson"))
+
+
+def export_lesson(nb: Any, nav: dict[str, Any] | None = None, hide_code: bool = True) -> tuple[str, dict[str, Any]]:
+    """Convenience: export one executed lesson notebook to (html, resources)."""
+    exporter = LessonHTMLExporter(nav=nav or {}, hide_code=hide_code)
+    return exporter.from_notebook_node(nb)

@@ -1,0 +1,51 @@
+"""Carry saved anywidget state from a notebook into an offline page.
+
+papermill stores every widget's state in the notebook metadata, including each anywidget's
+own ESM and CSS. This preprocessor keeps only anywidget models, stores each distinct ESM
+and CSS once, and leaves the page runtime to render the *same* widget code against a small
+in-page model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from nbconvert.preprocessors import Preprocessor
+
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+
+
+def _key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def collect_widgets(metadata: dict[str, Any]) -> dict[str, Any]:
+    """``{"models": {id: state}, "esm": {key: source}, "css": {key: text}}``."""
+    saved = metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    models: dict[str, Any] = {}
+    esm: dict[str, str] = {}
+    css: dict[str, str] = {}
+    for model_id, model in saved.items():
+        if model.get("model_module") != "anywidget":
+            continue
+        state = dict(model.get("state", {}))
+        source = state.pop("_esm", "")
+        style = state.pop("_css", "")
+        if not source:
+            continue
+        esm_key = _key(source)
+        esm[esm_key] = source
+        if style:
+            css[_key(style)] = style
+        keep = {k: v for k, v in state.items() if not k.startswith("_") and k not in ("layout", "tabbable", "tooltip")}
+        models[model_id] = {"esm": esm_key, "state": keep}
+    return {"models": models, "esm": esm, "css": css}
+
+
+class WidgetStatePreprocessor(Preprocessor):  # type: ignore[misc]
+    """Put the notebook's anywidget state into ``resources["widgets"]``."""
+
+    def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+        resources["widgets"] = collect_widgets(nb.metadata)
+        return nb, resources
