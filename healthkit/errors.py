@@ -56,6 +56,10 @@ class ContentError(HealthkitError):
         self.diagnostics: tuple[Diagnostic, ...] = tuple(diagnostics)
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
+    def __reduce__(self) -> tuple[type, tuple[tuple[Diagnostic, ...]]]:
+        # Errors cross process boundaries in parallel builds; keep them picklable.
+        return (type(self), (self.diagnostics,))
+
     @property
     def errors(self) -> tuple[Diagnostic, ...]:
         return tuple(d for d in self.diagnostics if d.severity == "error")
@@ -74,6 +78,9 @@ class BuildError(HealthkitError):
         self.message = message
         where = f"{lesson}" + (f", cell {cell}" if cell is not None else "")
         super().__init__(f"{where}: {message}")
+
+    def __reduce__(self) -> tuple[type, tuple[str, str, int | None]]:
+        return (type(self), (self.lesson, self.message, self.cell))
 
 
 class MissingDependencyError(HealthkitError):

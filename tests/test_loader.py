@@ -159,3 +159,15 @@ def test_non_utf8_file_gets_clear_error(tmp_path: Path) -> None:
     path.write_bytes("title: caf\xe9\n".encode("latin-1"))
     with pytest.raises(ContentError, match="not UTF-8"):
         load_condition(path)
+
+
+def test_errors_survive_pickling_between_processes() -> None:
+    import pickle
+
+    from healthkit.errors import BuildError, Diagnostic
+
+    error = BuildError("x", "boom", cell=3)
+    again = pickle.loads(pickle.dumps(error))
+    assert (again.lesson, again.message, again.cell, str(again)) == ("x", "boom", 3, str(error))
+    content = ContentError([Diagnostic("a.yaml", 1, 2, "error", "bad", "id")])
+    assert pickle.loads(pickle.dumps(content)).diagnostics == content.diagnostics

@@ -7,6 +7,7 @@ file is written atomically.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
@@ -161,7 +162,9 @@ def build(options: BuildOptions, progress: Progress | None = None) -> BuildRepor
             progress(r)
     workers = options.jobs or os.cpu_count() or 1
     workers = max(1, min(workers, len(jobs)))
-    pool = _Inline() if workers == 1 else ProcessPoolExecutor(max_workers=workers)
+    # Fresh interpreters ("spawn"): forking a process that already talks to kernels over
+    # ZeroMQ can kill the child.
+    pool = _Inline() if workers == 1 else ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
     with pool as executor:
         futures = {executor.submit(render_one, job): job for job in jobs}
         for future in as_completed(futures):
