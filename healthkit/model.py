@@ -53,20 +53,20 @@ Status = Literal["draft", "published"]
 SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 
 
-def _text(doc: str, min_length: int = 1) -> Any:
-    return field(metadata={"doc": doc, "min_length": min_length})
+def _text(doc: str, min_length: int = 1) -> dict[str, Any]:
+    return {"doc": doc, "min_length": min_length}
 
 
-def _items(doc: str, min_items: int = 1) -> Any:
-    return field(metadata={"doc": doc, "min_items": min_items})
+def _items(doc: str, min_items: int = 1) -> dict[str, Any]:
+    return {"doc": doc, "min_items": min_items}
 
 
 @dataclass(frozen=True)
 class Source:
     """A publication the content is based on."""
 
-    title: str = _text("Title of the article or page.")
-    publisher: str = _text("Who published it, e.g. 'NHS'.")
+    title: str = field(metadata=_text("Title of the article or page."))
+    publisher: str = field(metadata=_text("Who published it, e.g. 'NHS'."))
     date: _dt.date = field(metadata={"doc": "Publication or last-updated date (YYYY-MM-DD)."})
     url: Optional[str] = field(
         default=None, metadata={"doc": "Web address, if any.", "pattern": r"https?://\S+"}
@@ -77,16 +77,16 @@ class Source:
 class Safety:
     """What a reader must know before trying anything at home."""
 
-    seek_urgent_care: tuple[str, ...] = _items("Red-flag signs that need urgent medical help.")
-    disclaimer: str = _text("Reminder that the lesson is education, not medical advice.")
+    seek_urgent_care: tuple[str, ...] = field(metadata=_items("Red-flag signs that need urgent medical help."))
+    disclaimer: str = field(metadata=_text("Reminder that the lesson is education, not medical advice."))
 
 
 @dataclass(frozen=True)
 class Item:
     """One entry of a section list, e.g. a cause or a home remedy."""
 
-    name: str = _text("Short name, e.g. 'Muscle strain'.")
-    description: str = _text("One or two plain-language sentences.")
+    name: str = field(metadata=_text("Short name, e.g. 'Muscle strain'."))
+    description: str = field(metadata=_text("One or two plain-language sentences."))
     caution: Optional[str] = field(
         default=None, metadata={"doc": "A safety note specific to this item.", "min_length": 1}
     )
@@ -96,8 +96,8 @@ class Item:
 class Section:
     """One of the seven article sections."""
 
-    summary: str = _text("A short plain-language introduction to the section.")
-    items: tuple[Item, ...] = _items("The entries of the section.")
+    summary: str = field(metadata=_text("A short plain-language introduction to the section."))
+    items: tuple[Item, ...] = field(metadata=_items("The entries of the section."))
     facilitator_notes: Optional[tuple[str, ...]] = field(
         default=None,
         metadata={"doc": "Discussion prompts and tips for workshop leaders.", "min_items": 1},
@@ -127,8 +127,8 @@ class Sections:
 class FaqEntry:
     """A question and answer from the article's Q&A."""
 
-    question: str = _text("The question, as a reader would ask it.")
-    answer: str = _text("A short answer in plain language.")
+    question: str = field(metadata=_text("The question, as a reader would ask it."))
+    answer: str = field(metadata=_text("A short answer in plain language."))
     section: SectionName = field(metadata={"doc": "The section that covers this question."})
 
 
@@ -136,9 +136,9 @@ class FaqEntry:
 class Option:
     """One answer option of a quiz question."""
 
-    text: str = _text("The option as shown to the learner.")
+    text: str = field(metadata=_text("The option as shown to the learner."))
     correct: bool = field(metadata={"doc": "Whether choosing this option is right."})
-    feedback: str = _text("Shown after checking: why this option is right or wrong.")
+    feedback: str = field(metadata=_text("Shown after checking: why this option is right or wrong."))
 
 
 @dataclass(frozen=True)
@@ -149,9 +149,9 @@ class QuizQuestion:
     type: QuestionType = field(
         metadata={"doc": "single: one right option; multiple: one or more; true_false."}
     )
-    prompt: str = _text("The question.")
-    options: tuple[Option, ...] = _items("Answer options.", min_items=2)
-    explanation: str = _text("Shown after checking, whatever was chosen.")
+    prompt: str = field(metadata=_text("The question."))
+    options: tuple[Option, ...] = field(metadata=_items("Answer options.", min_items=2))
+    explanation: str = field(metadata=_text("Shown after checking, whatever was chosen."))
     section: SectionName = field(metadata={"doc": "The section the question checks."})
 
 
@@ -160,22 +160,22 @@ class Condition:
     """One health condition, ready to teach."""
 
     id: str = field(metadata={"doc": "Slug; must equal the file name.", "pattern": SLUG})
-    title: str = _text("Name of the condition.")
-    tagline: str = _text("One inviting sentence.")
-    summary: str = _text("Two or three plain-language sentences.")
-    audience: str = _text("Who the lesson is for.")
+    title: str = field(metadata=_text("Name of the condition."))
+    tagline: str = field(metadata=_text("One inviting sentence."))
+    summary: str = field(metadata=_text("Two or three plain-language sentences."))
+    audience: str = field(metadata=_text("Who the lesson is for."))
     language: str = field(
         metadata={"doc": "BCP 47 language tag, e.g. en-GB.", "pattern": r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*"}
     )
     last_reviewed: _dt.date = field(metadata={"doc": "Date of the last content review (YYYY-MM-DD)."})
     status: Status = field(metadata={"doc": "draft (needs review) or published."})
-    sources: tuple[Source, ...] = _items("Where the facts come from.")
+    sources: tuple[Source, ...] = field(metadata=_items("Where the facts come from."))
     safety: Safety = field(metadata={"doc": "Red flags and disclaimer."})
-    learning_objectives: tuple[str, ...] = _items("What a learner can do after the lesson.")
-    key_terms: Mapping[str, str] = _items("Term to plain-language definition.")
+    learning_objectives: tuple[str, ...] = field(metadata=_items("What a learner can do after the lesson."))
+    key_terms: Mapping[str, str] = field(metadata=_items("Term to plain-language definition."))
     sections: Sections = field(metadata={"doc": "The seven article sections."})
-    faq: tuple[FaqEntry, ...] = _items("The article's questions and answers.", min_items=0)
-    quiz: tuple[QuizQuestion, ...] = _items("Authored quiz questions.", min_items=0)
+    faq: tuple[FaqEntry, ...] = field(metadata=_items("The article's questions and answers.", min_items=0))
+    quiz: tuple[QuizQuestion, ...] = field(metadata=_items("Authored quiz questions.", min_items=0))
     reviewed_by: Optional[str] = field(
         default=None, metadata={"doc": "Who reviewed the content.", "min_length": 1}
     )

@@ -119,7 +119,7 @@ class Converter:
             return self.error(node, key, f"value is empty; expected {_describe(inner)}")
         origin = typing.get_origin(inner)
         if is_dataclass(inner):
-            return self._dataclass(node, inner, key)
+            return self._dataclass(node, typing.cast(type, inner), key)
         if origin is tuple:
             return self._sequence(node, typing.get_args(inner)[0], key, meta)
         if origin in (Mapping, dict, typing.get_origin(Mapping[str, str])):

@@ -65,7 +65,7 @@ def condition_text(condition: Condition) -> str:
 
 def reading_levels(condition: Condition) -> tuple[ReadingLevel, dict[str, ReadingLevel]]:
     """Reading level of the whole condition and of each section."""
-    per_section = {name: measure(section_text(section)) for name, section in condition.sections.items()}
+    per_section: dict[str, ReadingLevel] = {name: measure(section_text(section)) for name, section in condition.sections.items()}
     return measure(condition_text(condition)), per_section
 
 

@@ -34,6 +34,7 @@ def _type_schema(tp: Any, meta: Mapping[str, Any], defs: dict[str, Any]) -> dict
 def _inner_schema(tp: Any, meta: Mapping[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
     origin = typing.get_origin(tp)
     if is_dataclass(tp):
+        tp = typing.cast(type, tp)
         name = tp.__name__
         if name not in defs:
             defs[name] = {}  # reserve before recursing

@@ -23,7 +23,7 @@ from traitlets import Bool, Dict, Unicode
 
 from .widgets import WidgetStatePreprocessor
 
-TEMPLATES = Path(str(files.files("healthkit").joinpath("exporters", "templates")))
+TEMPLATES = Path(str(files.files("healthkit").joinpath("exporters").joinpath("templates")))
 _STYLE_BLOCK = re.compile(r"<style\b[^>]*>.*?</style\s*>", re.S | re.I)
 _SCRIPT_BLOCK = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.S | re.I)
 _markdown = mistune.create_markdown(escape=True)
@@ -68,7 +68,7 @@ def strip_style(fragment: str) -> str:
     return _SCRIPT_BLOCK.sub("", _STYLE_BLOCK.sub("", fragment))
 
 
-class LessonHTMLExporter(TemplateExporter):  # type: ignore[misc]
+class LessonHTMLExporter(TemplateExporter):
     """Exports an executed lesson notebook to one offline page; returns (html, resources)."""
 
     export_from_notebook = "healthkit lesson page"
@@ -96,7 +96,7 @@ class LessonHTMLExporter(TemplateExporter):  # type: ignore[misc]
         self.register_filter("hk_markdown", safe_markdown)
         self.register_filter("hk_strip_style", strip_style)
 
-    def from_notebook_node(self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any) -> tuple[str, dict[str, Any]]:
+    def from_notebook_node(self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any) -> tuple[Any, dict[str, Any]]:
         resources = dict(resources or {})
         resources["hk_options"] = {
             "nav": self.nav or {"index": "index.html", "prev": None, "next": None},
@@ -132,7 +132,7 @@ class LessonPagePreprocessor(WidgetStatePreprocessor):
 
 
 def lesson_css() -> str:
-    return files.files("healthkit").joinpath("lesson", "lesson.css").read_text(encoding="utf-8")
+    return files.files("healthkit").joinpath("lesson").joinpath("lesson.css").read_text(encoding="utf-8")
 
 
 def _title(nb: Any) -> str:

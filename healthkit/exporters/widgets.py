@@ -43,7 +43,7 @@ def collect_widgets(metadata: dict[str, Any]) -> dict[str, Any]:
     return {"models": models, "esm": esm, "css": css}
 
 
-class WidgetStatePreprocessor(Preprocessor):  # type: ignore[misc]
+class WidgetStatePreprocessor(Preprocessor):
     """Put the notebook's anywidget state into ``resources["widgets"]``."""
 
     def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:

@@ -93,19 +93,19 @@ def which_is(condition: Condition, section: str, rng: random.Random, others: Seq
     rng.shuffle(pool)
     used = {normalise(right.name)}
     distractors: list[tuple[str, Item, Condition]] = []
-    for name, item, source in pool:
+    for kind, item, source in pool:
         key = normalise(item.name)
         if key in own or key in used:
             continue
         used.add(key)
-        distractors.append((name, item, source))
+        distractors.append((kind, item, source))
         if len(distractors) == MAX_CHOICES - 1:
             break
     if len(distractors) < 2:
         return None
     choices = [Choice(right.name, True, f"Yes. {right.description}")]
-    for name, item, source in distractors:
-        where = SECTION_TITLES[name].lower()
+    for kind, item, source in distractors:
+        where = SECTION_TITLES[kind].lower()
         if source is not condition:
             where += f" in the lesson on {_lower_title(source.title)}"
         choices.append(Choice(item.name, False, f"Not this one. {item.name} comes under {where}."))

@@ -37,7 +37,7 @@ class _Fallback:
         return data, metadata
 
 
-class QuizWidget(_Fallback, anywidget.AnyWidget):  # type: ignore[misc]
+class QuizWidget(_Fallback, anywidget.AnyWidget):
     """One quiz. Answers are checked in the browser; ``score`` and ``responses`` sync back."""
 
     _esm = asset("quiz.js")
@@ -62,12 +62,12 @@ class QuizWidget(_Fallback, anywidget.AnyWidget):  # type: ignore[misc]
         return quiz_fallback(self.model, self.edition)
 
 
-class ScoreboardWidget(_Fallback, anywidget.AnyWidget):  # type: ignore[misc]
+class ScoreboardWidget(_Fallback, anywidget.AnyWidget):
     """The lesson total: listens to every quiz on the page."""
 
     _esm = asset("scoreboard.js")
     _css = asset("quiz.css")
-    quizzes = traitlets.List().tag(sync=True)
+    quizzes: Any = traitlets.List().tag(sync=True)
     scores = traitlets.Dict().tag(sync=True)
 
     def __init__(self, quizzes: list[QuizWidget], **kwargs: Any) -> None:
