@@ -12,7 +12,7 @@ from healthkit import load_condition
 from healthkit.content.lint import normalise
 from healthkit.model import SECTION_NAMES, Condition, Item, Section
 from healthkit.quiz import final_quiz, flashcards, generated, section_quiz
-from healthkit.quiz.generate import _kin
+from healthkit.quiz.generate import _kin, needs_other_conditions
 from healthkit.quiz.model import Choice, Question
 
 from .conftest import SEED
@@ -67,8 +67,9 @@ def test_distractors_from_other_conditions_are_named() -> None:
     other = dataclasses.replace(SEED_CONDITION, id="other", title="Other thing")
     # Make the seed's own sections too small to supply distractors, so others must.
     tiny = dataclasses.replace(SEED_CONDITION, sections=dataclasses.replace(SEED_CONDITION.sections, **{
-        name: Section("s", (Item(f"{name} only", "d"),)) for name in SECTION_NAMES
+        name: Section("s", (Item("causes only" if name == "causes" else "shared", "d"),)) for name in SECTION_NAMES
     }))
+    assert needs_other_conditions(tiny) and not needs_other_conditions(SEED_CONDITION)
     question = [q for q in generated(tiny, seed=1, others=[other]) if q.section == "causes"][0]
     _check_invariants(tiny, question)
     assert any("lesson on other thing" in c.feedback for c in question.choices if not c.correct)

@@ -1,29 +1,38 @@
-"""The build app: decide what to render, run it (in parallel), and write the results.
+"""The build app: decide what to render, run it in parallel, and write the results.
 
-This is the only place that writes lesson files. Each lesson is rendered independently, so a
-broken one is reported (with its cell and error) while the others still build, and every
-file is written atomically.
+This is the only place that writes lesson files. Each lesson renders independently, so a
+broken one is reported (with its cell and error) while the others still build; every file
+is written atomically; lessons whose inputs did not change are skipped (see :mod:`.cache`).
+
+Work runs in worker processes, each with one warm kernel that is fully reset between
+lessons (see :mod:`healthkit.render.kernels`), and each exports its own HTML pages.
 """
 
 from __future__ import annotations
 
+import atexit
+import json
 import multiprocessing
 import os
 import time
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Literal
-
-import nbformat
+from typing import Any, Callable, Literal, TypeVar
 
 from ..content import check_file, iter_content_files
+from ..content.readability import reading_levels, reading_minutes
 from ..errors import BuildError, HealthkitError, ParameterError
 from ..io import write_text_atomic
 from ..lesson.render import EDITIONS
-from ..render import LessonJob, execute_lesson, template_path
+from ..quiz.generate import needs_other_conditions
+from ..render.execute import LessonJob, template_path
+from ..render.kernels import WarmKernel
+from .cache import BuildCache, FileInfo, code_digest, digest_bytes
+from .site import navigation, page_path, write_index
 
 Status = Literal["built", "failed", "skipped"]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -67,118 +76,251 @@ class BuildReport:
         return sum(r.status == status for r in self.results)
 
 
+@dataclass(frozen=True)
+class Task:
+    """One lesson to render, with what its page needs and the fingerprint to record."""
+
+    job: LessonJob
+    nav: dict[str, Any]
+    html: bool
+    key: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    notebook: str
+    page: str | None
+    seconds: float
+
+
 Progress = Callable[[LessonResult], None]
 
 
-def plan(options: BuildOptions) -> tuple[list[LessonJob], list[LessonResult]]:
-    """Jobs to run, and results for lessons that cannot run (bad content, unknown id)."""
+# -- work done in worker processes ---------------------------------------------------------
+_KERNEL: WarmKernel | None = None
+
+
+def _worker_init() -> None:
+    """Start this worker's kernel early so it boots while the first task is prepared."""
+    global _KERNEL
+    _KERNEL = WarmKernel()
+    _KERNEL.launch()
+    atexit.register(_KERNEL.close)
+
+
+def describe(path: Path) -> FileInfo:
+    """Check one content file and keep what navigation, the index and the cache need."""
+    digest = digest_bytes(path.read_bytes())
+    result = check_file(path)
+    if not result.ok or result.condition is None:
+        first = next(d for d in result.diagnostics if d.severity == "error")
+        return FileInfo(digest=digest, ok=False, error=first.format())
+    c = result.condition
+    whole, _ = reading_levels(c)
+    return FileInfo(
+        digest=digest,
+        ok=True,
+        id=c.id,
+        title=c.title,
+        tagline=c.tagline,
+        minutes=reading_minutes(c),
+        grade=whole.grade,
+        last_reviewed=c.last_reviewed.isoformat(),
+        needs_others=needs_other_conditions(c),
+    )
+
+
+def render(task: Task) -> Rendered:
+    """Execute one lesson (and export its page); returns text, never writes."""
+    import nbformat  # slow to import (its schema validator): only where notebooks are made
+
+    from ..exporters import export_lesson
+    from ..render import execute_lesson
+
+    started = time.perf_counter()
+    nb, _ = execute_lesson(task.job, kernel=_KERNEL)
+    nbformat.validate(nb)
+    page = export_lesson(nb, nav=task.nav)[0] if task.html else None
+    return Rendered(nbformat.writes(nb), page, time.perf_counter() - started)
+
+
+class _Inline(Executor):
+    """Runs tasks in this process, with one warm kernel, for ``-j 1`` or a single lesson."""
+
+    def __init__(self) -> None:
+        _worker_init()
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        future: Future[T] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # delivered through the future, as a pool would
+            future.set_exception(exc)
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        global _KERNEL
+        if _KERNEL is not None:
+            _KERNEL.close()
+            _KERNEL = None
+
+
+def _executor(workers: int) -> Executor:
+    if workers <= 1:
+        return _Inline()
+    # Fresh interpreters ("spawn"): forking a process that already talks to kernels over
+    # ZeroMQ can kill the child.
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init)
+
+
+# -- planning ------------------------------------------------------------------------------
+def _fingerprint(options: BuildOptions, info: FileInfo, template: str, others: str, edition: str, nav: dict[str, Any]) -> str:
+    parts = {
+        "content": info.digest,
+        "template": template,
+        "code": code_digest(),
+        "edition": edition,
+        "quiz_size": options.quiz_size,
+        "seed": options.seed,
+        "html": options.html,
+        "nav": nav if options.html else None,
+        "others": others if info.needs_others else None,
+        "content_dir": str(options.content_dir.resolve()),
+    }
+    return digest_bytes(json.dumps(parts, sort_keys=True).encode())
+
+
+def _describe_all(files: dict[str, Path], cache: BuildCache, executor: Executor) -> dict[str, FileInfo]:
+    infos: dict[str, FileInfo] = {}
+    todo: dict[str, Path] = {}
+    for name, path in files.items():
+        known = cache.file_info(path.name, digest_bytes(path.read_bytes()))
+        if known is not None:
+            infos[name] = known
+        else:
+            todo[name] = path
+    futures = {name: executor.submit(describe, path) for name, path in todo.items()}
+    for name, future in futures.items():
+        infos[name] = cache.files[files[name].name] = future.result()
+    return infos
+
+
+def _plan(options: BuildOptions, infos: dict[str, FileInfo], cache: BuildCache) -> tuple[list[Task], list[LessonResult]]:
+    template = template_path(options.template)
+    template_digest = digest_bytes(template.read_bytes())
+    others = digest_bytes(*(infos[n].digest.encode() for n in sorted(infos)))
+    catalog = [(name, info.title) for name, info in infos.items() if info.ok]
+    tasks: list[Task] = []
+    done: list[LessonResult] = []
+    for name in options.ids or tuple(infos):
+        info = infos[name]
+        for edition in options.editions:
+            if not info.ok:
+                done.append(LessonResult(name, edition, "failed", error=f"invalid content: {info.error}"))
+                continue
+            nav = navigation(catalog, name, edition)
+            key = f"{edition}/{name}"
+            fingerprint = _fingerprint(options, info, template_digest, others, edition, nav)
+            if not options.force and cache.fresh(key, fingerprint):
+                outputs = [Path(p) for p in cache.lessons[key]["outputs"]]
+                done.append(LessonResult(name, edition, "skipped", outputs=outputs))
+                continue
+            job = LessonJob(
+                condition=name,
+                edition=edition,
+                content_dir=options.content_dir,
+                template=template,
+                lesson_dir=options.lesson_dir(edition),
+                quiz_size=options.quiz_size,
+                seed=options.seed,
+            )
+            tasks.append(Task(job, nav, options.html, key, fingerprint))
+    return tasks, done
+
+
+# -- writing -------------------------------------------------------------------------------
+def _write(task: Task, rendered: Rendered, options: BuildOptions) -> list[Path]:
+    job = task.job
+    notebook = job.lesson_dir / f"{job.condition}.ipynb"
+    write_text_atomic(notebook, rendered.notebook)
+    outputs = [notebook]
+    if rendered.page is not None:
+        page = page_path(options.out_dir, job.condition, job.edition)
+        write_text_atomic(page, rendered.page)
+        outputs.append(page)
+    return outputs
+
+
+def _finish(task: Task, future: Future[Rendered], options: BuildOptions, cache: BuildCache) -> LessonResult:
+    job = task.job
+    try:
+        rendered = future.result()
+        outputs = _write(task, rendered, options)
+        cache.record(task.key, task.fingerprint, outputs)
+        return LessonResult(job.condition, job.edition, "built", rendered.seconds, outputs)
+    except BuildError as exc:
+        cache.forget(task.key)
+        return LessonResult(job.condition, job.edition, "failed", error=exc.message, cell=exc.cell)
+    except HealthkitError as exc:
+        cache.forget(task.key)
+        return LessonResult(job.condition, job.edition, "failed", error=str(exc))
+    except Exception as exc:  # a worker crash must not take the other lessons down
+        cache.forget(task.key)
+        return LessonResult(job.condition, job.edition, "failed", error=f"{type(exc).__name__}: {exc}")
+
+
+def build(options: BuildOptions, progress: Progress | None = None, on_plan: Callable[[int], None] | None = None) -> BuildReport:
+    """Render every requested lesson that changed; one result per lesson and edition."""
+    started = time.perf_counter()
     for edition in options.editions:
         if edition not in EDITIONS:
             raise ParameterError(f"edition {edition!r} is not valid; use one of: {', '.join(EDITIONS)}")
-    template = template_path(options.template)
     files = {p.stem: p for p in iter_content_files(options.content_dir)}
     unknown = [i for i in options.ids if i not in files]
     if unknown:
         raise ParameterError(f"unknown condition(s): {', '.join(unknown)}; valid conditions: {', '.join(files) or '(none)'}")
-    jobs: list[LessonJob] = []
-    failed: list[LessonResult] = []
-    for condition_id in options.ids or tuple(files):
-        result = check_file(files[condition_id])
-        if not result.ok:
-            first = next(d for d in result.diagnostics if d.severity == "error")
-            for edition in options.editions:
-                failed.append(LessonResult(condition_id, edition, "failed", error=f"invalid content: {first.format()}"))
-            continue
-        for edition in options.editions:
-            jobs.append(
-                LessonJob(
-                    condition=condition_id,
-                    edition=edition,
-                    content_dir=options.content_dir,
-                    template=template,
-                    lesson_dir=options.lesson_dir(edition),
-                    quiz_size=options.quiz_size,
-                    seed=options.seed,
-                )
-            )
-    return jobs, failed
-
-
-def render_one(job: LessonJob) -> tuple[str, float]:
-    """Worker: execute one lesson and return it as notebook JSON text (never writes)."""
-    started = time.perf_counter()
-    nb, _ = execute_lesson(job)
-    nbformat.validate(nb)
-    return nbformat.writes(nb), time.perf_counter() - started
-
-
-def _write(job: LessonJob, text: str, options: BuildOptions) -> list[Path]:
-    path = job.lesson_dir / f"{job.condition}.ipynb"
-    write_text_atomic(path, text)
-    outputs = [path]
-    if options.html:
-        from .site import write_lesson_page
-
-        outputs.append(write_lesson_page(nbformat.reads(text, as_version=4), job, options.out_dir))
-    return outputs
-
-
-def _finish(job: LessonJob, future: Future[tuple[str, float]], options: BuildOptions) -> LessonResult:
+    template_path(options.template)
+    cache = BuildCache(options.out_dir)
+    wanted = len(options.ids or files) * len(options.editions)
+    workers = max(1, min(options.jobs or os.cpu_count() or 1, wanted))
+    executor: Executor | None = None
+    results: list[LessonResult] = []
     try:
-        text, seconds = future.result()
-        return LessonResult(job.condition, job.edition, "built", seconds, _write(job, text, options))
-    except BuildError as exc:
-        return LessonResult(job.condition, job.edition, "failed", error=exc.message, cell=exc.cell)
-    except HealthkitError as exc:
-        return LessonResult(job.condition, job.edition, "failed", error=str(exc))
-    except Exception as exc:  # a worker crash must not take the other lessons down
-        return LessonResult(job.condition, job.edition, "failed", error=f"{type(exc).__name__}: {exc}")
-
-
-class _Inline:
-    """Executor stand-in for a single lesson: no worker process to start."""
-
-    def submit(self, fn: Callable[[LessonJob], tuple[str, float]], job: LessonJob) -> Future[tuple[str, float]]:
-        future: Future[tuple[str, float]] = Future()
-        try:
-            future.set_result(fn(job))
-        except BaseException as exc:  # delivered through the future, like a pool would
-            future.set_exception(exc)
-        return future
-
-    def __enter__(self) -> "_Inline":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
-def build(options: BuildOptions, progress: Progress | None = None) -> BuildReport:
-    """Render every requested lesson; returns one result per lesson and edition."""
-    started = time.perf_counter()
-    jobs, results = plan(options)
-    for r in results:
-        if progress:
-            progress(r)
-    workers = options.jobs or os.cpu_count() or 1
-    workers = max(1, min(workers, len(jobs)))
-    # Fresh interpreters ("spawn"): forking a process that already talks to kernels over
-    # ZeroMQ can kill the child.
-    pool = _Inline() if workers == 1 else ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
-    with pool as executor:
-        futures = {executor.submit(render_one, job): job for job in jobs}
+        uncached = [p for p in files.values() if cache.file_info(p.name, digest_bytes(p.read_bytes())) is None]
+        executor = _executor(workers) if uncached else None
+        infos = _describe_all(files, cache, executor or _Describer())
+        tasks, results = _plan(options, infos, cache)
+        if on_plan:
+            on_plan(len(tasks) + len(results))
+        for r in results:
+            if progress:
+                progress(r)
+        if tasks and executor is None:
+            executor = _executor(min(workers, len(tasks)))
+        futures = {executor.submit(render, task): task for task in tasks} if executor else {}
         for future in as_completed(futures):
-            result = _finish(futures[future], future, options)
+            result = _finish(futures[future], future, options, cache)
             results.append(result)
             if progress:
                 progress(result)
+    finally:
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
     if options.html:
-        from .site import write_index
-
-        write_index(options, results)
-    order = {(j.condition, j.edition): i for i, j in enumerate(jobs)}
+        write_index(options, infos, cache, changed=any(r.status == "built" for r in results))
+    order = {(name, edition): i for i, (name, edition) in enumerate((n, e) for n in (options.ids or files) for e in options.editions)}
     results.sort(key=lambda r: order.get((r.condition, r.edition), -1))
     return BuildReport(results, time.perf_counter() - started)
+
+
+class _Describer(Executor):
+    """Checks files in this process when nothing else needs a worker."""
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        future: Future[T] = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
 
 
 def describe_failure(result: LessonResult) -> str:

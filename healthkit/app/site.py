@@ -1,33 +1,25 @@
-"""Write the offline site: one page per lesson, the course index and lessons.zip."""
+"""Write the course index and lessons.zip; place lesson pages."""
 
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..content import check_file, iter_content_files
-from ..content.readability import reading_levels, reading_minutes
+from ..content import iter_content_files
 from ..io import write_bytes_atomic, write_text_atomic
-from ..model import Condition
+from .cache import BuildCache, FileInfo, code_digest, digest_bytes
 
 if TYPE_CHECKING:
-    from ..render import LessonJob
-    from .build import BuildOptions, LessonResult
+    from .build import BuildOptions
+
+ENVIRONMENT = Path("environment.yml")
 
 
 def site_dir(out_dir: Path) -> Path:
     return out_dir / "site"
-
-
-def _catalog(content_dir: Path) -> list[Condition]:
-    found = []
-    for path in iter_content_files(content_dir):
-        result = check_file(path)
-        if result.ok and result.condition is not None:
-            found.append(result.condition)
-    return found
 
 
 def page_path(out_dir: Path, condition: str, edition: str) -> Path:
@@ -36,26 +28,17 @@ def page_path(out_dir: Path, condition: str, edition: str) -> Path:
     return out_dir / "teacher" / f"{condition}.html"
 
 
-def navigation(conditions: list[Condition], condition: str, edition: str) -> dict[str, Any]:
-    ids = [c.id for c in conditions]
+def navigation(catalog: list[tuple[str, str]], condition: str, edition: str) -> dict[str, Any]:
+    """Index, previous and next links for a page; ``catalog`` is (id, title) in order."""
+    ids = [c for c, _ in catalog]
     nav: dict[str, Any] = {"index": "index.html" if edition == "learner" else "../site/index.html", "prev": None, "next": None}
     if condition in ids:
         i = ids.index(condition)
         if i > 0:
-            nav["prev"] = {"href": f"{ids[i - 1]}.html", "title": conditions[i - 1].title}
+            nav["prev"] = {"href": f"{ids[i - 1]}.html", "title": catalog[i - 1][1]}
         if i + 1 < len(ids):
-            nav["next"] = {"href": f"{ids[i + 1]}.html", "title": conditions[i + 1].title}
+            nav["next"] = {"href": f"{ids[i + 1]}.html", "title": catalog[i + 1][1]}
     return nav
-
-
-def write_lesson_page(nb: Any, job: "LessonJob", out_dir: Path) -> Path:
-    from ..exporters import export_lesson
-
-    nav = navigation(_catalog(job.content_dir), job.condition, job.edition)
-    html, _ = export_lesson(nb, nav=nav)
-    path = page_path(out_dir, job.condition, job.edition)
-    write_text_atomic(path, html)
-    return path
 
 
 def lessons_zip(out_dir: Path, content_dir: Path, environment: Path | None) -> bytes:
@@ -79,29 +62,27 @@ def lessons_zip(out_dir: Path, content_dir: Path, environment: Path | None) -> b
     return buffer.getvalue()
 
 
-def write_index(options: "BuildOptions", results: list["LessonResult"]) -> list[Path]:
-    from ..exporters import IndexEntry, render_index
+def write_index(options: "BuildOptions", infos: dict[str, FileInfo], cache: BuildCache, changed: bool) -> list[Path]:
+    """The course index and lessons.zip, rewritten only when a lesson or the catalogue changed."""
+    from ..exporters.index import IndexEntry
 
     site = site_dir(options.out_dir)
-    entries = []
-    for condition in _catalog(options.content_dir):
-        if not (site / f"{condition.id}.html").is_file():
-            continue
-        whole, _ = reading_levels(condition)
-        entries.append(
-            IndexEntry(
-                id=condition.id,
-                title=condition.title,
-                tagline=condition.tagline,
-                href=f"{condition.id}.html",
-                minutes=reading_minutes(condition),
-                grade=whole.grade,
-                last_reviewed=condition.last_reviewed,
-            )
-        )
-    index = site / "index.html"
+    entries = [
+        IndexEntry(i.id, i.title, i.tagline, f"{i.id}.html", i.minutes, i.grade, i.reviewed)
+        for name, i in infos.items()
+        if i.ok and (site / f"{name}.html").is_file()
+    ]
+    index, archive = site / "index.html", site / "lessons.zip"
+    fingerprint = digest_bytes(
+        json.dumps([e.id + e.title + e.tagline + str(e.grade) + str(e.minutes) + str(e.last_reviewed) for e in entries]).encode(),
+        code_digest().encode(),
+        json.dumps({k: v.get("fingerprint") for k, v in cache.lessons.items() if k.startswith("learner/")}, sort_keys=True).encode(),
+    )
+    if not changed and cache.fresh("site/index", fingerprint):
+        return [index, archive]
+    from ..exporters.index import render_index
+
     write_text_atomic(index, render_index(entries))
-    archive = site / "lessons.zip"
-    environment = Path("environment.yml")
-    write_bytes_atomic(archive, lessons_zip(options.out_dir, options.content_dir, environment))
+    write_bytes_atomic(archive, lessons_zip(options.out_dir, options.content_dir, ENVIRONMENT))
+    cache.record("site/index", fingerprint, [index, archive])
     return [index, archive]

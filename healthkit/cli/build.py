@@ -54,13 +54,16 @@ def run(args: argparse.Namespace) -> int:
     )
     bar = tqdm(desc="Building lessons", unit="lesson", disable=args.quiet, file=sys.stderr, leave=False)
 
+    def planned(total: int) -> None:
+        bar.reset(total=total)
+
     def progress(result: LessonResult) -> None:
         bar.update(1)
         bar.set_postfix_str(f"{result.condition}: {result.status}")
         if result.status == "failed":
             bar.write(f"healthkit: lesson failed: {describe_failure(result)}", file=sys.stderr)
 
-    report = build(options, progress)
+    report = build(options, progress, on_plan=planned)
     bar.close()
     if not args.quiet:
         rows = [

@@ -49,8 +49,13 @@ def lint(
     path: str,
     positions: dict[str, tuple[int, int]],
     today: dt.date | None = None,
+    warnings: bool = True,
 ) -> list[Diagnostic]:
-    """Every rule violation in ``condition``; positions map key paths to (line, column)."""
+    """Every rule violation in ``condition``; positions map key paths to (line, column).
+
+    ``warnings=False`` skips the rules that can only warn (reading level, coverage), which
+    loading does not need.
+    """
     today = today or dt.date.today()
     report = _Report(path, positions, [])
     stem = PurePath(path).name.split(".")[0]
@@ -58,6 +63,8 @@ def lint(
         report.add("error", "id", f"id {condition.id!r} does not match the file name; rename the file to {condition.id}.yaml or change the id to {stem!r}")
     _dates(condition, today, report)
     _quiz(condition, report)
+    if not warnings:
+        return [d for d in report.out if d.severity == "error"]
     _coverage(condition, report)
     _reading(condition, report)
     if condition.status == "draft":

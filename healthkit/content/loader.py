@@ -30,7 +30,9 @@ class CheckResult:
         return self.condition is not None and not any(d.severity == "error" for d in self.diagnostics)
 
 
-def check_text(text: str, source_name: str = "<string>", today: dt.date | None = None) -> CheckResult:
+def check_text(
+    text: str, source_name: str = "<string>", today: dt.date | None = None, warnings: bool = True
+) -> CheckResult:
     """Parse, convert and lint; never raises for bad content, returns diagnostics instead."""
     try:
         node = compose(text, source_name)
@@ -40,7 +42,7 @@ def check_text(text: str, source_name: str = "<string>", today: dt.date | None =
     value = converter.convert(node, Condition, ())
     if value is INVALID:
         return CheckResult(source_name, None, tuple(sorted(converter.diagnostics)))
-    found = lint(value, source_name, converter.positions, today)
+    found = lint(value, source_name, converter.positions, today, warnings=warnings)
     return CheckResult(source_name, value, tuple(sorted(found)))
 
 
@@ -56,13 +58,13 @@ def _read(path: Path) -> str:
         raise ContentError([Diagnostic(str(path), 0, 0, "error", f"cannot read file: {exc.strerror}")]) from None
 
 
-def check_file(path: str | os.PathLike[str], today: dt.date | None = None) -> CheckResult:
+def check_file(path: str | os.PathLike[str], today: dt.date | None = None, warnings: bool = True) -> CheckResult:
     p = Path(path)
     try:
         text = _read(p)
     except ContentError as exc:
         return CheckResult(str(p), None, exc.diagnostics)
-    return check_text(text, str(p), today)
+    return check_text(text, str(p), today, warnings=warnings)
 
 
 def _strict(result: CheckResult) -> Condition:
@@ -76,12 +78,12 @@ def loads_condition(text: str, source_name: str = "<string>") -> Condition:
 
     Raises :class:`ContentError` listing every error (warnings do not stop loading).
     """
-    return _strict(check_text(text, source_name))
+    return _strict(check_text(text, source_name, warnings=False))
 
 
 def load_condition(path: str | os.PathLike[str]) -> Condition:
     """Load and validate ``content/<id>.yaml``."""
-    return _strict(check_file(path))
+    return _strict(check_file(path, warnings=False))
 
 
 def iter_content_files(directory: str | os.PathLike[str]) -> Iterator[Path]:
@@ -118,7 +120,7 @@ def load_catalog(directory: str | os.PathLike[str]) -> Catalog:
     conditions: dict[str, Condition] = {}
     problems: list[Diagnostic] = []
     for path in iter_content_files(directory):
-        result = check_file(path)
+        result = check_file(path, warnings=False)
         if result.ok and result.condition is not None:
             conditions[result.condition.id] = result.condition
         else:

@@ -7,12 +7,7 @@ remote source, and quizzes run from the saved widget state with the widget's own
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import json
 import re
-from importlib import resources as files
-from pathlib import Path
 from typing import Any
 
 import mistune
@@ -21,41 +16,12 @@ from nbconvert.filters import DataTypeFilter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets import Bool, Dict, Unicode
 
+from .page import TEMPLATES, asset, content_security_policy, json_for_script, lesson_css
 from .widgets import WidgetStatePreprocessor
 
-TEMPLATES = Path(str(files.files("healthkit").joinpath("exporters").joinpath("templates")))
 _STYLE_BLOCK = re.compile(r"<style\b[^>]*>.*?</style\s*>", re.S | re.I)
 _SCRIPT_BLOCK = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.S | re.I)
 _markdown = mistune.create_markdown(escape=True)
-
-
-def asset(name: str) -> str:
-    return (TEMPLATES / "healthkit" / name).read_text(encoding="utf-8")
-
-
-def csp_hash(text: str) -> str:
-    digest = hashlib.sha256(text.encode("utf-8")).digest()
-    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
-
-
-def content_security_policy(scripts: list[str], styles: list[str]) -> str:
-    """No remote sources at all; inline code allowed only by hash; widget modules from blob:."""
-    return "; ".join(
-        [
-            "default-src 'none'",
-            "script-src " + " ".join([csp_hash(s) for s in scripts] + ["blob:"]),
-            "style-src " + " ".join(csp_hash(s) for s in styles),
-            "img-src data:",
-            "base-uri 'none'",
-            "form-action 'none'",
-        ]
-    )
-
-
-def json_for_script(value: Any) -> str:
-    """JSON that cannot end its <script> element early, whatever the content holds."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def safe_markdown(text: str) -> str:
@@ -129,10 +95,6 @@ class LessonPagePreprocessor(WidgetStatePreprocessor):
             "hide_code": options.get("hide_code", True),
         }
         return nb, resources
-
-
-def lesson_css() -> str:
-    return files.files("healthkit").joinpath("lesson").joinpath("lesson.css").read_text(encoding="utf-8")
 
 
 def _title(nb: Any) -> str:

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..lesson.render import esc
-from .html import asset, content_security_policy, json_for_script
+from .page import asset, content_security_policy, json_for_script
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from ..content import check_file, iter_content_files
 from ..errors import ParameterError
 from ..model import SECTION_NAMES, Condition
 from ..quiz import final_quiz, flashcards, section_quiz
+from ..quiz.generate import needs_other_conditions
 from ..quiz.model import Quiz
 from . import render
 from .render import EDITIONS
@@ -69,15 +70,16 @@ def open_lesson(
     if condition not in files:
         valid = ", ".join(files) or "(none)"
         raise ParameterError(f"condition {condition!r} is not in {content_dir}; valid conditions: {valid}")
-    main = check_file(files[condition])
+    main = check_file(files[condition], warnings=False)
     if not main.ok or main.condition is None:
         raise ParameterError(f"condition {condition!r} has errors; run: healthkit check {files[condition]}")
     others = []
-    for name, path in files.items():
-        if name != condition:
-            result = check_file(path)
-            if result.ok and result.condition is not None:
-                others.append(result.condition)
+    if needs_other_conditions(main.condition):  # only then do other lessons feed this one
+        for name, path in files.items():
+            if name != condition:
+                result = check_file(path, warnings=False)
+                if result.ok and result.condition is not None:
+                    others.append(result.condition)
     return Lesson(main.condition, edition=edition, quiz_size=quiz_size, seed=seed, others=tuple(others))
 
 

@@ -51,6 +51,23 @@ def _lower_title(title: str) -> str:
     return title
 
 
+def _related(condition: Condition, section: str) -> set[str]:
+    """Normalised names of the entries that count as right for ``section``."""
+    return {normalise(item.name) for name in _kin(section) for item in condition.sections.get(name).items}
+
+
+def needs_other_conditions(condition: Condition) -> bool:
+    """Whether some generated question would lack distractors from this condition alone."""
+    for section in SECTION_NAMES:
+        own = _related(condition, section)
+        candidates = {
+            normalise(item.name) for name, item in condition.all_items() if name not in _kin(section)
+        } - own
+        if len(candidates) < MAX_CHOICES - 1:
+            return True
+    return False
+
+
 def authored(condition: Condition) -> tuple[Question, ...]:
     return tuple(_from_authored(q) for q in condition.quiz)
 
@@ -83,31 +100,28 @@ def which_is(condition: Condition, section: str, rng: random.Random, others: Seq
     if not answers:
         return None
     right = rng.choice(answers)
-    kin = _kin(section)
-    own |= {normalise(item.name) for name in kin for item in condition.sections.get(name).items}
-    pool: list[tuple[str, Item, Condition]] = []
-    for source in (condition, *others):
-        for name, item in source.all_items():
-            if name not in kin:
-                pool.append((name, item, source))
-    rng.shuffle(pool)
+    own |= _related(condition, section)
     used = {normalise(right.name)}
     distractors: list[tuple[str, Item, Condition]] = []
-    for kind, item, source in pool:
-        key = normalise(item.name)
-        if key in own or key in used:
-            continue
-        used.add(key)
-        distractors.append((kind, item, source))
+    # Distractors come from this condition's other sections; other conditions only fill a gap.
+    for source in (condition, *others):
+        pool = [(name, item, source) for name, item in source.all_items() if name not in _kin(section)]
+        rng.shuffle(pool)
+        for kind, item, origin in pool:
+            key = normalise(item.name)
+            if key in own or key in used or len(distractors) == MAX_CHOICES - 1:
+                continue
+            used.add(key)
+            distractors.append((kind, item, origin))
         if len(distractors) == MAX_CHOICES - 1:
             break
     if len(distractors) < 2:
         return None
     choices = [Choice(right.name, True, f"Yes. {right.description}")]
-    for kind, item, source in distractors:
-        where = SECTION_TITLES[kind].lower()
-        if source is not condition:
-            where += f" in the lesson on {_lower_title(source.title)}"
+    for home, item, origin in distractors:
+        where = SECTION_TITLES[home].lower()
+        if origin is not condition:
+            where += f" in the lesson on {_lower_title(origin.title)}"
         choices.append(Choice(item.name, False, f"Not this one. {item.name} comes under {where}."))
     rng.shuffle(choices)
     title = _lower_title(condition.title)

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import nbformat
-
 from .. import __version__
 from ..errors import BuildError
+from .engine import register as register_engine
+from .kernels import WarmKernel
 
 #: The template shipped with the project (``notebooks/lesson.ipynb`` in a checkout).
 DEFAULT_TEMPLATE = Path("notebooks") / "lesson.ipynb"
@@ -51,7 +51,7 @@ class LessonJob:
         }
 
 
-def _tidy(nb: nbformat.NotebookNode, job: LessonJob) -> nbformat.NotebookNode:
+def _tidy(nb: Any, job: LessonJob) -> Any:
     """Hide parameter cells and drop machine-specific paths from the metadata."""
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
@@ -73,13 +73,35 @@ def _tidy(nb: nbformat.NotebookNode, job: LessonJob) -> nbformat.NotebookNode:
     return nb
 
 
-def execute_lesson(job: LessonJob, kernel_name: str = "python3") -> tuple[nbformat.NotebookNode, dict[str, Any]]:
-    """Parameterise and execute the template; raise :class:`BuildError` naming the cell."""
+def _renumber(nb: Any) -> None:
+    """Execution counts from 1 in cell order, whatever kernel ran the lesson."""
+    count = 0
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.get("execution_count") is not None:
+            count += 1
+            cell.execution_count = count
+            for output in cell.outputs:
+                if output.output_type == "execute_result":
+                    output.execution_count = count
+
+
+def execute_lesson(
+    job: LessonJob, kernel: WarmKernel | None = None, kernel_name: str = "python3"
+) -> tuple[Any, dict[str, Any]]:
+    """Parameterise and execute the template; raise :class:`BuildError` naming the cell.
+
+    With ``kernel``, the lesson runs in that warm kernel after a full reset; without, papermill
+    starts and stops a kernel of its own.
+    """
+    import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     template = nbformat.read(job.template, as_version=4)
     job.lesson_dir.mkdir(parents=True, exist_ok=True)
+    extra: dict[str, Any] = {}
+    if kernel is not None:
+        extra = {"engine_name": register_engine(), **kernel.prepare(job.lesson_dir)}
     try:
         nb = papermill.execute_notebook(
             template,
@@ -90,9 +112,15 @@ def execute_lesson(job: LessonJob, kernel_name: str = "python3") -> tuple[nbform
             progress_bar=False,
             log_output=False,
             execution_timeout=job.timeout,
+            **extra,
         )
     except PapermillExecutionError as exc:
+        if kernel is not None:
+            kernel.replace()  # a failed lesson may leave anything behind: never reuse it
         raise BuildError(job.condition, f"{exc.ename}: {exc.evalue}", cell=exc.cell_index + 1) from None
     except Exception as exc:  # kernel died, timeout, ...: name the lesson, keep the build going
+        if kernel is not None:
+            kernel.replace()
         raise BuildError(job.condition, f"{type(exc).__name__}: {exc}") from None
+    _renumber(nb)
     return _tidy(nb, job), {"condition": job.condition, "edition": job.edition}

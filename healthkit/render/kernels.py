@@ -1,0 +1,125 @@
+"""A warm kernel, reused across lessons and fully reset between them.
+
+Starting a Python kernel costs most of a lesson's render time. A build process therefore
+keeps one kernel and, before each lesson, clears everything a lesson can leave behind: the
+user namespace and history (``%reset -f``), every widget, the working directory and the
+environment variables. Modules stay imported; healthkit keeps no lesson state in them. A
+kernel that failed, timed out or died is thrown away and replaced, never reused.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..errors import BuildError
+
+RESET = """\
+def _healthkit_reset(cwd, environ):
+    import os
+    try:
+        import ipywidgets
+        ipywidgets.Widget.close_all()
+    except ImportError:
+        pass
+    os.chdir(cwd)
+    os.environ.clear()
+    os.environ.update(environ)
+_healthkit_reset({cwd!r}, {environ!r})
+get_ipython().run_line_magic("reset", "-f")
+get_ipython().execution_count = 1
+"""
+
+
+class WarmKernel:
+    """One kernel process and its clients; papermill gets them through our engine."""
+
+    def __init__(self, kernel_name: str = "python3") -> None:
+        self.kernel_name = kernel_name
+        self.manager: Any = None
+        self.client: Any = None  # long-lived async client, handed to papermill
+        self._resetter: Any = None  # blocking client for resets
+        self._cwd = os.getcwd()
+        self._environ = dict(os.environ)
+        self._runtime = tempfile.mkdtemp(prefix="healthkit-kernel-")
+
+    def launch(self) -> None:
+        """Start the kernel process; it boots while the caller does other work."""
+        from jupyter_client.manager import AsyncKernelManager
+        from jupyter_core.utils import run_sync
+
+        # IPC transport: sockets in a private folder; no TCP port is opened.
+        manager = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc", ip=str(Path(self._runtime) / "k"))
+        run_sync(manager.start_kernel)(cwd=self._cwd)
+        self.manager = manager
+
+    def _connect(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        client = self.manager.client()
+        client.start_channels()
+        run_sync(client.wait_for_ready)(timeout=60)
+        self.client = client
+
+    def start(self) -> None:
+        self.launch()
+        self._connect()
+
+    def _alive(self) -> bool:
+        from jupyter_core.utils import run_sync
+
+        return self.manager is not None and bool(run_sync(self.manager.is_alive)())
+
+    def prepare(self, cwd: Path) -> dict[str, Any]:
+        """A clean kernel working in ``cwd``, as papermill engine arguments."""
+        if not self._alive():
+            self.replace()
+        elif self.client is None:
+            self._connect()
+        self.reset(cwd)
+        return {"km": self.manager, "kc": self.client}
+
+    def reset(self, cwd: Path) -> None:
+        """Clear everything a lesson could have left in the kernel."""
+        if self._resetter is None:
+            from jupyter_client.blocking.client import BlockingKernelClient
+
+            resetter = BlockingKernelClient()
+            resetter.load_connection_info(self.manager.get_connection_info())
+            resetter.start_channels()
+            self._resetter = resetter
+        code = RESET.format(cwd=str(Path(cwd).resolve()), environ=self._environ)
+        reply = self._resetter.execute_interactive(code, store_history=False, timeout=60, output_hook=lambda msg: None)
+        if reply["content"]["status"] != "ok":
+            raise BuildError("kernel", "could not reset the kernel between lessons")
+
+    def replace(self) -> None:
+        self.shutdown()
+        self.start()
+
+    def shutdown(self) -> None:
+        from jupyter_core.utils import run_sync
+
+        for client in (self._resetter, self.client):
+            if client is not None:
+                client.stop_channels()
+        self._resetter = self.client = None
+        if self.manager is not None:
+            try:
+                run_sync(self.manager.shutdown_kernel)(now=True)
+            except Exception:  # already gone: nothing left to clean
+                pass
+            self.manager = None
+
+    def close(self) -> None:
+        self.shutdown()
+        shutil.rmtree(self._runtime, ignore_errors=True)
+
+    def __enter__(self) -> "WarmKernel":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

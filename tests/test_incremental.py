@@ -1,0 +1,149 @@
+"""Fast builds: warm kernels never leak state between lessons; unchanged lessons are skipped."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from healthkit.app import build as build_module
+from healthkit.app.build import BuildOptions, build
+from healthkit.app.cache import CACHE_NAME
+
+from .conftest import CONTENT, ROOT
+
+TEMPLATE = ROOT / "notebooks" / "lesson.ipynb"
+pytestmark = pytest.mark.slow
+
+PROBE = """\
+import json, os
+import ipywidgets
+print("PROBE " + json.dumps({
+    "leftovers": sorted(k for k in globals() if k.startswith("leak_")),
+    "widgets": len(ipywidgets.Widget.widgets),
+    "env": os.environ.get("HEALTHKIT_LEAK"),
+    "cwd": os.getcwd(),
+    "pid": os.getpid(),
+}))
+"""
+
+LEAK = """\
+import os
+globals()["leak_" + condition.replace("-", "_")] = 1
+os.environ["HEALTHKIT_LEAK"] = condition
+os.chdir("/")
+if condition == fail_in:
+    raise RuntimeError("planned failure")
+"""
+
+
+def _content(tmp_path: Path, ids: list[str]) -> Path:
+    content = tmp_path / "content"
+    content.mkdir()
+    seed = (CONTENT / "back-spasms.yaml").read_text()
+    for i in ids:
+        (content / f"{i}.yaml").write_text(seed.replace("id: back-spasms", f"id: {i}").replace("title: Back spasms", f"title: Lesson {i}"))
+    return content
+
+
+def _probing_template(tmp_path: Path, fail_in: str = "") -> Path:
+    nb = nbformat.read(TEMPLATE, as_version=4)
+    nb.cells.insert(1, nbformat.v4.new_code_cell(PROBE))  # first thing after the parameters
+    nb.cells.append(nbformat.v4.new_code_cell(f"fail_in = {fail_in!r}\n" + LEAK))  # last thing
+    path = tmp_path / "probe.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def _probe(nb_path: Path) -> dict:  # type: ignore[type-arg]
+    nb = nbformat.read(nb_path, as_version=4)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            found = re.search(r"PROBE (.*)", output.get("text", ""))
+            if found:
+                return json.loads(found.group(1))  # type: ignore[no-any-return]
+    raise AssertionError("probe output missing")
+
+
+def test_a_warm_kernel_is_reused_but_no_lesson_sees_another(tmp_path: Path) -> None:
+    content = _content(tmp_path, ["a-one", "b-two", "c-three"])
+    out = tmp_path / "out"
+    report = build(BuildOptions(content_dir=content, out_dir=out, template=_probing_template(tmp_path), jobs=1, html=False))
+    assert report.ok, [r.error for r in report.results]
+    probes = {name: _probe(out / "lessons" / f"{name}.ipynb") for name in ("a-one", "b-two", "c-three")}
+    assert len({p["pid"] for p in probes.values()}) == 1, "lessons should share one warm kernel"
+    for probe in probes.values():
+        assert probe["leftovers"] == []
+        assert probe["widgets"] == 0
+        assert probe["env"] is None
+        assert probe["cwd"] == str((out / "lessons").resolve())
+    # Execution counts start at 1 in every lesson, as if each had its own kernel.
+    for name in probes:
+        counts = [c.execution_count for c in nbformat.read(out / "lessons" / f"{name}.ipynb", as_version=4).cells if c.cell_type == "code"]
+        assert counts == list(range(1, len(counts) + 1))
+
+
+def test_a_kernel_that_failed_a_lesson_is_replaced(tmp_path: Path) -> None:
+    content = _content(tmp_path, ["a-one", "b-two", "c-three"])
+    out = tmp_path / "out"
+    report = build(BuildOptions(content_dir=content, out_dir=out, template=_probing_template(tmp_path, fail_in="b-two"), jobs=1, html=False))
+    assert [r.status for r in report.results] == ["built", "failed", "built"]
+    first, third = _probe(out / "lessons" / "a-one.ipynb"), _probe(out / "lessons" / "c-three.ipynb")
+    assert first["pid"] != third["pid"]
+    assert third["leftovers"] == [] and third["env"] is None
+
+
+def test_unchanged_lessons_are_skipped_and_edits_rebuild_only_what_they_feed(tmp_path: Path) -> None:
+    content = _content(tmp_path, ["a-one", "b-two"])
+    out = tmp_path / "out"
+    options = BuildOptions(content_dir=content, out_dir=out, template=TEMPLATE, jobs=1)
+    assert [r.status for r in build(options).results] == ["built", "built"]
+    page = out / "site" / "a-one.html"
+    before = page.stat().st_mtime_ns
+
+    again = build(options)
+    assert [r.status for r in again.results] == ["skipped", "skipped"]
+    assert again.seconds < 1.0
+    assert page.stat().st_mtime_ns == before
+
+    edited = content / "b-two.yaml"
+    edited.write_text(edited.read_text().replace("tagline: Know what tightens", "tagline: Freshly edited. Know what tightens"))
+    third = build(options)
+    assert [r.status for r in third.results] == ["skipped", "built"]
+    assert "Freshly edited." in (out / "site" / "index.html").read_text()
+    # b-two is the next lesson after a-one, but its title did not change: a-one stays.
+    assert page.stat().st_mtime_ns == before
+
+    (out / "site" / "b-two.html").unlink()  # a missing output is rebuilt
+    assert [r.status for r in build(options).results] == ["skipped", "built"]
+
+    forced = build(BuildOptions(content_dir=content, out_dir=out, template=TEMPLATE, jobs=1, force=True))
+    assert [r.status for r in forced.results] == ["built", "built"]
+
+    changed = build(BuildOptions(content_dir=content, out_dir=out, template=TEMPLATE, jobs=1, seed=3))
+    assert [r.status for r in changed.results] == ["built", "built"]
+
+
+def test_an_interrupted_build_leaves_no_stale_lesson(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    content = _content(tmp_path, ["a-one", "b-two"])
+    out = tmp_path / "out"
+    options = BuildOptions(content_dir=content, out_dir=out, template=TEMPLATE, jobs=1, html=False)
+    real_record = build_module.BuildCache.record
+
+    def interrupted(self: object, key: str, fingerprint: str, outputs: list[Path]) -> None:
+        raise KeyboardInterrupt  # the files are written, the cache entry is not
+
+    monkeypatch.setattr(build_module.BuildCache, "record", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build(options)
+    monkeypatch.setattr(build_module.BuildCache, "record", real_record)
+    (written,) = (out / "lessons").iterdir()  # one lesson written, no temporary files
+    assert written.suffix == ".ipynb"
+    nbformat.validate(nbformat.read(written, as_version=4))  # complete, never half-written
+    assert [r.status for r in build(options).results] == ["built", "built"]  # nothing trusted blindly
+
+    (out / CACHE_NAME).write_text("{not json")
+    assert [r.status for r in build(options).results] == ["built", "built"]
