@@ -117,6 +117,10 @@ def test_unchanged_lessons_are_skipped_and_edits_rebuild_only_what_they_feed(tmp
     # b-two is the next lesson after a-one, but its title did not change: a-one stays.
     assert page.stat().st_mtime_ns == before
 
+    first = content / "a-one.yaml"  # the first lesson: catalogue order must not shift
+    first.write_text(first.read_text().replace("tagline: Know what tightens", "tagline: Also edited. Know what tightens"))
+    assert [r.status for r in build(options).results] == ["built", "skipped"]
+
     (out / "site" / "b-two.html").unlink()  # a missing output is rebuilt
     assert [r.status for r in build(options).results] == ["skipped", "built"]
 

@@ -14,6 +14,7 @@ import atexit
 import json
 import multiprocessing
 import os
+import threading
 import time
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from ..render.execute import LessonJob, template_path
 from ..render.kernels import WarmKernel
 from .cache import BuildCache, FileInfo, code_digest, digest_bytes
 from .site import navigation, page_path, write_index
+from .startup import skip_unused_format_checker
 
 Status = Literal["built", "failed", "skipped"]
 T = TypeVar("T")
@@ -101,12 +103,26 @@ Progress = Callable[[LessonResult], None]
 _KERNEL: WarmKernel | None = None
 
 
+#: What every lesson imports; the kernel loads it while the worker loads its own modules.
+KERNEL_PRELOAD = "import healthkit.lesson, healthkit.widget"
+
+
+def _preload_builder() -> None:
+    import nbformat  # noqa: F401  (slow: its schema validator)
+    import papermill  # noqa: F401
+
+    from ..exporters import html  # noqa: F401
+
+
 def _worker_init() -> None:
-    """Start this worker's kernel early so it boots while the first task is prepared."""
+    """Start this worker's kernel early, and import in parallel with its boot."""
     global _KERNEL
+    skip_unused_format_checker()
     _KERNEL = WarmKernel()
     _KERNEL.launch()
+    _KERNEL.preload(KERNEL_PRELOAD)
     atexit.register(_KERNEL.close)
+    threading.Thread(target=_preload_builder, daemon=True).start()
 
 
 def describe(path: Path) -> FileInfo:
@@ -203,7 +219,7 @@ def _describe_all(files: dict[str, Path], cache: BuildCache, executor: Executor)
     futures = {name: executor.submit(describe, path) for name, path in todo.items()}
     for name, future in futures.items():
         infos[name] = cache.files[files[name].name] = future.result()
-    return infos
+    return {name: infos[name] for name in files}  # catalogue order, whatever was cached
 
 
 def _plan(options: BuildOptions, infos: dict[str, FileInfo], cache: BuildCache) -> tuple[list[Task], list[LessonResult]]:
@@ -285,10 +301,16 @@ def build(options: BuildOptions, progress: Progress | None = None, on_plan: Call
     wanted = len(options.ids or files) * len(options.editions)
     workers = max(1, min(options.jobs or os.cpu_count() or 1, wanted))
     executor: Executor | None = None
+    size = 0
     results: list[LessonResult] = []
     try:
         uncached = [p for p in files.values() if cache.file_info(p.name, digest_bytes(p.read_bytes())) is None]
-        executor = _executor(workers) if uncached else None
+        if uncached:
+            # Something will be rendered: start the kernels now, so they boot while files are
+            # checked. With a cache, about one lesson per edition per changed file is expected.
+            expected = wanted if not cache.lessons else len(uncached) * len(options.editions)
+            size = min(workers, expected)
+            executor = _executor(size)
         infos = _describe_all(files, cache, executor or _Describer())
         tasks, results = _plan(options, infos, cache)
         if on_plan:
@@ -296,8 +318,13 @@ def build(options: BuildOptions, progress: Progress | None = None, on_plan: Call
         for r in results:
             if progress:
                 progress(r)
+        needed = min(workers, len(tasks))
+        if executor is not None and size < needed:  # more to render than expected
+            executor.shutdown(wait=False, cancel_futures=True)
+            executor = None
         if tasks and executor is None:
-            executor = _executor(min(workers, len(tasks)))
+            size = needed
+            executor = _executor(size)
         futures = {executor.submit(render, task): task for task in tasks} if executor else {}
         for future in as_completed(futures):
             result = _finish(futures[future], future, options, cache)

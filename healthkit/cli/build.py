@@ -39,6 +39,10 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
+    from ..app.startup import skip_unused_format_checker
+
+    skip_unused_format_checker()
+
     editions = ("learner", "teacher") if args.edition == "both" else (args.edition,)
     options = BuildOptions(
         content_dir=args.content,

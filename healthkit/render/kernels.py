@@ -56,6 +56,20 @@ class WarmKernel:
         run_sync(manager.start_kernel)(cwd=self._cwd)
         self.manager = manager
 
+    def preload(self, code: str) -> None:
+        """Ask the kernel to run ``code`` (e.g. imports) without waiting for it."""
+        self._resetter_client().execute(code, silent=True, store_history=False)
+
+    def _resetter_client(self) -> Any:
+        if self._resetter is None:
+            from jupyter_client.blocking.client import BlockingKernelClient
+
+            resetter = BlockingKernelClient()
+            resetter.load_connection_info(self.manager.get_connection_info())
+            resetter.start_channels()
+            self._resetter = resetter
+        return self._resetter
+
     def _connect(self) -> None:
         from jupyter_core.utils import run_sync
 
@@ -84,15 +98,8 @@ class WarmKernel:
 
     def reset(self, cwd: Path) -> None:
         """Clear everything a lesson could have left in the kernel."""
-        if self._resetter is None:
-            from jupyter_client.blocking.client import BlockingKernelClient
-
-            resetter = BlockingKernelClient()
-            resetter.load_connection_info(self.manager.get_connection_info())
-            resetter.start_channels()
-            self._resetter = resetter
         code = RESET.format(cwd=str(Path(cwd).resolve()), environ=self._environ)
-        reply = self._resetter.execute_interactive(code, store_history=False, timeout=60, output_hook=lambda msg: None)
+        reply = self._resetter_client().execute_interactive(code, store_history=False, timeout=60, output_hook=lambda msg: None)
         if reply["content"]["status"] != "ok":
             raise BuildError("kernel", "could not reset the kernel between lessons")
 
