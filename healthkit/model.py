@@ -170,12 +170,19 @@ class Condition:
     last_reviewed: _dt.date = field(metadata={"doc": "Date of the last content review (YYYY-MM-DD)."})
     status: Status = field(metadata={"doc": "draft (needs review) or published."})
     sources: tuple[Source, ...] = field(metadata=_items("Where the facts come from."))
-    safety: Safety = field(metadata={"doc": "Red flags and disclaimer."})
-    learning_objectives: tuple[str, ...] = field(metadata=_items("What a learner can do after the lesson."))
-    key_terms: Mapping[str, str] = field(metadata=_items("Term to plain-language definition."))
     sections: Sections = field(metadata={"doc": "The seven article sections."})
     faq: tuple[FaqEntry, ...] = field(metadata=_items("The article's questions and answers.", min_items=0))
     quiz: tuple[QuizQuestion, ...] = field(metadata=_items("Authored quiz questions.", min_items=0))
+    safety: Optional[Safety] = field(
+        default=None, metadata={"doc": "Red flags and disclaimer (required once published)."}
+    )
+    learning_objectives: tuple[str, ...] = field(
+        default=(), metadata=_items("What a learner can do after the lesson (required once published).", 0)
+    )
+    key_terms: Mapping[str, str] = field(
+        default_factory=lambda: MappingProxyType({}),
+        metadata=_items("Term to plain-language definition (required once published).", 0),
+    )
     reviewed_by: Optional[str] = field(
         default=None, metadata={"doc": "Who reviewed the content.", "min_length": 1}
     )

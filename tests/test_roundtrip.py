@@ -45,7 +45,7 @@ def questions(draw: st.DrawFn, qid: str) -> QuizQuestion:
 
 @st.composite
 def conditions(draw: st.DrawFn) -> Condition:
-    ids = draw(st.lists(slug, max_size=3, unique=True))
+    ids = draw(st.lists(slug, min_size=1, max_size=3, unique=True))
     return Condition(
         id=draw(slug),
         title=draw(text),

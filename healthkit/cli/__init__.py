@@ -8,9 +8,9 @@ from typing import Sequence
 
 from .. import __version__
 from ..errors import HealthkitError
-from . import build, check, schema
+from . import build, check, import_, schema
 
-COMMANDS = (check, build, schema)
+COMMANDS = (check, build, import_, schema)
 
 
 def make_parser() -> argparse.ArgumentParser:

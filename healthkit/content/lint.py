@@ -63,6 +63,7 @@ def lint(
         report.add("error", "id", f"id {condition.id!r} does not match the file name; rename the file to {condition.id}.yaml or change the id to {stem!r}")
     _dates(condition, today, report)
     _quiz(condition, report)
+    _completeness(condition, report)
     if not warnings:
         return [d for d in report.out if d.severity == "error"]
     _coverage(condition, report)
@@ -102,6 +103,25 @@ def _quiz(condition: Condition, report: _Report) -> None:
             if norm in texts:
                 report.add("error", f"{key}.options[{j}].text", f"option {option.text!r} repeats option {texts[norm] + 1}; options must differ")
             texts.setdefault(norm, j)
+
+
+def _completeness(condition: Condition, report: _Report) -> None:
+    """What an importer cannot invent: required to publish, reported for drafts."""
+    missing = [
+        (key, what)
+        for key, what, present in (
+            ("safety", "red flags and a disclaimer (safety)", condition.safety is not None),
+            ("learning_objectives", "learning objectives", bool(condition.learning_objectives)),
+            ("key_terms", "key terms", bool(condition.key_terms)),
+            ("quiz", "quiz questions", bool(condition.quiz)),
+        )
+        if not present
+    ]
+    for key, what in missing:
+        if condition.status == "published":
+            report.add("error", key or "status", f"a published condition needs {what}; add them or set status: draft")
+        else:
+            report.add("warning", key or "status", f"draft has no {what} yet; write them before publishing")
 
 
 def _coverage(condition: Condition, report: _Report) -> None:

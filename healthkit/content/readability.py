@@ -59,7 +59,8 @@ def condition_text(condition: Condition) -> str:
     parts = [condition.summary]
     parts += [section_text(section) for _, section in condition.sections.items()]
     parts += [entry.answer for entry in condition.faq]
-    parts += list(condition.safety.seek_urgent_care) + [condition.safety.disclaimer]
+    if condition.safety is not None:
+        parts += list(condition.safety.seek_urgent_care) + [condition.safety.disclaimer]
     return _join(parts)
 
 

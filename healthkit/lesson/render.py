@@ -49,12 +49,24 @@ def header(condition: Condition, edition: Edition = "learner") -> str:
     )
 
 
+DRAFT_DISCLAIMER = (
+    "This lesson is a draft and has not been reviewed. It is not medical advice. "
+    "If you are worried about your health, ask a health professional."
+)
+
+
 def urgent_care(condition: Condition) -> str:
+    if condition.safety is None:
+        return (
+            '<aside class="hk-urgent" aria-labelledby="urgent-title">'
+            '<h2 id="urgent-title"><span aria-hidden="true">⚠ </span>When to get urgent help</h2>'
+            "<p>This draft does not list warning signs yet. If you are worried, get medical help.</p></aside>"
+        )
     return (
         '<aside class="hk-urgent" aria-labelledby="urgent-title">'
         '<h2 id="urgent-title"><span aria-hidden="true">⚠ </span>When to get urgent help</h2>'
-        "<p>Call your emergency number or go to an emergency department straight away if you have "
-        f"{esc(_lower(condition.title))} and:</p>"
+        "<p>Get medical help straight away if you notice any of these. If it is severe or sudden, "
+        "call your emergency number or go to an emergency department.</p>"
         f"{_ul(condition.safety.seek_urgent_care)}"
         "</aside>"
     )
@@ -144,11 +156,12 @@ def sources(condition: Condition) -> str:
             title = f'<a href="{esc(s.url)}" rel="noopener noreferrer">{title}</a>'
         items.append(f"<li>{title}. {esc(s.publisher)}, {esc(_date(s.date))}.</li>")
     reviewed = f" by {esc(condition.reviewed_by)}" if condition.reviewed_by else ""
+    disclaimer = condition.safety.disclaimer if condition.safety else DRAFT_DISCLAIMER
     return (
         '<footer class="hk-footer"><h2 id="sources-title">Sources</h2>'
         f'<ul>{"".join(items)}</ul>'
         f"<p>Last reviewed {esc(_date(condition.last_reviewed))}{reviewed}.</p>"
-        f'<p class="hk-disclaimer"><strong>Please note:</strong> {esc(condition.safety.disclaimer)}</p></footer>'
+        f'<p class="hk-disclaimer"><strong>Please note:</strong> {esc(disclaimer)}</p></footer>'
     )
 
 

@@ -1,0 +1,109 @@
+"""`healthkit import` on article fixtures written in the magazine's format."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from healthkit.cli import main
+from healthkit.content import check_text
+from healthkit.importer import ArticleError, import_article
+from healthkit.model import SECTION_NAMES
+
+FIXTURES = Path(__file__).parent / "fixtures" / "articles"
+UPDATE = os.environ.get("HEALTHKIT_UPDATE_GOLDEN") == "1"
+
+# What an editor should get from each article: items per section (0 = placeholder) and Q&A.
+EXPECTED = {
+    "sinusitis.txt": ({"types": 2, "causes": 5, "symptoms": 3, "diagnosis": 2, "prevention": 3, "treatments": 3, "home_remedies": 3}, 4),
+    "heartburn.html": ({"types": 2, "causes": 3, "symptoms": 2, "diagnosis": 2, "prevention": 3, "treatments": 2, "home_remedies": 2}, 2),
+    "eczema.md": ({"types": 3, "causes": 3, "symptoms": 2, "diagnosis": 2, "prevention": 0, "treatments": 2, "home_remedies": 2}, 0),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_import_gives_a_valid_draft_with_the_right_items(name: str) -> None:
+    condition, report, text = import_article(FIXTURES / name)
+    counts, faq = EXPECTED[name]
+    assert report.items == counts
+    assert len(condition.faq) == faq == report.faq
+    assert condition.status == "draft"
+    assert condition.sources[0].publisher == "The Women's Health Magazine"
+    result = check_text(text, f"{condition.id}.yaml")
+    assert result.ok, [d.format() for d in result.diagnostics if d.severity == "error"]
+    assert any("draft" in d.message for d in result.diagnostics if d.severity == "warning")
+    for section in SECTION_NAMES:
+        assert condition.sections.get(section).items
+    golden = FIXTURES / f"{Path(name).stem}.expected.yaml"
+    if UPDATE:
+        golden.write_text(text)
+    assert text == golden.read_text(), f"draft differs from {golden.name}; rerun with HEALTHKIT_UPDATE_GOLDEN=1 if intended"
+
+
+def test_messy_plain_text_is_cleaned() -> None:
+    raw = (FIXTURES / "sinusitis.txt").read_bytes()
+    assert b"\r\n" in raw and "“".encode() in raw  # the fixture really is messy
+    condition, report, _ = import_article(FIXTURES / "sinusitis.txt")
+    assert condition.title == "Sinusitis"
+    assert condition.tagline == "Breathe Easier When Your Sinuses Act Up"
+    assert str(condition.sources[0].date) == "2024-06-04"
+    assert condition.reading_time_minutes == 5
+    assert report.merged == 1  # "Colds" appears in two Causes blocks
+    names = [i.name for i in condition.sections.causes.items]
+    assert names == ["Colds", "Allergies", "Nasal polyps", "Smoking", "Dental infections"]
+    assert [i.name for i in condition.sections.types.items] == ["Acute", "Chronic"]
+
+
+def test_html_page_keeps_only_the_article() -> None:
+    condition, _, text = import_article(FIXTURES / "heartburn.html")
+    for noise in ("track(", "dataLayer", "Popular", "Ten tips", "Subscribe", "Conditions", "font-family", "0 Comments"):
+        assert noise not in text
+    assert condition.title == "Heartburn"
+    assert [f.section for f in condition.faq] == ["types", "prevention"]
+    assert [i.name for i in condition.sections.home_remedies.items] == ["Raise the head of the bed", "Chew gum"]
+
+
+def test_what_cannot_be_placed_is_kept_as_comments() -> None:
+    _, report, text = import_article(FIXTURES / "eczema.md")
+    assert "Living With Eczema" in report.unplaced
+    tail = text.split("# ---- For the editor", 1)[1]
+    assert "#   Many people find that keeping a diary of flare-ups" in tail
+    assert any("Prevention: no items found" in line for line in report.lines())
+
+
+def test_not_an_article_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(ArticleError, match="does not look like a condition article"):
+        import_article(FIXTURES / "lemon-cake.txt")
+    assert main(["import", str(FIXTURES / "lemon-cake.txt"), "-o", str(tmp_path / "x.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert "lemon-cake.txt does not look like a condition article" in err and "Traceback" not in err
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_cli_writes_the_draft_and_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "sinus.yaml"
+    assert main(["import", str(FIXTURES / "sinusitis.txt"), "-o", str(out)]) == 0
+    assert "id: sinus\n" in out.read_text()  # the id follows the file name
+    assert main(["check", str(out)]) == 0
+    assert main(["import", str(FIXTURES / "sinusitis.txt"), "-o", str(out)]) == 1
+    assert "pass --force" in capsys.readouterr().err
+    assert main(["import", str(FIXTURES / "sinusitis.txt"), "-o", str(out), "--force"]) == 0
+
+
+@pytest.mark.slow
+def test_an_imported_draft_builds_into_a_lesson(tmp_path: Path) -> None:
+    from healthkit.app.build import BuildOptions, build
+
+    from .conftest import ROOT
+
+    content = tmp_path / "content"
+    content.mkdir()
+    _, _, text = import_article(FIXTURES / "heartburn.html", condition_id="heartburn")
+    (content / "heartburn.yaml").write_text(text)
+    report = build(BuildOptions(content_dir=content, out_dir=tmp_path / "out", template=ROOT / "notebooks" / "lesson.ipynb", jobs=1))
+    assert report.ok, [r.error for r in report.results]
+    page = (tmp_path / "out" / "site" / "heartburn.html").read_text()
+    assert "This draft does not list warning signs yet" in page
+    assert "This lesson is a draft and has not been reviewed" in page
