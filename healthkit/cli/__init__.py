@@ -8,9 +8,9 @@ from typing import Sequence
 
 from .. import __version__
 from ..errors import HealthkitError
-from . import build, check, import_, schema
+from . import build, check, export_quiz, import_, schema, workshop
 
-COMMANDS = (check, build, import_, schema)
+COMMANDS = (check, build, import_, export_quiz, workshop, schema)
 
 
 def make_parser() -> argparse.ArgumentParser:

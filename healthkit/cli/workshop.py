@@ -1,0 +1,41 @@
+"""``healthkit workshop``: one folder with everything for a workshop."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..app.build import describe_failure
+from ..app.workshop import WorkshopOptions, make_workshop
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser(
+        "workshop",
+        help="build a workshop folder: lessons, teacher edition, offline site, quiz exports",
+        description="Build learner notebooks, the teacher edition, the offline HTML site, quiz exports "
+        "(GIFT, Moodle XML, QTI), environment.yml and a participant README into one folder.",
+        epilog="Example: healthkit workshop back-spasms migraine -o build/workshop --zip",
+    )
+    p.add_argument("ids", nargs="*", metavar="ID", help="conditions to include (default: all)")
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="folder to create")
+    p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="folder of condition files (default: content)")
+    p.add_argument("--title", default="Health workshop", help="title for the participant README")
+    p.add_argument("--zip", action="store_true", help="also write DIR.zip")
+    p.add_argument("--template", type=Path, default=None, metavar="PATH", help="template notebook (default: notebooks/lesson.ipynb)")
+    p.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="lessons rendered at once (default: number of cores)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..app.startup import skip_unused_format_checker
+
+    skip_unused_format_checker()
+    options = WorkshopOptions(tuple(args.ids), args.output, args.content, args.template, args.jobs, args.title, args.zip)
+    report = make_workshop(options)
+    for failed in (r for r in report.results if r.status == "failed"):
+        print(f"healthkit: lesson failed: {describe_failure(failed)}", file=sys.stderr)
+    print(f"Workshop folder: {args.output} ({report.count('built')} lessons built)" + (f", and {args.output.with_suffix('.zip')}" if args.zip else ""))
+    return 0 if report.ok else 1

@@ -1,0 +1,227 @@
+"""Quiz questions for learning management systems: GIFT, Moodle XML and IMS QTI 1.2.
+
+Each format escapes text by its own rules: GIFT backslash-escapes ``~ = # { } :``; Moodle XML
+and QTI carry HTML-escaped text inside XML that lxml serialises. Per-option feedback and the
+explanation (general feedback) are kept in every format. Functions return text or bytes and
+never write files.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from lxml import etree
+
+from ..model import Condition
+from ..quiz import authored, generated
+from ..quiz.model import Question
+
+FORMATS = ("gift", "moodle-xml", "qti")
+QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
+CP_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
+
+
+@dataclass(frozen=True)
+class QuestionBank:
+    """The questions of one condition, as exported."""
+
+    condition: Condition
+    questions: tuple[Question, ...]
+
+    @property
+    def category(self) -> str:
+        """Question-bank category; letters, digits and underscores suit every GIFT reader."""
+        return "$course$/healthkit/" + re.sub(r"\W", "_", self.condition.id)
+
+
+def bank(condition: Condition, seed: int = 0, include_generated: bool = True) -> QuestionBank:
+    questions = list(authored(condition))
+    if include_generated:
+        taken = {q.id for q in questions}
+        questions += [q for q in generated(condition, seed) if q.id not in taken]
+    return QuestionBank(condition, tuple(questions))
+
+
+def _fraction(n: int) -> str:
+    return f"{100 / n:.5f}".rstrip("0").rstrip(".")
+
+
+# -- GIFT ----------------------------------------------------------------------------------
+_GIFT_SPECIAL = re.compile(r"([~=#{}:\\])")
+
+
+def gift_escape(text: str) -> str:
+    """GIFT escaping: a backslash before ~ = # { } : and itself; newlines as \\n."""
+    return _GIFT_SPECIAL.sub(r"\\\1", text).replace("\r", "").replace("\n", r"\n")
+
+
+def _gift_question(q: Question) -> str:
+    lines = [f"::{gift_escape(q.id)}:: {gift_escape(q.prompt)} {{"]
+    correct = [c for c in q.choices if c.correct]
+    for choice in q.choices:
+        text, feedback = gift_escape(choice.text), gift_escape(choice.feedback)
+        if q.kind == "multiple":
+            weight = _fraction(len(correct)) if choice.correct else "-" + _fraction(len(correct))
+            lines.append(f"\t~%{weight}%{text}#{feedback}")
+        else:
+            lines.append(f"\t{'=' if choice.correct else '~'}{text}#{feedback}")
+    lines.append(f"\t####{gift_escape(q.explanation)}")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def dumps_gift(banks: Iterable[QuestionBank]) -> str:
+    out = ["// Exported by healthkit. One category per condition."]
+    for b in banks:
+        out.append(f"\n$CATEGORY: {b.category}\n")
+        out += [_gift_question(q) + "\n" for q in b.questions]
+    return "\n".join(out)
+
+
+# -- Moodle XML ----------------------------------------------------------------------------
+def _text(parent: etree._Element, tag: str, value: str, fmt: str | None = "html") -> etree._Element:
+    node = etree.SubElement(parent, tag, format=fmt) if fmt else etree.SubElement(parent, tag)
+    etree.SubElement(node, "text").text = value
+    return node
+
+
+def _is_true_false(q: Question) -> bool:
+    return q.kind == "true_false" and sorted(c.text.lower() for c in q.choices) == ["false", "true"]
+
+
+def dumps_moodle_xml(banks: Iterable[QuestionBank]) -> str:
+    quiz = etree.Element("quiz")
+    for b in banks:
+        category = etree.SubElement(quiz, "question", type="category")
+        _text(category, "category", b.category, fmt=None)
+        for q in b.questions:
+            kind = "truefalse" if _is_true_false(q) else "multichoice"
+            node = etree.SubElement(quiz, "question", type=kind)
+            _text(node, "name", q.id, fmt=None)
+            _text(node, "questiontext", f"<p>{html.escape(q.prompt)}</p>")
+            _text(node, "generalfeedback", f"<p>{html.escape(q.explanation)}</p>")
+            etree.SubElement(node, "defaultgrade").text = "1"
+            etree.SubElement(node, "penalty").text = "0.3333333" if kind == "multichoice" else "1"
+            etree.SubElement(node, "hidden").text = "0"
+            correct = [c for c in q.choices if c.correct]
+            if kind == "multichoice":
+                etree.SubElement(node, "single").text = "false" if q.kind == "multiple" else "true"
+                etree.SubElement(node, "shuffleanswers").text = "true"
+                etree.SubElement(node, "answernumbering").text = "abc"
+            for choice in q.choices:
+                if q.kind == "multiple":
+                    fraction = _fraction(len(correct)) if choice.correct else "-" + _fraction(len(correct))
+                else:
+                    fraction = "100" if choice.correct else "0"
+                text = choice.text.lower() if kind == "truefalse" else html.escape(choice.text)
+                answer = etree.SubElement(node, "answer", fraction=fraction, format="moodle_auto_format" if kind == "truefalse" else "html")
+                etree.SubElement(answer, "text").text = text
+                _text(answer, "feedback", html.escape(choice.feedback))
+    return bytes(etree.tostring(quiz, xml_declaration=True, encoding="UTF-8", pretty_print=True)).decode("utf-8")
+
+
+# -- IMS QTI 1.2 (Canvas) -------------------------------------------------------------------
+def _q(tag: str) -> str:
+    return f"{{{QTI_NS}}}{tag}"
+
+
+def _mattext(parent: etree._Element, text: str, texttype: str = "text/html") -> None:
+    material = etree.SubElement(parent, _q("material"))
+    etree.SubElement(material, _q("mattext"), texttype=texttype).text = html.escape(text) if texttype == "text/html" else text
+
+
+def _meta(item: etree._Element, fields: Sequence[tuple[str, str]]) -> None:
+    qti_meta = etree.SubElement(etree.SubElement(item, _q("itemmetadata")), _q("qtimetadata"))
+    for label, entry in fields:
+        field = etree.SubElement(qti_meta, _q("qtimetadatafield"))
+        etree.SubElement(field, _q("fieldlabel")).text = label
+        etree.SubElement(field, _q("fieldentry")).text = entry
+
+
+def _qti_item(section: etree._Element, q: Question, number: int) -> None:
+    kinds = {"single": "multiple_choice_question", "true_false": "true_false_question", "multiple": "multiple_answers_question"}
+    item = etree.SubElement(section, _q("item"), ident=f"q{number}-{q.id}", title=q.id)
+    _meta(item, [("question_type", kinds[q.kind]), ("points_possible", "1")])
+    presentation = etree.SubElement(item, _q("presentation"))
+    _mattext(presentation, q.prompt)
+    response = etree.SubElement(presentation, _q("response_lid"), ident="response1", rcardinality="Multiple" if q.kind == "multiple" else "Single")
+    choices = etree.SubElement(response, _q("render_choice"))
+    idents = [f"q{number}a{i}" for i in range(len(q.choices))]
+    for ident, choice in zip(idents, q.choices):
+        label = etree.SubElement(choices, _q("response_label"), ident=ident)
+        _mattext(label, choice.text, "text/plain")
+    processing = etree.SubElement(item, _q("resprocessing"))
+    outcomes = etree.SubElement(processing, _q("outcomes"))
+    etree.SubElement(outcomes, _q("decvar"), maxvalue="100", minvalue="0", varname="SCORE", vartype="Decimal")
+    general = etree.SubElement(processing, _q("respcondition"), attrib={"continue": "Yes"})
+    etree.SubElement(etree.SubElement(general, _q("conditionvar")), _q("other"))
+    etree.SubElement(general, _q("displayfeedback"), feedbacktype="Response", linkrefid="general_fb")
+    for ident in idents:
+        shown = etree.SubElement(processing, _q("respcondition"), attrib={"continue": "Yes"})
+        etree.SubElement(etree.SubElement(shown, _q("conditionvar")), _q("varequal"), respident="response1").text = ident
+        etree.SubElement(shown, _q("displayfeedback"), feedbacktype="Response", linkrefid=f"{ident}_fb")
+    scoring = etree.SubElement(processing, _q("respcondition"), attrib={"continue": "No"})
+    condition = etree.SubElement(scoring, _q("conditionvar"))
+    if q.kind == "multiple":
+        both = etree.SubElement(condition, _q("and"))
+        for ident, choice in zip(idents, q.choices):
+            target = both if choice.correct else etree.SubElement(both, _q("not"))
+            etree.SubElement(target, _q("varequal"), respident="response1").text = ident
+    else:
+        right = idents[q.answer[0]]
+        etree.SubElement(condition, _q("varequal"), respident="response1").text = right
+    etree.SubElement(scoring, _q("setvar"), action="Set", varname="SCORE").text = "100"
+    for ident, text in [("general_fb", q.explanation)] + [(f"{i}_fb", c.feedback) for i, c in zip(idents, q.choices)]:
+        feedback = etree.SubElement(item, _q("itemfeedback"), ident=ident)
+        _mattext(etree.SubElement(feedback, _q("flow_mat")), text)
+
+
+def qti_assessment(b: QuestionBank) -> bytes:
+    root = etree.Element(_q("questestinterop"), nsmap={None: QTI_NS})
+    assessment = etree.SubElement(root, _q("assessment"), ident=f"healthkit-{b.condition.id}", title=f"{b.condition.title} quiz")
+    section = etree.SubElement(assessment, _q("section"), ident="root_section")
+    for number, q in enumerate(b.questions, 1):
+        _qti_item(section, q, number)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+def qti_manifest(files: Sequence[str]) -> bytes:
+    root = etree.Element(f"{{{CP_NS}}}manifest", nsmap={None: CP_NS}, identifier="healthkit-quizzes")
+    metadata = etree.SubElement(root, f"{{{CP_NS}}}metadata")
+    etree.SubElement(metadata, f"{{{CP_NS}}}schema").text = "IMS Content"
+    etree.SubElement(metadata, f"{{{CP_NS}}}schemaversion").text = "1.1.3"
+    etree.SubElement(root, f"{{{CP_NS}}}organizations")
+    resources = etree.SubElement(root, f"{{{CP_NS}}}resources")
+    for i, name in enumerate(files, 1):
+        resource = etree.SubElement(resources, f"{{{CP_NS}}}resource", identifier=f"res{i}", type="imsqti_xmlv1p2")
+        etree.SubElement(resource, f"{{{CP_NS}}}file", href=name)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+
+
+def qti_zip(banks: Iterable[QuestionBank]) -> bytes:
+    """A QTI 1.2 package: imsmanifest.xml plus one assessment per condition (Canvas imports it)."""
+    buffer = io.BytesIO()
+    names = []
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for b in banks:
+            name = f"{b.condition.id}/{b.condition.id}.xml"
+            archive.writestr(name, qti_assessment(b))
+            names.append(name)
+        archive.writestr("imsmanifest.xml", qti_manifest(names))
+    return buffer.getvalue()
+
+
+def export(banks: Sequence[QuestionBank], fmt: str) -> bytes:
+    """Bytes of ``fmt`` for ``banks``; the caller decides where they go."""
+    if fmt == "gift":
+        return dumps_gift(banks).encode("utf-8")
+    if fmt == "moodle-xml":
+        return dumps_moodle_xml(banks).encode("utf-8")
+    if fmt == "qti":
+        return qti_zip(banks)
+    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")

@@ -1,0 +1,142 @@
+"""LMS exports read back by independent parsers, with nothing lost."""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from pygiftparser import parser as gift_parser
+
+from healthkit import load_catalog, load_condition
+from healthkit.cli import main
+from healthkit.exporters.lms import QTI_NS, QuestionBank, bank, dumps_gift, dumps_moodle_xml, qti_zip
+from healthkit.quiz.model import Choice, Question
+
+from .conftest import CONTENT, SEED
+
+# Every GIFT special character, and XML/HTML ones. (pygiftparser ends an answer block at the
+# first "}" even when escaped, so a closing brace is only put where it can read it back: the
+# prompt. test_gift_escapes_every_special_character covers the rest.)
+HOSTILE = Question(
+    id="special-chars",
+    kind="single",
+    prompt="Is {2:1} = 2? Use ~ or # for <b>notes</b> & \\ slashes",
+    choices=(Choice("Yes = true {really", True, "Right: 2#1 ~ ok"), Choice("No: never", False, "Wrong {sorry")),
+    explanation="Because = and : are special in GIFT & <i>XML</i>.",
+    section="types",
+)
+
+
+def test_gift_escapes_every_special_character() -> None:
+    from healthkit.exporters.lms import gift_escape
+
+    assert gift_escape("a~b=c#d{e}f:g\\h\nline") == "a\\~b\\=c\\#d\\{e\\}f\\:g\\\\h\\nline"
+
+
+def _banks() -> list[QuestionBank]:
+    seed = load_condition(SEED)
+    banks = [bank(c) for c in load_catalog(CONTENT)]
+    return banks + [QuestionBank(dataclasses.replace(seed, id="hostile", title="Hostile"), (HOSTILE,))]
+
+
+def _gift_unescape(text: str) -> str:
+    return re.sub(r"\\([~=#{}:\\])", r"\1", text).replace("\\n", "\n")
+
+
+def test_gift_reads_back_in_pygiftparser() -> None:
+    banks = _banks()
+    parsed = gift_parser.parseFile(io.StringIO(dumps_gift(banks)))
+    expected = [q for b in banks for q in b.questions]
+    assert len(parsed) == len(expected)
+    for source, got in zip(expected, parsed):
+        assert got.valid, got.source
+        assert _gift_unescape(got.title) == source.id
+        assert _gift_unescape(got.text) == source.prompt
+        answers = got.answers.answers
+        assert [_gift_unescape(a.answer) for a in answers] == [c.text for c in source.choices]
+        assert [a.fraction > 0 for a in answers] == [c.correct for c in source.choices]
+        assert [_gift_unescape(a.feedback) for a in answers] == [c.feedback for c in source.choices]
+        assert _gift_unescape(got.generalFeedback) == source.explanation
+    categories = {q.cat for q in parsed}
+    assert "$course$/healthkit/back_spasms" in categories and len(categories) == len(banks)
+
+
+def test_moodle_xml_reads_back_with_lxml() -> None:
+    banks = _banks()
+    root = etree.fromstring(dumps_moodle_xml(banks).encode())
+    questions = [q for q in root.findall("question") if q.get("type") != "category"]
+    expected = [q for b in banks for q in b.questions]
+    assert len(questions) == len(expected)
+    assert len(root.findall("question[@type='category']")) == len(banks)
+    for source, node in zip(expected, questions):
+        assert node.findtext("name/text") == source.id
+        assert html.unescape(node.findtext("questiontext/text")) == f"<p>{source.prompt}</p>"
+        assert html.unescape(node.findtext("generalfeedback/text")) == f"<p>{source.explanation}</p>"
+        answers = node.findall("answer")
+        assert len(answers) == len(source.choices)
+        for answer, choice in zip(answers, source.choices):
+            text = answer.findtext("text")
+            assert (text == choice.text.lower()) if node.get("type") == "truefalse" else html.unescape(text) == choice.text
+            assert (float(answer.get("fraction")) > 0) == choice.correct
+            assert html.unescape(answer.findtext("feedback/text")) == choice.feedback
+        if source.kind == "multiple":
+            assert node.findtext("single") == "false"
+            assert abs(sum(float(a.get("fraction")) for a in answers if float(a.get("fraction")) > 0) - 100) < 0.01
+
+
+def test_qti_zip_has_a_manifest_and_reads_back() -> None:
+    banks = _banks()
+    archive = zipfile.ZipFile(io.BytesIO(qti_zip(banks)))
+    manifest = etree.fromstring(archive.read("imsmanifest.xml"))
+    hrefs = [f.get("href") for f in manifest.iter("{*}file")]
+    assert len(hrefs) == len(banks) and all(h in archive.namelist() for h in hrefs)
+    ns = {"q": QTI_NS}
+    for b, href in zip(banks, hrefs):
+        root = etree.fromstring(archive.read(href))
+        items = root.findall(".//q:item", ns)
+        assert len(items) == len(b.questions)
+        for source, item in zip(b.questions, items):
+            labels = item.findall(".//q:response_label", ns)
+            assert [l.findtext("q:material/q:mattext", namespaces=ns) for l in labels] == [c.text for c in source.choices]
+            scoring = [r for r in item.findall(".//q:respcondition", ns) if r.find("q:setvar", ns) is not None][0]
+            if source.kind == "multiple":
+                right = {v.text for v in scoring.findall("q:conditionvar/q:and/q:varequal", ns)}
+            else:
+                right = {v.text for v in scoring.findall("q:conditionvar/q:varequal", ns)}
+            assert right == {labels[i].get("ident") for i in source.answer}
+            feedback = {f.get("ident"): html.unescape(f.findtext(".//q:mattext", namespaces=ns)) for f in item.findall("q:itemfeedback", ns)}
+            assert feedback["general_fb"] == source.explanation
+            assert [feedback[f"{l.get('ident')}_fb"] for l in labels] == [c.feedback for c in source.choices]
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("gift", "q.gift"), ("moodle-xml", "q.xml"), ("qti", "q.zip")])
+def test_cli_exports_one_or_all_conditions(tmp_path: Path, fmt: str, name: str, capsys: pytest.CaptureFixture[str]) -> None:
+    one = tmp_path / f"one-{name}"
+    assert main(["export-quiz", "back-spasms", "--format", fmt, "-o", str(one), "--content", str(CONTENT)]) == 0
+    every = tmp_path / f"all-{name}"
+    assert main(["export-quiz", "--format", fmt, "-o", str(every), "--content", str(CONTENT)]) == 0
+    assert every.stat().st_size > one.stat().st_size
+    assert main(["export-quiz", "nope", "--format", fmt, "-o", str(one), "--content", str(CONTENT)]) == 1
+    assert "valid conditions: back-spasms" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_workshop_folder_has_everything(tmp_path: Path) -> None:
+    out = tmp_path / "workshop"
+    assert main(["workshop", "back-spasms", "-o", str(out), "--content", str(CONTENT), "--zip", "-j", "1"]) == 0
+    for rel in ("lessons/back-spasms.ipynb", "teacher/back-spasms.ipynb", "teacher/back-spasms.html", "site/index.html",
+                "site/back-spasms.html", "quizzes/quizzes.gift", "quizzes/quizzes-moodle.xml", "quizzes/quizzes-qti.zip",
+                "environment.yml", "README.md", "content/back-spasms.yaml"):
+        assert (out / rel).is_file(), rel
+    readme = (out / "README.md").read_text()
+    assert "Binder" in readme and "JupyterHub" in readme and "Run All Cells" in readme
+    nb = (out / "lessons" / "back-spasms.ipynb").read_text()
+    assert '\\"../content\\"' in nb or '"../content"' in nb  # the pack's own content, relative
+    names = zipfile.ZipFile(tmp_path / "workshop.zip").namelist()
+    assert "workshop/teacher/back-spasms.ipynb" in names
