@@ -68,6 +68,7 @@ def test_learner_edition_has_no_answer_key_teacher_edition_does(built: Path) -> 
         return "\n".join(o["data"].get("text/html", "") for c in nb.cells for o in c.get("outputs", []) if "data" in o)
 
     learner, teacher = text(built / "lessons" / "back-spasms.ipynb"), text(built / "teacher" / "back-spasms.ipynb")
+    assert "Common misconception:" in teacher and "Suggested time:" in teacher
     for marker in ("Answer key", "(correct)", "Answer sheet", "Facilitator notes"):
         assert marker not in learner
         assert marker in teacher

@@ -138,7 +138,10 @@ def test_a_whole_quiz_can_be_done_with_the_keyboard(site: Path, browser: Any) ->
     visit.context.close()
 
 
-@pytest.mark.parametrize("name", ["back-spasms.html", "index.html"])
+PAGES = sorted(p.stem + ".html" for p in CONTENT.glob("*.yaml")) + ["index.html"]
+
+
+@pytest.mark.parametrize("name", PAGES)
 def test_no_serious_accessibility_violations(site: Path, browser: Any, name: str) -> None:
     visit = Visit(browser, (site / name).as_uri())
     page = visit.ready() if name != "index.html" else visit.page
@@ -206,3 +209,17 @@ def test_pages_carry_a_strict_content_security_policy(site: Path) -> None:
         assert "default-src 'none'" in csp
         assert "http" not in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
         assert "https://" not in html.split("<main", 1)[0]  # nothing remote in the head
+
+
+def test_markdown_cells_cannot_inject_markup() -> None:
+    """A template author's Markdown cell holding raw HTML shows it as text in the page."""
+    import nbformat
+
+    from healthkit.exporters import export_lesson
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("Hello <script>alert(1)</script> <img src=x onerror=alert(2)> **bold**")])
+    page, _ = export_lesson(nb)
+    main_part = page.split('<main id="main">', 1)[1].split("</main>", 1)[0]
+    assert "<script>" not in main_part and "<img" not in main_part
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in main_part
+    assert "<strong>bold</strong>" in main_part

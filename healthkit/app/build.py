@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Callable, Literal, TypeVar
 
 from ..content import check_file, iter_content_files
+from ..content.loader import require_known
 from ..content.readability import reading_levels, reading_minutes
 from ..errors import BuildError, HealthkitError, ParameterError
 from ..io import write_text_atomic
@@ -182,6 +183,12 @@ class _Inline(Executor):
             _KERNEL = None
 
 
+def default_jobs() -> int:
+    """One worker per core, plus one: a worker and its kernel take turns, so a core would
+    otherwise sit idle while each waits for the other."""
+    return (os.cpu_count() or 1) + 1
+
+
 def _executor(workers: int) -> Executor:
     if workers <= 1:
         return _Inline()
@@ -293,13 +300,11 @@ def build(options: BuildOptions, progress: Progress | None = None, on_plan: Call
         if edition not in EDITIONS:
             raise ParameterError(f"edition {edition!r} is not valid; use one of: {', '.join(EDITIONS)}")
     files = {p.stem: p for p in iter_content_files(options.content_dir)}
-    unknown = [i for i in options.ids if i not in files]
-    if unknown:
-        raise ParameterError(f"unknown condition(s): {', '.join(unknown)}; valid conditions: {', '.join(files) or '(none)'}")
+    require_known(options.ids, files)
     template_path(options.template)
     cache = BuildCache(options.out_dir)
     wanted = len(options.ids or files) * len(options.editions)
-    workers = max(1, min(options.jobs or os.cpu_count() or 1, wanted))
+    workers = max(1, min(options.jobs or default_jobs(), wanted))
     executor: Executor | None = None
     size = 0
     results: list[LessonResult] = []
@@ -311,7 +316,9 @@ def build(options: BuildOptions, progress: Progress | None = None, on_plan: Call
             expected = wanted if not cache.lessons else len(uncached) * len(options.editions)
             size = min(workers, expected)
             executor = _executor(size)
-        infos = _describe_all(files, cache, executor or _Describer())
+        # Checking a file takes ~40 ms: spread over the workers only when many changed.
+        parallel = executor is not None and size > 1 and len(uncached) > 8
+        infos = _describe_all(files, cache, executor if parallel and executor else _Describer())
         tasks, results = _plan(options, infos, cache)
         if on_plan:
             on_plan(len(tasks) + len(results))

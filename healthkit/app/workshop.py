@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..content import load_catalog
-from ..errors import ParameterError
+from ..content.loader import require_known
 from ..exporters.lms import bank, export
 from ..io import write_bytes_atomic, write_text_atomic
 from .build import BuildOptions, BuildReport, Progress, build
@@ -65,9 +65,7 @@ This material is for learning only. It is not medical advice.
 def make_workshop(options: WorkshopOptions, progress: Progress | None = None) -> BuildReport:
     """Build the pack into ``out_dir`` (and ``out_dir.zip`` if asked); returns the build report."""
     catalog = load_catalog(options.content_dir)
-    unknown = [i for i in options.ids if i not in catalog.ids]
-    if unknown:
-        raise ParameterError(f"unknown condition(s): {', '.join(unknown)}; valid conditions: {', '.join(catalog.ids)}")
+    require_known(options.ids, catalog.ids)
     ids = options.ids or catalog.ids
     out = options.out_dir
     content = out / "content"

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..app.build import BuildOptions, LessonResult, build, describe_failure
+from ..app.build import BuildOptions, LessonResult, build, default_jobs, describe_failure
 from .table import render_table
 
 
@@ -26,7 +26,7 @@ def register(sub: Any) -> None:
     p.add_argument("--out", type=Path, default=Path("build"), metavar="DIR", help="output folder (default: build)")
     p.add_argument("--edition", choices=("learner", "teacher", "both"), default="learner", help="which edition to render (default: learner)")
     p.add_argument("--template", type=Path, default=None, metavar="PATH", help="template notebook (default: notebooks/lesson.ipynb)")
-    p.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help=f"lessons rendered at once (default: number of cores, {os.cpu_count()})")
+    p.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help=f"lessons rendered at once (default: cores + 1, here {default_jobs()})")
     p.add_argument("--html", dest="html", action="store_true", default=True, help="also write offline HTML pages and the course index (default)")
     p.add_argument("--no-html", dest="html", action="store_false", help="write notebooks only")
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")

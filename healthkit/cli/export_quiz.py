@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..content import load_catalog
-from ..errors import ParameterError
+from ..content.loader import require_known
 from ..exporters.lms import FORMATS, bank, export
 from ..io import write_bytes_atomic
 
@@ -33,9 +33,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     catalog = load_catalog(args.content)
-    unknown = [i for i in args.ids if i not in catalog.ids]
-    if unknown:
-        raise ParameterError(f"unknown condition(s): {', '.join(unknown)}; valid conditions: {', '.join(catalog.ids)}")
+    require_known(args.ids, catalog.ids)
     banks = [bank(catalog[i], seed=args.seed, include_generated=not args.authored_only) for i in (args.ids or catalog.ids)]
     write_bytes_atomic(args.output, export(banks, args.format))
     total = sum(len(b.questions) for b in banks)

@@ -113,7 +113,7 @@ class Converter:
         meta = meta or {}
         self.positions[format_key(key)] = (node.start_mark.line + 1, node.start_mark.column + 1)
         inner, optional = unwrap_optional(tp)
-        if isinstance(node, ScalarNode) and node.tag == _NULL and node.style is None:
+        if isinstance(node, ScalarNode) and node.tag == _NULL and not node.style:
             if optional:
                 return None
             return self.error(node, key, f"value is empty; expected {_describe(inner)}")
@@ -149,9 +149,9 @@ class Converter:
         return value
 
     def _bool(self, node: ScalarNode, key: KeyPath) -> Any:
-        if node.style is None and node.value in _TRUE:
+        if not node.style and node.value in _TRUE:  # plain (unquoted) scalars only
             return True
-        if node.style is None and node.value in _FALSE:
+        if not node.style and node.value in _FALSE:
             return False
         hint = ""
         if str(node.value).lower() in _YAML11_BOOLS:

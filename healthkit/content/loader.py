@@ -6,9 +6,9 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator, Mapping
+from typing import Iterable, Iterator, Mapping
 
-from ..errors import ContentError, Diagnostic
+from ..errors import ContentError, Diagnostic, ParameterError
 from ..model import Condition
 from .convert import INVALID, Converter
 from .lint import lint
@@ -84,6 +84,14 @@ def loads_condition(text: str, source_name: str = "<string>") -> Condition:
 def load_condition(path: str | os.PathLike[str]) -> Condition:
     """Load and validate ``content/<id>.yaml``."""
     return _strict(check_file(path, warnings=False))
+
+
+def require_known(ids: Iterable[str], valid: Iterable[str]) -> None:
+    """Raise :class:`ParameterError` naming unknown condition ids and listing the valid ones."""
+    valid = list(valid)
+    unknown = [i for i in ids if i not in valid]
+    if unknown:
+        raise ParameterError(f"unknown condition(s): {', '.join(unknown)}; valid conditions: {', '.join(valid) or '(none)'}")
 
 
 def iter_content_files(directory: str | os.PathLike[str]) -> Iterator[Path]:

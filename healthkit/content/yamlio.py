@@ -14,7 +14,6 @@ from typing import Iterator
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import AliasEvent, NodeEvent
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import ContentError, Diagnostic
@@ -37,15 +36,13 @@ __all__ = ["MAX_BYTES", "MappingNode", "Node", "ScalarNode", "SequenceNode", "co
 
 
 def _yaml() -> YAML:
-    return YAML(typ="safe", pure=True)
+    # ruamel.yaml.clib (a declared dependency) gives the fast C composer; without it ruamel
+    # falls back to its pure-Python one. Both give YAML 1.2 tags and line/column marks.
+    return YAML(typ="safe")
 
 
 def _diag(path: str, line: int, column: int, message: str) -> Diagnostic:
     return Diagnostic(path, line, column, "error", message)
-
-
-def _events(text: str) -> Iterator[object]:
-    return _yaml().parse(io.StringIO(text))  # type: ignore[no-any-return]
 
 
 def compose(text: str, path: str) -> Node:
@@ -67,29 +64,7 @@ def compose(text: str, path: str) -> Node:
                 )
             ]
         )
-    problems: list[Diagnostic] = []
     try:
-        for event in _events(text):
-            mark = getattr(event, "start_mark", None)
-            line = mark.line + 1 if mark else 0
-            col = mark.column + 1 if mark else 0
-            if isinstance(event, AliasEvent):
-                problems.append(
-                    _diag(path, line, col, "aliases (*name) are not allowed; write the value out")
-                )
-            elif isinstance(event, NodeEvent) and event.anchor:
-                problems.append(
-                    _diag(path, line, col, "anchors (&name) are not allowed; write the value out")
-                )
-            tag = getattr(event, "tag", None)
-            if tag and tag not in _STANDARD_TAGS and tag != "!":
-                problems.append(
-                    _diag(path, line, col, f"the tag {tag!r} is not allowed; remove it")
-                )
-            if len(problems) >= 20:
-                break
-        if problems:
-            raise ContentError(problems)
         node = _yaml().compose(io.StringIO(text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -103,4 +78,37 @@ def compose(text: str, path: str) -> Node:
         raise ContentError([_diag(path, 0, 0, f"YAML error: {exc}")]) from None
     if node is None:
         raise ContentError([_diag(path, 1, 1, "file is empty; a condition needs at least 'id' and 'title'")])
+    problems = _refused(node, path)
+    if problems:
+        raise ContentError(problems)
     return node  # type: ignore[no-any-return]
+
+
+def _refused(root: Node, path: str) -> list[Diagnostic]:
+    """Anchors, aliases and non-standard tags, found by walking the composed graph once.
+
+    The composer does not expand aliases: a reused node is the *same* object. Visiting each
+    object once keeps this linear, so even a "billion laughs" file is refused quickly.
+    """
+    problems: list[Diagnostic] = []
+    seen: set[int] = set()
+    stack: list[tuple[Node, Node]] = [(root, root)]  # (node, where to report it)
+    while stack and len(problems) < 20:
+        node, place = stack.pop()
+        mark = place.start_mark
+        line, col = mark.line + 1, mark.column + 1
+        if id(node) in seen:
+            problems.append(_diag(path, line, col, "aliases (*name) are not allowed; write the value out"))
+            continue
+        seen.add(id(node))
+        if getattr(node, "anchor", None):
+            problems.append(_diag(path, line, col, "anchors (&name) are not allowed; write the value out"))
+        if node.tag not in _STANDARD_TAGS:
+            problems.append(_diag(path, line, col, f"the tag {node.tag!r} is not allowed; remove it"))
+        if isinstance(node, MappingNode):
+            for key, value in reversed(node.value):
+                stack.append((value, key))
+                stack.append((key, key))
+        elif isinstance(node, SequenceNode):
+            stack.extend((child, child) for child in reversed(node.value))
+    return sorted(problems)

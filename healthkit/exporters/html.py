@@ -8,6 +8,7 @@ remote source, and quizzes run from the saved widget state with the widget's own
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 import mistune
@@ -64,10 +65,10 @@ class LessonHTMLExporter(TemplateExporter):
 
     def from_notebook_node(self, nb: Any, resources: dict[str, Any] | None = None, **kw: Any) -> tuple[Any, dict[str, Any]]:
         resources = dict(resources or {})
-        resources["hk_options"] = {
-            "nav": self.nav or {"index": "index.html", "prev": None, "next": None},
-            "hide_code": self.hide_code,
-        }
+        resources.setdefault(
+            "hk_options",
+            {"nav": self.nav or {"index": "index.html", "prev": None, "next": None}, "hide_code": self.hide_code},
+        )
         output, resources = super().from_notebook_node(nb, resources, **kw)
         return str(output), resources
 
@@ -107,7 +108,14 @@ def _title(nb: Any) -> str:
     return str(nb.metadata.get("title", "Lesson"))
 
 
+@lru_cache(maxsize=1)
+def _shared_exporter() -> LessonHTMLExporter:
+    """One exporter per process: its templates are compiled once, not for every page."""
+    return LessonHTMLExporter()
+
+
 def export_lesson(nb: Any, nav: dict[str, Any] | None = None, hide_code: bool = True) -> tuple[str, dict[str, Any]]:
-    """Convenience: export one executed lesson notebook to (html, resources)."""
-    exporter = LessonHTMLExporter(nav=nav or {}, hide_code=hide_code)
-    return exporter.from_notebook_node(nb)
+    """Export one executed lesson notebook to (html, resources)."""
+    options = {"nav": nav or {"index": "index.html", "prev": None, "next": None}, "hide_code": hide_code}
+    output, resources = _shared_exporter().from_notebook_node(nb, {"hk_options": options})
+    return str(output), resources

@@ -119,7 +119,7 @@ class Lesson:
     def section(self, name: str) -> Fragment:
         if name not in SECTION_NAMES:
             raise ParameterError(f"unknown section {name!r}; use one of: {', '.join(SECTION_NAMES)}")
-        return self._show(render.section(name, self.condition.sections.get(name), self.edition, self.condition.title))
+        return self._show(render.section(name, self.condition.sections.get(name), self.edition, self.condition))
 
     def _quiz(self, quiz: Quiz) -> "QuizWidget":
         from ..widget import QuizWidget

@@ -76,7 +76,7 @@ def _lower(title: str) -> str:
     return title[0].lower() + title[1:] if len(title) > 1 and title[1].islower() else title
 
 
-def section(name: str, body: Section, edition: Edition = "learner", condition_title: str = "") -> str:
+def section(name: str, body: Section, edition: Edition = "learner", condition: Condition | None = None) -> str:
     items = []
     for item in body.items:
         caution = (
@@ -87,7 +87,7 @@ def section(name: str, body: Section, edition: Edition = "learner", condition_ti
     if edition == "teacher":
         notes = (
             '<aside class="hk-facilitator" aria-label="Facilitator notes"><h3>Facilitator notes</h3>'
-            + _ul(facilitator_notes(name, body, condition_title))
+            + _ul(facilitator_notes(name, body, condition))
             + "</aside>"
         )
     title = SECTION_TITLES[name]
@@ -99,19 +99,28 @@ def section(name: str, body: Section, edition: Edition = "learner", condition_ti
     )
 
 
-def facilitator_notes(name: str, body: Section, condition_title: str = "") -> tuple[str, ...]:
-    """Authored notes, or sensible defaults built from the section itself."""
+def facilitator_notes(name: str, body: Section, condition: Condition | None = None) -> tuple[str, ...]:
+    """Authored notes, or sensible defaults: timing, prompts, and a misconception to address.
+
+    The misconception comes from the section's own quiz: a wrong option and the authored
+    feedback that explains why it is wrong.
+    """
     if body.facilitator_notes:
         return body.facilitator_notes
     minutes = 3 + 2 * len(body.items)
     first = body.items[0].name
-    subject = _lower(condition_title) if condition_title else "this condition"
-    return (
+    subject = _lower(condition.title) if condition else "this condition"
+    notes = [
         f"Suggested time: about {minutes} minutes.",
         f"Ask learners to explain “{first}” in their own words, then compare answers in pairs.",
         f"Ask: which {SECTION_TITLES[name].lower()} of {subject} have you heard of before, and where?",
-        "Remind the group that the lesson is general information, not advice for one person.",
-    )
+    ]
+    wrong = [(q, o) for q in (condition.quiz if condition else ()) if q.section == name for o in q.options if not o.correct]
+    if wrong:
+        question, option = wrong[0]
+        notes.append(f"Common misconception: “{option.text}” (for “{question.prompt}”). {option.feedback}")
+    notes.append("Remind the group that the lesson is general information, not advice for one person.")
+    return tuple(notes)
 
 
 def quiz_fallback(quiz: Quiz, edition: Edition = "learner") -> str:

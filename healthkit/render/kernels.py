@@ -2,7 +2,7 @@
 
 Starting a Python kernel costs most of a lesson's render time. A build process therefore
 keeps one kernel and, before each lesson, clears everything a lesson can leave behind: the
-user namespace and history (``%reset -f``), every widget, the working directory and the
+user namespace and history (IPython's ``reset``), every widget, the working directory and the
 environment variables. Modules stay imported; healthkit keeps no lesson state in them. A
 kernel that failed, timed out or died is thrown away and replaced, never reused.
 """
@@ -29,7 +29,7 @@ def _healthkit_reset(cwd, environ):
     os.environ.clear()
     os.environ.update(environ)
 _healthkit_reset({cwd!r}, {environ!r})
-get_ipython().run_line_magic("reset", "-f")
+get_ipython().reset(new_session=False)
 get_ipython().execution_count = 1
 """
 
@@ -53,7 +53,8 @@ class WarmKernel:
 
         # IPC transport: sockets in a private folder; no TCP port is opened.
         manager = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc", ip=str(Path(self._runtime) / "k"))
-        run_sync(manager.start_kernel)(cwd=self._cwd)
+        # In-memory history, as nbclient uses for kernels it starts: no shared SQLite file.
+        run_sync(manager.start_kernel)(cwd=self._cwd, extra_arguments=["--HistoryManager.hist_file=:memory:"])
         self.manager = manager
 
     def preload(self, code: str) -> None:
