@@ -140,3 +140,10 @@ def test_workshop_folder_has_everything(tmp_path: Path) -> None:
     assert '\\"../content\\"' in nb or '"../content"' in nb  # the pack's own content, relative
     names = zipfile.ZipFile(tmp_path / "workshop.zip").namelist()
     assert "workshop/teacher/back-spasms.ipynb" in names
+
+
+def test_cli_formats_match_the_exporter() -> None:
+    from healthkit.cli import export_quiz
+    from healthkit.exporters import lms
+
+    assert export_quiz.FORMATS == lms.FORMATS

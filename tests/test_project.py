@@ -41,3 +41,12 @@ def test_readme_quickstart_has_the_two_commands_and_ci_runs_the_test_one() -> No
     assert ci[-1].strip() == "scripts/run-tests"
     for line in lines:
         assert (ROOT / line).stat().st_mode & 0o111, f"{line} is not executable"
+
+
+def test_the_command_line_starts_without_heavy_imports() -> None:
+    """`healthkit --help` and `check` stay fast, and need nothing an install might lack."""
+    import subprocess
+
+    code = "import sys, healthkit.cli; print(' '.join(sorted(m for m in ('lxml', 'nbformat', 'nbconvert', 'papermill', 'textstat') if m in sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == ""

@@ -9,8 +9,9 @@ from typing import Any
 
 from ..content import load_catalog
 from ..content.loader import require_known
-from ..exporters.lms import FORMATS, bank, export
 from ..io import write_bytes_atomic
+
+FORMATS = ("gift", "moodle-xml", "qti")  # healthkit.exporters.lms.FORMATS, without importing lxml
 
 
 def register(sub: Any) -> None:
@@ -32,6 +33,8 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..exporters.lms import bank, export
+
     catalog = load_catalog(args.content)
     require_known(args.ids, catalog.ids)
     banks = [bank(catalog[i], seed=args.seed, include_generated=not args.authored_only) for i in (args.ids or catalog.ids)]

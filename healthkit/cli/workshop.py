@@ -7,8 +7,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..app.build import describe_failure
-from ..app.workshop import WorkshopOptions, make_workshop
 
 
 def register(sub: Any) -> None:
@@ -30,7 +28,9 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..app.build import describe_failure
     from ..app.startup import skip_unused_format_checker
+    from ..app.workshop import WorkshopOptions, make_workshop
 
     skip_unused_format_checker()
     options = WorkshopOptions(tuple(args.ids), args.output, args.content, args.template, args.jobs, args.title, args.zip)
