@@ -124,11 +124,18 @@ def test_unchanged_lessons_are_skipped_and_edits_rebuild_only_what_they_feed(tmp
     (out / "site" / "b-two.html").unlink()  # a missing output is rebuilt
     assert [r.status for r in build(options).results] == ["skipped", "built"]
 
+    assert '<html lang="en-GB">' in page.read_text()  # the condition's own language
+
     forced = build(BuildOptions(content_dir=content, out_dir=out, template=TEMPLATE, jobs=1, force=True))
     assert [r.status for r in forced.results] == ["built", "built"]
 
     changed = build(BuildOptions(content_dir=content, out_dir=out, template=TEMPLATE, jobs=1, seed=3))
     assert [r.status for r in changed.results] == ["built", "built"]
+
+    (content / "b-two.yaml").unlink()  # a removed condition leaves no stale lesson behind
+    assert [r.status for r in build(options).results] == ["built"]
+    assert not (out / "site" / "b-two.html").exists() and not (out / "lessons" / "b-two.ipynb").exists()
+    assert 'href="b-two.html"' not in (out / "site" / "index.html").read_text()
 
 
 def test_an_interrupted_build_leaves_no_stale_lesson(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

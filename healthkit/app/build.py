@@ -145,6 +145,7 @@ def describe(path: Path) -> FileInfo:
         grade=whole.grade,
         last_reviewed=c.last_reviewed.isoformat(),
         needs_others=needs_other_conditions(c),
+        language=c.language,
     )
 
 
@@ -257,6 +258,7 @@ def _plan(options: BuildOptions, infos: dict[str, FileInfo], cache: BuildCache) 
                 lesson_dir=options.lesson_dir(edition),
                 quiz_size=options.quiz_size,
                 seed=options.seed,
+                language=info.language,
             )
             tasks.append(Task(job, nav, options.html, key, fingerprint))
     return tasks, done
@@ -341,11 +343,22 @@ def build(options: BuildOptions, progress: Progress | None = None, on_plan: Call
     finally:
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
+    if not options.ids:  # a full build: drop what was built for conditions that are gone
+        _prune(cache, set(files))
     if options.html:
         write_index(options, infos, cache, changed=any(r.status == "built" for r in results))
     order = {(name, edition): i for i, (name, edition) in enumerate((n, e) for n in (options.ids or files) for e in options.editions)}
     results.sort(key=lambda r: order.get((r.condition, r.edition), -1))
     return BuildReport(results, time.perf_counter() - started)
+
+
+def _prune(cache: BuildCache, present: set[str]) -> None:
+    """Delete the outputs of lessons whose content file was removed (they would go stale)."""
+    for key in [k for k in cache.lessons if "/" in k and not k.startswith("site/")]:
+        if key.split("/", 1)[1] not in present:
+            for output in cache.lessons[key].get("outputs", []):
+                Path(output).unlink(missing_ok=True)
+            cache.forget(key)
 
 
 class _Describer(Executor):

@@ -22,7 +22,7 @@ from .. import __version__
 from ..io import write_text_atomic
 
 CACHE_NAME = ".healthkit-cache.json"
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 def digest_bytes(*parts: bytes) -> str:
@@ -55,6 +55,7 @@ class FileInfo:
     grade: float = 0.0
     last_reviewed: str = ""
     needs_others: bool = False
+    language: str = "en"
 
     @property
     def reviewed(self) -> dt.date:

@@ -38,6 +38,7 @@ class LessonJob:
     quiz_size: int = 8
     seed: int = 0
     timeout: int = 120
+    language: str = "en"
 
     def parameters(self) -> dict[str, Any]:
         # Relative to the lesson's folder, so the lesson still runs when a learner opens it.
@@ -67,6 +68,7 @@ def _tidy(nb: Any, job: LessonJob) -> Any:
         "condition": job.condition,
         "edition": job.edition,
         "version": __version__,
+        "language": job.language,
         "parameters": job.parameters(),
     }
     nb.metadata["title"] = job.condition
