@@ -215,15 +215,10 @@ def _fingerprint(options: BuildOptions, info: FileInfo, template: str, others: s
     return digest_bytes(json.dumps(parts, sort_keys=True).encode())
 
 
-def _describe_all(files: dict[str, Path], cache: BuildCache, executor: Executor) -> dict[str, FileInfo]:
-    infos: dict[str, FileInfo] = {}
-    todo: dict[str, Path] = {}
-    for name, path in files.items():
-        known = cache.file_info(path.name, digest_bytes(path.read_bytes()))
-        if known is not None:
-            infos[name] = known
-        else:
-            todo[name] = path
+def _describe_all(files: dict[str, Path], known: dict[str, FileInfo], cache: BuildCache, executor: Executor) -> dict[str, FileInfo]:
+    """Cached descriptions where the file is unchanged; the others checked (maybe in parallel)."""
+    infos = dict(known)
+    todo = {name: path for name, path in files.items() if name not in known}
     futures = {name: executor.submit(describe, path) for name, path in todo.items()}
     for name, future in futures.items():
         infos[name] = cache.files[files[name].name] = future.result()
@@ -311,16 +306,17 @@ def build(options: BuildOptions, progress: Progress | None = None, on_plan: Call
     size = 0
     results: list[LessonResult] = []
     try:
-        uncached = [p for p in files.values() if cache.file_info(p.name, digest_bytes(p.read_bytes())) is None]
+        known = {n: i for n, p in files.items() if (i := cache.file_info(p.name, digest_bytes(p.read_bytes()))) is not None}
+        uncached = [p for n, p in files.items() if n not in known]
         if uncached:
             # Something will be rendered: start the kernels now, so they boot while files are
             # checked. With a cache, about one lesson per edition per changed file is expected.
             expected = wanted if not cache.lessons else len(uncached) * len(options.editions)
             size = min(workers, expected)
             executor = _executor(size)
-        # Checking a file takes ~40 ms: spread over the workers only when many changed.
-        parallel = executor is not None and size > 1 and len(uncached) > 8
-        infos = _describe_all(files, cache, executor if parallel and executor else _Describer())
+        # Checking a file takes ~10 ms: spread over the workers only when many changed.
+        describer: Executor = executor if executor is not None and size > 1 and len(uncached) > 8 else _Describer()
+        infos = _describe_all(files, known, cache, describer)
         tasks, results = _plan(options, infos, cache)
         if on_plan:
             on_plan(len(tasks) + len(results))
