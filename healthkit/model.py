@@ -67,7 +67,9 @@ class Source:
 
     title: str = field(metadata=_text("Title of the article or page."))
     publisher: str = field(metadata=_text("Who published it, e.g. 'NHS'."))
-    date: _dt.date = field(metadata={"doc": "Publication or last-updated date (YYYY-MM-DD)."})
+    date: _dt.date = field(
+        metadata={"doc": "Publication date (YYYY-MM-DD); for a web page that changes, the date it was consulted."}
+    )
     url: Optional[str] = field(
         default=None, metadata={"doc": "Web address, if any.", "pattern": r"https?://\S+"}
     )
