@@ -109,6 +109,6 @@ def test_learner_answers_a_quiz_in_jupyterlab(workspace: Path, lab: str) -> None
         # The widget synced its state back to Python.
         page.wait_for_timeout(500)
         assert _kernel_eval(workspace, "lesson.score") == "1"
-        responses = json.loads(_kernel_eval(workspace, f"__import__('json').dumps(lesson.quizzes[0].responses)"))
+        responses = json.loads(_kernel_eval(workspace, "__import__('json').dumps(lesson.quizzes[0].responses)"))
         assert responses[first.id] == {"selected": [wrong], "correct": False}
         assert responses[second.id] == {"selected": [right], "correct": True}

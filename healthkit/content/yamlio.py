@@ -10,7 +10,6 @@ can ever instantiate arbitrary objects.
 from __future__ import annotations
 
 import io
-from typing import Iterator
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
