@@ -1,0 +1,227 @@
+"""One definition per concept: sections, quiz kinds, editions, safety tiers, regions, formats.
+
+Everything that lists these reads them from here: the content model and its JSON Schema,
+``check``, the lesson and its widget (which receives the quiz-kind table as data), the build,
+the command line's choices and help, the workshop pack and the docs. Adding a section, a
+quiz kind, a region or an output format means adding one entry below.
+
+This module imports nothing from healthkit, so every layer can use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Literal, Mapping
+
+# -- sections ------------------------------------------------------------------------------
+SectionName = Literal["types", "causes", "symptoms", "diagnosis", "prevention", "treatments", "home_remedies"]
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    name: str
+    title: str
+    #: "Which of these is {phrase} {condition}?" in generated questions.
+    phrase: str
+    #: Whether the section gives advice a reader acts on (a wrong quiz option may not repeat it).
+    advice: bool = False
+
+
+SECTIONS: Mapping[str, SectionSpec] = MappingProxyType(
+    {
+        s.name: s
+        for s in (
+            SectionSpec("types", "Types", "a type of"),
+            SectionSpec("causes", "Causes", "a possible cause of"),
+            SectionSpec("symptoms", "Symptoms", "a symptom of"),
+            SectionSpec("diagnosis", "Diagnosis", "a way doctors diagnose"),
+            SectionSpec("prevention", "Prevention", "a way to help prevent", advice=True),
+            SectionSpec("treatments", "Treatments", "a treatment for", advice=True),
+            SectionSpec("home_remedies", "Home remedies", "a home remedy for", advice=True),
+        )
+    }
+)
+
+# -- quiz kinds ----------------------------------------------------------------------------
+QuestionType = Literal["single", "multiple", "true_false"]
+
+
+@dataclass(frozen=True)
+class QuizKind:
+    name: str
+    doc: str
+    #: The form control the widget draws for each option.
+    input: Literal["radio", "checkbox"]
+    #: Said once per question, under the prompt.
+    hint: str
+    #: How many options must be correct: "one" or "some" (at least one).
+    correct: Literal["one", "some"]
+    #: Fixed option texts, in display order (true/false), or () for free options.
+    fixed_texts: tuple[str, ...] = ()
+    #: Whether healthkit shuffles the options for display.
+    shuffled: bool = True
+
+    def to_data(self) -> dict[str, object]:
+        """What the browser widget needs to draw and grade this kind."""
+        return {"input": self.input, "hint": self.hint, "multiple": self.correct == "some"}
+
+
+QUIZ_KINDS: Mapping[str, QuizKind] = MappingProxyType(
+    {
+        k.name: k
+        for k in (
+            QuizKind("single", "one right option", "radio", "Choose one answer.", "one"),
+            QuizKind("multiple", "one or more right options", "checkbox", "Choose all that apply.", "some"),
+            QuizKind(
+                "true_false", "a statement that is true or false", "radio", "Choose True or False.", "one",
+                fixed_texts=("True", "False"), shuffled=False,
+            ),
+        )
+    }
+)
+
+# -- editions ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class EditionSpec:
+    name: str
+    doc: str
+    #: Folder of the build output that holds this edition's notebooks.
+    lesson_folder: str
+    #: Whether answer keys, facilitator notes and the answer sheet are shown.
+    shows_answers: bool
+
+
+EDITIONS_SPEC: Mapping[str, EditionSpec] = MappingProxyType(
+    {
+        e.name: e
+        for e in (
+            EditionSpec("learner", "for learners: quizzes with feedback, no answer key", "lessons", False),
+            EditionSpec("teacher", "for educators: answer keys, facilitator notes and an answer sheet", "teacher", True),
+        )
+    }
+)
+EDITIONS: tuple[str, ...] = tuple(EDITIONS_SPEC)
+
+# -- safety tiers --------------------------------------------------------------------------
+TierName = Literal["emergency", "urgent", "see_doctor", "pharmacist"]
+
+
+@dataclass(frozen=True)
+class SafetyTier:
+    name: str
+    doc: str
+    #: Whether a condition must have triggers in at least one of the ``required`` tiers.
+    required: bool
+
+
+SAFETY_TIERS: Mapping[str, SafetyTier] = MappingProxyType(
+    {
+        t.name: t
+        for t in (
+            SafetyTier("emergency", "Call the emergency number or go to an emergency department now.", True),
+            SafetyTier("urgent", "Get urgent advice today (an urgent appointment or an urgent-advice line).", True),
+            SafetyTier("see_doctor", "Book a normal appointment with a doctor.", False),
+            SafetyTier("pharmacist", "A pharmacist can help (optional).", False),
+        )
+    }
+)
+
+# -- regions -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Region:
+    """How a region names its health services. Content text may use each field as a
+    ``{placeholder}`` (see :data:`PLACEHOLDERS`); the tier headings use them too."""
+
+    code: str
+    name: str
+    emergency_number: str
+    emergency_department: str
+    #: The urgent-advice route, as an instruction ("call NHS 111 or ...").
+    urgent_help: str
+    #: Who a routine appointment is with ("a GP", "your doctor").
+    doctor: str
+    crisis_line: str
+    #: Tier headings, each ending in "if:".
+    headings: Mapping[str, str]
+
+
+def _region(code: str, name: str, number: str, department: str, urgent: str, doctor: str, crisis: str,
+            urgent_heading: str, doctor_heading: str) -> Region:
+    headings = {
+        "emergency": f"Call {number} or go to {department} now if:",
+        "urgent": urgent_heading,
+        "see_doctor": doctor_heading,
+        "pharmacist": "A pharmacist can help if:",
+    }
+    return Region(code, name, number, department, urgent, doctor, crisis, MappingProxyType(headings))
+
+
+REGIONS: Mapping[str, Region] = MappingProxyType(
+    {
+        r.code: r
+        for r in (
+            _region("uk", "United Kingdom", "999", "A&E",
+                    "call NHS 111 or ask for an urgent GP appointment", "a GP", "Samaritans on 116 123",
+                    "Ask for an urgent GP appointment or call NHS 111 if:", "See a GP if:"),
+            _region("us", "United States", "911", "the emergency room",
+                    "go to urgent care or call your doctor today", "your doctor",
+                    "the 988 Suicide and Crisis Lifeline (call or text 988)",
+                    "Go to urgent care or call your doctor today if:", "See your doctor if:"),
+            _region("ie", "Ireland", "112 or 999", "the emergency department",
+                    "contact your GP today, or the GP out-of-hours service when it is closed", "a GP",
+                    "Samaritans on 116 123",
+                    "Contact your GP today (out of hours: the GP out-of-hours service) if:", "See a GP if:"),
+            _region("au", "Australia", "000", "the emergency department",
+                    "call healthdirect on 1800 022 222 or see a GP today", "a GP", "Lifeline on 13 11 14",
+                    "Call healthdirect on 1800 022 222 or see a GP today if:", "See a GP if:"),
+            _region("eu", "Other regions (generic, with 112)", "112", "the emergency department",
+                    "get medical advice today from a doctor or an out-of-hours service", "a doctor",
+                    "a crisis line, or 112",
+                    "Get medical advice today, from a doctor or an out-of-hours service, if:", "See a doctor if:"),
+        )
+    }
+)
+
+#: Text placeholders content may use, filled from the reader's :class:`Region`.
+PLACEHOLDERS: tuple[str, ...] = ("emergency_number", "emergency_department", "urgent_help", "doctor", "crisis_line")
+
+#: Language tag -> region, when the build does not name one.
+LANGUAGE_REGIONS: Mapping[str, str] = MappingProxyType({"en-GB": "uk", "en-US": "us", "en-IE": "ie", "en-AU": "au"})
+GENERIC_REGION = "eu"
+
+
+def default_region(language: str) -> str:
+    """The region a condition's language implies: en-GB -> uk, en-US -> us, otherwise eu (112)."""
+    return LANGUAGE_REGIONS.get(language, GENERIC_REGION)
+
+
+# -- output formats ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ExportFormat:
+    """A file format ``healthkit export-quiz`` writes: ``function`` returns its bytes."""
+
+    name: str
+    doc: str
+    suffix: str
+    #: "module:function" taking a list of question banks, imported only when used.
+    function: str
+    #: File name inside a workshop pack.
+    workshop_name: str
+
+
+QUIZ_FORMATS: Mapping[str, ExportFormat] = MappingProxyType(
+    {
+        f.name: f
+        for f in (
+            ExportFormat("gift", "Moodle's GIFT text format", ".gift", "healthkit.exporters.lms:gift_bytes", "quizzes.gift"),
+            ExportFormat("moodle-xml", "Moodle XML", ".xml", "healthkit.exporters.lms:moodle_xml_bytes", "quizzes-moodle.xml"),
+            ExportFormat("qti", "an IMS QTI 1.2 zip with imsmanifest.xml (Canvas imports it)", ".zip", "healthkit.exporters.lms:qti_zip", "quizzes-qti.zip"),
+        )
+    }
+)
+
+
+def describe(table: Mapping[str, object], sep: str = "|") -> str:
+    """``a|b|c`` for help texts."""
+    return sep.join(table)
