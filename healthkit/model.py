@@ -15,40 +15,34 @@ Field metadata understood by the loader and the schema generator:
 from __future__ import annotations
 
 import datetime as _dt
+import typing
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any, Literal, Mapping, Optional
 
-SectionName = Literal[
-    "types", "causes", "symptoms", "diagnosis", "prevention", "treatments", "home_remedies"
-]
+from .registry import SAFETY_TIERS, SECTIONS, QuestionType, SectionName
 
 #: The seven sections every condition article has, in reading order.
-SECTION_NAMES: tuple[SectionName, ...] = (
-    "types",
-    "causes",
-    "symptoms",
-    "diagnosis",
-    "prevention",
-    "treatments",
-    "home_remedies",
-)
+SECTION_NAMES: tuple[SectionName, ...] = typing.cast("tuple[SectionName, ...]", tuple(SECTIONS))
 
 #: Human headings for the sections.
-SECTION_TITLES: Mapping[str, str] = MappingProxyType(
+SECTION_TITLES: Mapping[str, str] = MappingProxyType({name: spec.title for name, spec in SECTIONS.items()})
+
+Status = Literal["draft", "published"]
+ReviewStatus = Literal["pending", "approved"]
+
+#: (model class, key) of the previous format, with what replaced it (the loader says so).
+RENAMED_KEYS: Mapping[tuple[str, str], str] = MappingProxyType(
     {
-        "types": "Types",
-        "causes": "Causes",
-        "symptoms": "Symptoms",
-        "diagnosis": "Diagnosis",
-        "prevention": "Prevention",
-        "treatments": "Treatments",
-        "home_remedies": "Home remedies",
+        ("Condition", "last_reviewed"): "'last_reviewed' was replaced: write the date the text was last edited as 'updated', "
+        "and the clinical review under 'clinical_review' (status: pending until a named clinician signs it off)",
+        ("Condition", "reviewed_by"): "'reviewed_by' was removed: a clinician's sign-off goes under 'clinical_review' "
+        "(status: approved, reviewer, credentials, date, next_review)",
+        ("Safety", "seek_urgent_care"): "'seek_urgent_care' was replaced by tiers: emergency, urgent, see_doctor and pharmacist",
+        ("Source", "date"): "a source's 'date' was split: 'published' (printed on the source), 'accessed' (when you "
+        "read a web page) and 'reviewed' (the page's own review date, only as read on the page)",
     }
 )
-
-QuestionType = Literal["single", "multiple", "true_false"]
-Status = Literal["draft", "published"]
 
 SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 
@@ -63,24 +57,74 @@ def _items(doc: str, min_items: int = 1) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Source:
-    """A publication the content is based on."""
+    """A publication the content is based on.
+
+    Three dates, never confused: ``published`` is printed on the source itself; ``accessed``
+    is when we read a web page; ``reviewed`` is the page's own "last reviewed" date, written
+    only when it was read on the page.
+    """
 
     title: str = field(metadata=_text("Title of the article or page."))
     publisher: str = field(metadata=_text("Who published it, e.g. 'NHS'."))
-    date: _dt.date = field(
-        metadata={"doc": "Publication date (YYYY-MM-DD); for a web page that changes, the date it was consulted."}
-    )
     url: Optional[str] = field(
-        default=None, metadata={"doc": "Web address, if any.", "pattern": r"https?://\S+"}
+        default=None, metadata={"doc": "The source's own web address, if any.", "pattern": r"https?://\S+"}
     )
+    published: Optional[_dt.date] = field(
+        default=None, metadata={"doc": "Publication date printed on the source (YYYY-MM-DD)."}
+    )
+    accessed: Optional[_dt.date] = field(
+        default=None, metadata={"doc": "Date the web page was read (YYYY-MM-DD); required with a url."}
+    )
+    reviewed: Optional[_dt.date] = field(
+        default=None,
+        metadata={"doc": "The page's own 'last reviewed' date, only when it was read on the page (YYYY-MM-DD)."},
+    )
+    copy: Optional[str] = field(
+        default=None,
+        metadata={"doc": "Address of the stored copy that was read, when it was not the page itself.", "pattern": r"https?://\S+"},
+    )
+
+
+@dataclass(frozen=True, kw_only=True)
+class Safety:
+    """When to get help, tiered by urgency as NHS condition pages are.
+
+    Triggers are region-neutral; the lesson heads each tier with the reader's region's
+    services ("Call 999 or go to A&E now if:"). See :data:`healthkit.registry.SAFETY_TIERS`.
+    """
+
+    emergency: tuple[str, ...] = field(
+        default=(), metadata=_items("Signs to call the emergency number or go to an emergency department now.", 0)
+    )
+    urgent: tuple[str, ...] = field(
+        default=(), metadata=_items("Signs that need urgent advice today (urgent appointment or advice line).", 0)
+    )
+    see_doctor: tuple[str, ...] = field(default=(), metadata=_items("Reasons to book a normal appointment.", 0))
+    pharmacist: tuple[str, ...] = field(default=(), metadata=_items("What a pharmacist can help with (optional).", 0))
+    disclaimer: str = field(metadata=_text("Reminder that the lesson is education, not medical advice."))
+
+    def tiers(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(tier name, triggers) for every tier that has triggers, most urgent first."""
+        return tuple((name, getattr(self, name)) for name in SAFETY_TIERS if getattr(self, name))
 
 
 @dataclass(frozen=True)
-class Safety:
-    """What a reader must know before trying anything at home."""
+class ClinicalReview:
+    """Whether a named clinician has reviewed the content. Pending until someone signs it off."""
 
-    seek_urgent_care: tuple[str, ...] = field(metadata=_items("Red-flag signs that need urgent medical help."))
-    disclaimer: str = field(metadata=_text("Reminder that the lesson is education, not medical advice."))
+    status: ReviewStatus = field(metadata={"doc": "pending (not yet reviewed by a clinician) or approved."})
+    reviewer: Optional[str] = field(default=None, metadata={"doc": "Name of the clinician (required when approved).", "min_length": 1})
+    credentials: Optional[str] = field(
+        default=None, metadata={"doc": "The reviewer's role and qualifications, e.g. 'GP, MRCGP' (required when approved).", "min_length": 1}
+    )
+    date: Optional[_dt.date] = field(default=None, metadata={"doc": "Date of the review (required when approved)."})
+    next_review: Optional[_dt.date] = field(
+        default=None, metadata={"doc": "When the content is due another review: at most three years after date (required when approved)."}
+    )
+
+    @property
+    def approved(self) -> bool:
+        return self.status == "approved"
 
 
 @dataclass(frozen=True)
@@ -153,8 +197,12 @@ class QuizQuestion:
     )
     prompt: str = field(metadata=_text("The question."))
     options: tuple[Option, ...] = field(metadata=_items("Answer options.", min_items=2))
-    explanation: str = field(metadata=_text("Shown after checking, whatever was chosen."))
+    explanation: str = field(metadata=_text("Shown after a right answer or 'Show answer': the point to learn."))
     section: SectionName = field(metadata={"doc": "The section the question checks."})
+    fixed_order: bool = field(
+        default=False,
+        metadata={"doc": "Show the options in the written order (for scales such as mild / moderate / severe) instead of shuffling them."},
+    )
 
 
 @dataclass(frozen=True)
@@ -169,14 +217,15 @@ class Condition:
     language: str = field(
         metadata={"doc": "BCP 47 language tag, e.g. en-GB.", "pattern": r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*"}
     )
-    last_reviewed: _dt.date = field(metadata={"doc": "Date of the last content review (YYYY-MM-DD)."})
-    status: Status = field(metadata={"doc": "draft (needs review) or published."})
+    updated: _dt.date = field(metadata={"doc": "Date the text was last edited (YYYY-MM-DD). Not a clinical review."})
+    status: Status = field(metadata={"doc": "draft (still being written) or published (complete)."})
+    clinical_review: ClinicalReview = field(metadata={"doc": "Clinical review status: pending until a named clinician signs the content off."})
     sources: tuple[Source, ...] = field(metadata=_items("Where the facts come from."))
     sections: Sections = field(metadata={"doc": "The seven article sections."})
     faq: tuple[FaqEntry, ...] = field(metadata=_items("The article's questions and answers.", min_items=0))
     quiz: tuple[QuizQuestion, ...] = field(metadata=_items("Authored quiz questions.", min_items=0))
     safety: Optional[Safety] = field(
-        default=None, metadata={"doc": "Red flags and disclaimer (required once published)."}
+        default=None, metadata={"doc": "When to get help, by urgency, and a disclaimer (required once published)."}
     )
     learning_objectives: tuple[str, ...] = field(
         default=(), metadata=_items("What a learner can do after the lesson (required once published).", 0)
@@ -184,9 +233,6 @@ class Condition:
     key_terms: Mapping[str, str] = field(
         default_factory=lambda: MappingProxyType({}),
         metadata=_items("Term to plain-language definition (required once published).", 0),
-    )
-    reviewed_by: Optional[str] = field(
-        default=None, metadata={"doc": "Who reviewed the content.", "min_length": 1}
     )
     reading_time_minutes: Optional[int] = field(
         default=None, metadata={"doc": "Override of the estimated reading time."}

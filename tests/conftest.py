@@ -8,7 +8,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
-SEED = CONTENT / "back-spasms.yaml"
+#: A stable copy of a condition for tests that edit one (content/ changes as it is written).
+SEED = ROOT / "tests" / "fixtures" / "conditions" / "back-spasms.yaml"
 
 
 @pytest.fixture

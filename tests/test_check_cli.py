@@ -22,11 +22,13 @@ def test_check_content_is_clean(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_check_reports_every_problem_with_position(tmp_path: Path, seed_text: str, capsys: pytest.CaptureFixture[str]) -> None:
     bad = tmp_path / "back-spasms.yaml"
-    bad.write_text(seed_text.replace("sections:\n", "sectons:\n").replace("status: published", "status: publshed"))
+    text = seed_text.replace("sections:\n", "sectons:\n").replace("status: published", "status: publshed")
+    bad.write_text(text)
     assert main(["check", str(tmp_path)]) == 1
     out = capsys.readouterr().out
     lines = [line for line in out.splitlines() if ": error: " in line]
-    assert f"{bad}:14:9: error: 'publshed' is not allowed here; use one of 'draft', 'published' (did you mean 'published'?) (status)" in lines
+    line = text[: text.index("status: publshed")].count("\n") + 1
+    assert f"{bad}:{line}:9: error: 'publshed' is not allowed here; use one of 'draft', 'published' (did you mean 'published'?) (status)" in lines
     assert any(line.startswith(f"{bad}:") and "unknown key 'sectons' (did you mean 'sections'?) (sectons)" in line for line in lines)
     assert "Traceback" not in out
 

@@ -13,7 +13,7 @@ from healthkit.app import build as build_module
 from healthkit.app.build import BuildOptions, build
 from healthkit.app.cache import CACHE_NAME
 
-from .conftest import CONTENT, ROOT
+from .conftest import CONTENT, ROOT, SEED
 
 TEMPLATE = ROOT / "notebooks" / "lesson.ipynb"
 pytestmark = pytest.mark.slow
@@ -43,7 +43,7 @@ if condition == fail_in:
 def _content(tmp_path: Path, ids: list[str]) -> Path:
     content = tmp_path / "content"
     content.mkdir()
-    seed = (CONTENT / "back-spasms.yaml").read_text()
+    seed = SEED.read_text()
     for i in ids:
         (content / f"{i}.yaml").write_text(seed.replace("id: back-spasms", f"id: {i}").replace("title: Back spasms", f"title: Lesson {i}"))
     return content

@@ -17,6 +17,7 @@ from healthkit.model import (
     Item,
     Option,
     QuizQuestion,
+    ClinicalReview,
     Safety,
     Section,
     Sections,
@@ -25,7 +26,7 @@ from healthkit.model import (
 
 # Text as an author might type it: letters, digits, punctuation, YAML-significant words.
 words = st.sampled_from(["no", "yes", "on", "true", "null", "~", "12", "3.5", "2024-01-01", "#x", "a: b", "- x", "'q'", '"d"', "Back", "pain", "Ŝ", "%", "@", "&", "*", "!"])
-text = st.lists(st.one_of(words, st.text(st.characters(codec="utf-8", categories=("L", "N", "P")), min_size=1, max_size=8)), min_size=1, max_size=6).map(" ".join).map(str.strip).filter(bool)
+text = st.lists(st.one_of(words, st.text(st.characters(codec="utf-8", categories=("L", "N", "P"), exclude_characters="{}"), min_size=1, max_size=8)), min_size=1, max_size=6).map(" ".join).map(str.strip).filter(bool)
 slug = st.from_regex(r"[a-z0-9]{1,6}(-[a-z0-9]{1,6}){0,2}", fullmatch=True)
 dates = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2025, 12, 31))
 section_names = st.sampled_from(SECTION_NAMES)
@@ -33,6 +34,13 @@ section_names = st.sampled_from(SECTION_NAMES)
 items = st.builds(Item, name=text, description=text, caution=st.none() | text)
 sections = st.builds(Section, summary=text, items=st.lists(items, min_size=1, max_size=3).map(tuple), facilitator_notes=st.none() | st.lists(text, min_size=1, max_size=2).map(tuple))
 options = st.builds(Option, text=text, correct=st.booleans(), feedback=text)
+web_sources = st.builds(Source, title=text, publisher=text, url=st.just("https://example.org/a?b=1"), accessed=dates, reviewed=st.none() | st.just(dt.date(1989, 12, 31)))
+print_sources = st.builds(Source, title=text, publisher=text, published=dates)
+sources = web_sources | print_sources
+
+
+def _norm(t: str) -> str:
+    return " ".join("".join(c for c in t.lower() if c.isalnum() or c.isspace()).split())
 
 
 @st.composite
@@ -53,16 +61,21 @@ def conditions(draw: st.DrawFn) -> Condition:
         summary=draw(text),
         audience=draw(text),
         language=draw(st.sampled_from(["en", "en-GB", "cy", "fr-CA"])),
-        last_reviewed=draw(dates),
+        updated=draw(dates),
         status=draw(st.sampled_from(["draft", "published"])),
-        sources=tuple(draw(st.lists(st.builds(Source, title=text, publisher=text, date=dates, url=st.none() | st.just("https://example.org/a?b=1")), min_size=1, max_size=2))),
-        safety=draw(st.builds(Safety, seek_urgent_care=st.lists(text, min_size=1, max_size=3).map(tuple), disclaimer=text)),
+        clinical_review=ClinicalReview(status="pending"),
+        sources=tuple(draw(st.lists(sources, min_size=1, max_size=2))),
+        safety=draw(st.builds(
+            Safety,
+            emergency=st.lists(text, min_size=1, max_size=3, unique_by=_norm).map(tuple),
+            see_doctor=st.lists(text.map(lambda t: "See: " + t), max_size=2, unique_by=_norm).map(tuple),
+            disclaimer=text,
+        )),
         learning_objectives=tuple(draw(st.lists(text, min_size=1, max_size=3))),
         key_terms=MappingProxyType(draw(st.dictionaries(text, text, min_size=1, max_size=3))),
         sections=Sections(**{name: draw(sections) for name in SECTION_NAMES}),
         faq=tuple(draw(st.lists(st.builds(FaqEntry, question=text, answer=text, section=section_names), max_size=2))),
         quiz=tuple(draw(questions(qid)) for qid in ids),
-        reviewed_by=draw(st.none() | text),
         reading_time_minutes=draw(st.none() | st.integers(1, 60)),
     )
 

@@ -16,6 +16,7 @@ from types import MappingProxyType, NoneType, UnionType
 from typing import Any, Literal, Mapping, Union
 
 from ..errors import Diagnostic
+from ..model import RENAMED_KEYS
 from .yamlio import MappingNode, Node, ScalarNode, SequenceNode
 
 KeyPath = tuple[typing.Union[str, int], ...]
@@ -243,8 +244,14 @@ class Converter:
         broken = False
         for name, knode, vnode in pairs:
             if name not in known:
+                renamed = RENAMED_KEYS.get((cls.__name__, name))
                 close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-                hint = f" (did you mean {close[0]!r}?)" if close else f"; allowed keys: {', '.join(known)}"
+                if renamed:
+                    hint = f": {renamed}"
+                elif close:
+                    hint = f" (did you mean {close[0]!r}?)"
+                else:
+                    hint = f"; allowed keys: {', '.join(known)}"
                 self.error(knode, key + (name,), f"unknown key {name!r}{hint}")
                 broken = True
                 continue

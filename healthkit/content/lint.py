@@ -13,11 +13,14 @@ from pathlib import PurePath
 
 from ..errors import Diagnostic, Severity
 from ..model import SECTION_NAMES, Condition
+from ..registry import PLACEHOLDERS, SAFETY_TIERS
+from .convert import format_key
+from .localise import iter_texts, unknown_placeholders
 from .readability import reading_levels
 
 #: Reading-grade ceilings: whole condition, any one section.
 MAX_GRADE = 8.0
-MAX_SECTION_GRADE = 10.0
+MAX_SECTION_GRADE = 8.0
 
 
 def normalise(text: str) -> str:
@@ -62,6 +65,9 @@ def lint(
     if path not in ("", "<string>") and condition.id != stem:
         report.add("error", "id", f"id {condition.id!r} does not match the file name; rename the file to {condition.id}.yaml or change the id to {stem!r}")
     _dates(condition, today, report)
+    _review(condition, today, report)
+    _safety(condition, report)
+    _placeholders(condition, report)
     _quiz(condition, report)
     _completeness(condition, report)
     if not warnings:
@@ -69,18 +75,81 @@ def lint(
     _coverage(condition, report)
     _reading(condition, report)
     if condition.status == "draft":
-        report.add("warning", "status", "this condition is a draft: review every section, add quiz questions and red flags, then set status: published")
+        report.add("warning", "status", "this condition is a draft: review every section, add quiz questions and when to get help (safety), then set status: published")
     return report.out
 
 
 def _dates(condition: Condition, today: dt.date, report: _Report) -> None:
-    if condition.last_reviewed > today:
-        report.add("error", "last_reviewed", f"date {condition.last_reviewed} is in the future; use the date of the last real review")
-    elif (today - condition.last_reviewed).days > 3 * 365:
-        report.add("warning", "last_reviewed", "content was last reviewed over three years ago; check it is still current")
+    if condition.updated > today:
+        report.add("error", "updated", f"date {condition.updated} is in the future; use the date the text was last edited")
     for i, source in enumerate(condition.sources):
-        if source.date > today:
-            report.add("error", f"sources[{i}].date", f"source date {source.date} is in the future")
+        key = f"sources[{i}]"
+        for name in ("published", "accessed", "reviewed"):
+            value = getattr(source, name)
+            if value is not None and value > today:
+                report.add("error", f"{key}.{name}", f"source date {value} is in the future")
+        if source.url and source.accessed is None:
+            report.add("error", f"{key}.url", "a web source needs 'accessed': the date you read the page (YYYY-MM-DD)")
+        if source.copy and not source.url:
+            report.add("error", f"{key}.copy", "'copy' is the address of a copy of the page at 'url'; add the page's own url")
+        if not source.url and source.published is None:
+            severity: Severity = "error" if condition.status == "published" else "warning"
+            report.add(severity, key, "a source without a url needs 'published': the date printed on it (YYYY-MM-DD)")
+        if source.reviewed and source.accessed and source.reviewed > source.accessed:
+            report.add("error", f"{key}.reviewed", "the page's review date is after the date you read it; 'reviewed' is the date shown on the page")
+
+
+def _review(condition: Condition, today: dt.date, report: _Report) -> None:
+    review = condition.clinical_review
+    named = [f for f in ("reviewer", "credentials", "date", "next_review") if getattr(review, f) is not None]
+    if not review.approved:
+        for name in named:
+            report.add("error", f"clinical_review.{name}", f"a pending review names no {name.replace('_', ' ')}; "
+                       "fill these in only when a clinician has signed the content off, with status: approved")
+        return
+    for name in ("reviewer", "credentials", "date", "next_review"):
+        if name not in named:
+            report.add("error", "clinical_review.status", f"an approved review needs '{name}'; approve only what a named clinician signed off")
+    if review.date is not None:
+        if review.date > today:
+            report.add("error", "clinical_review.date", f"review date {review.date} is in the future")
+        if review.next_review is not None:
+            if review.next_review <= review.date:
+                report.add("error", "clinical_review.next_review", "next_review must be after the review date")
+            elif review.next_review > _add_years(review.date, 3):
+                report.add("error", "clinical_review.next_review", "next_review is at most three years after the review date")
+    if review.next_review is not None and review.next_review < today:
+        report.add("warning", "clinical_review.next_review", f"the clinical review was due on {review.next_review}: the lesson shows 'review overdue' until it is reviewed again")
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def _safety(condition: Condition, report: _Report) -> None:
+    safety = condition.safety
+    if safety is None:
+        return
+    required = [name for name, tier in SAFETY_TIERS.items() if tier.required]
+    if not any(getattr(safety, name) for name in required):
+        report.add("error", "safety", f"safety needs triggers in {' or '.join(required)}: say when to get emergency or urgent help")
+    seen: dict[str, str] = {}
+    for tier in SAFETY_TIERS:
+        for i, trigger in enumerate(getattr(safety, tier)):
+            norm = normalise(trigger)
+            if norm in seen:
+                where = "earlier in this tier" if seen[norm] == tier else f"in the {seen[norm]!r} tier"
+                report.add("error", f"safety.{tier}[{i}]", f"this trigger is also {where}; keep it once, in the most urgent tier that fits")
+            seen.setdefault(norm, tier)
+
+
+def _placeholders(condition: Condition, report: _Report) -> None:
+    for path, text in iter_texts(condition):
+        for name in unknown_placeholders(text):
+            report.add("error", format_key(path), f"unknown placeholder {{{name}}}; use one of " + ", ".join(f"{{{p}}}" for p in PLACEHOLDERS))
 
 
 def _quiz(condition: Condition, report: _Report) -> None:
@@ -110,7 +179,7 @@ def _completeness(condition: Condition, report: _Report) -> None:
     missing = [
         (key, what)
         for key, what, present in (
-            ("safety", "red flags and a disclaimer (safety)", condition.safety is not None),
+            ("safety", "when to get help, by urgency, and a disclaimer (safety)", condition.safety is not None),
             ("learning_objectives", "learning objectives", bool(condition.learning_objectives)),
             ("key_terms", "key terms", bool(condition.key_terms)),
             ("quiz", "quiz questions", bool(condition.quiz)),

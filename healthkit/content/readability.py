@@ -60,7 +60,7 @@ def condition_text(condition: Condition) -> str:
     parts += [section_text(section) for _, section in condition.sections.items()]
     parts += [entry.answer for entry in condition.faq]
     if condition.safety is not None:
-        parts += list(condition.safety.seek_urgent_care) + [condition.safety.disclaimer]
+        parts += [t for _, triggers in condition.safety.tiers() for t in triggers] + [condition.safety.disclaimer]
     return _join(parts)
 
 

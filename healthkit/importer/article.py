@@ -17,7 +17,7 @@ from types import MappingProxyType
 
 from ..content.lint import normalise
 from ..errors import HealthkitError
-from ..model import SECTION_NAMES, SECTION_TITLES, Condition, FaqEntry, Item, Section, Sections, Source
+from ..model import SECTION_NAMES, SECTION_TITLES, ClinicalReview, Condition, FaqEntry, Item, Section, Sections, Source
 from .text import paragraphs
 
 PUBLISHER = "The Women's Health Magazine"
@@ -320,7 +320,7 @@ def read_article(text: str, source: str = "<article>", fmt: str = "text", condit
     report.faq = len(faq)
     report.prose = {s: p for s, p in prose.items() if p}
     if published is None:
-        report.notes.append("No publication date found; today's date was used for the source.")
+        report.notes.append("No publication date found: add the article's date as 'published' under sources.")
     summary_sentences = _sentences(intro[0]) if intro else []
     condition = Condition(
         id=condition_id or _slug(name),
@@ -329,9 +329,10 @@ def read_article(text: str, source: str = "<article>", fmt: str = "text", condit
         summary=" ".join(summary_sentences[:3]) or f"An introduction to {name.lower()}.",
         audience="General adult readers (draft: confirm).",
         language="en-GB",
-        last_reviewed=published or today or dt.date.today(),
+        updated=today or dt.date.today(),
         status="draft",
-        sources=(Source(title=full_title, publisher=PUBLISHER, date=published or today or dt.date.today()),),
+        clinical_review=ClinicalReview(status="pending"),
+        sources=(Source(title=full_title, publisher=PUBLISHER, published=published),),
         sections=Sections(**sections),
         faq=tuple(faq),
         quiz=(),
