@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import os
+import re
 import zipfile
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from healthkit import load_condition
 from healthkit.app.build import BuildOptions, build
 from healthkit.cli import main
 from healthkit.errors import BuildError
 from healthkit.io import write_text_atomic
+from healthkit.lesson.render import PENDING_NOTICE
 from healthkit.render import LessonJob, execute_lesson
 
-from .conftest import CONTENT, ROOT
+from .conftest import CONTENT, ROOT, SEED
 
 TEMPLATE = ROOT / "notebooks" / "lesson.ipynb"
 pytestmark = pytest.mark.slow
@@ -42,11 +46,13 @@ def test_every_condition_renders_a_valid_lesson(built: Path) -> None:
 def test_lesson_structure_a_learner_expects(built: Path) -> None:
     nb = nbformat.read(built / "lessons" / "back-spasms.ipynb", as_version=4)
     html = "\n".join(o["data"].get("text/html", "") for c in nb.cells for o in c.get("outputs", []) if "data" in o)
-    order = ["<h1", "When to get urgent help", "section-types", "section-causes", "section-symptoms", "section-diagnosis",
+    html = re.sub(r"<style\b.*?</style>", "", html, flags=re.S)
+    order = ["<h1", PENDING_NOTICE, "When to get help", "tier-emergency", "What you will learn", "section-types", "section-causes", "section-symptoms", "section-diagnosis",
              "section-prevention", "section-treatments", "section-home_remedies", "Flashcards", "Final quiz", "Key terms", "Sources"]
     positions = [html.index(marker) for marker in order]
     assert positions == sorted(positions)
-    assert "minutes to read" in html and "Last reviewed" in html and "Please note:" in html
+    assert "minutes to read" in html and "Updated" in html and "Please note:" in html
+    assert "Last reviewed" not in html and "Reviewed by" not in html  # nobody has reviewed it
     quizzes = [o for c in nb.cells for o in c.get("outputs", []) if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
     assert len(quizzes) == 9  # seven section checks, the final quiz, the score summary
     for output in quizzes:
@@ -82,10 +88,35 @@ def test_site_index_and_zip(built: Path) -> None:
     assert "healthkit-lessons/environment.yml" in names
 
 
+def _page_text(path: Path) -> str:
+    """What a reader sees on a page: its text without markup, styles or scripts."""
+    page = re.sub(r"<(style|script)\b.*?</\1>", "", path.read_text(), flags=re.S)
+    return html_lib.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def test_every_output_says_the_lesson_is_not_reviewed(built: Path) -> None:
+    for path in [*built.glob("*/*.ipynb"), *built.glob("site/*.html"), *built.glob("teacher/*.html")]:
+        assert PENDING_NOTICE in path.read_text(), path
+
+
+def test_safety_box_names_the_region_s_services(built: Path, tmp_path: Path) -> None:
+    uk = _page_text(built / "site" / "back-spasms.html")
+    assert "Call 999 or go to A&E now if:" in uk and "NHS 111" in uk
+    assert main(["build", "back-spasms", "--region", "us", "--content", str(CONTENT), "--out", str(tmp_path), "--template", str(TEMPLATE), "-q"]) == 0
+    us = _page_text(tmp_path / "site" / "back-spasms.html")
+    assert "Call 911 or go to the emergency room now if:" in us
+    assert "999" not in us and "A&E" not in us and "111" not in us
+    # The same trigger text, under each region's heading.
+    condition = load_condition(CONTENT / "back-spasms.yaml")
+    assert condition.safety is not None
+    first = condition.safety.emergency[0] if condition.safety.emergency else condition.safety.urgent[0]
+    assert first in uk and first in us
+
+
 def _two_conditions(tmp_path: Path) -> Path:
     content = tmp_path / "content"
     content.mkdir()
-    seed = (CONTENT / "back-spasms.yaml").read_text()
+    seed = SEED.read_text()
     (content / "back-spasms.yaml").write_text(seed)
     (content / "second.yaml").write_text(seed.replace("id: back-spasms", "id: second").replace("title: Back spasms", "title: Second"))
     return content

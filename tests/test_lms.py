@@ -13,7 +13,7 @@ import pytest
 from lxml import etree
 from pygiftparser import parser as gift_parser
 
-from healthkit import load_catalog, load_condition
+from healthkit import HealthkitError, load_catalog, load_condition
 from healthkit.cli import main
 from healthkit.exporters.lms import QTI_NS, QuestionBank, bank, dumps_gift, dumps_moodle_xml, qti_zip
 from healthkit.quiz.model import Choice, Question
@@ -142,8 +142,12 @@ def test_workshop_folder_has_everything(tmp_path: Path) -> None:
     assert "workshop/teacher/back-spasms.ipynb" in names
 
 
-def test_cli_formats_match_the_exporter() -> None:
-    from healthkit.cli import export_quiz
+def test_every_registered_format_exports(tmp_path: Path) -> None:
     from healthkit.exporters import lms
+    from healthkit.registry import QUIZ_FORMATS
 
-    assert export_quiz.FORMATS == lms.FORMATS
+    banks = [lms.bank(load_condition(SEED))]
+    for name in QUIZ_FORMATS:
+        assert lms.export(banks, name), name
+    with pytest.raises(HealthkitError):
+        lms.export(banks, "docx")

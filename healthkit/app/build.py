@@ -26,7 +26,8 @@ from ..content.loader import require_known
 from ..content.readability import reading_levels, reading_minutes
 from ..errors import BuildError, HealthkitError, ParameterError
 from ..io import write_text_atomic
-from ..lesson.render import EDITIONS
+from ..lesson.render import review_status_text
+from ..registry import EDITIONS, EDITIONS_SPEC, REGIONS
 from ..quiz.generate import needs_other_conditions
 from ..render.execute import LessonJob, template_path
 from ..render.kernels import WarmKernel
@@ -50,9 +51,11 @@ class BuildOptions:
     force: bool = False
     quiz_size: int = 8
     seed: int = 0
+    #: Health services named in the lessons; "" means each condition's language decides.
+    region: str = ""
 
     def lesson_dir(self, edition: str) -> Path:
-        return self.out_dir / ("lessons" if edition == "learner" else "teacher")
+        return self.out_dir / EDITIONS_SPEC[edition].lesson_folder
 
 
 @dataclass
@@ -143,7 +146,8 @@ def describe(path: Path) -> FileInfo:
         tagline=c.tagline,
         minutes=reading_minutes(c),
         grade=whole.grade,
-        last_reviewed=c.last_reviewed.isoformat(),
+        updated=c.updated.isoformat(),
+        review=review_status_text(c),
         needs_others=needs_other_conditions(c),
         language=c.language,
     )
@@ -207,6 +211,8 @@ def _fingerprint(options: BuildOptions, info: FileInfo, template: str, others: s
         "edition": edition,
         "quiz_size": options.quiz_size,
         "seed": options.seed,
+        "region": options.region,
+        "review": info.review,
         "html": options.html,
         "nav": nav if options.html else None,
         "others": others if info.needs_others else None,
@@ -253,6 +259,7 @@ def _plan(options: BuildOptions, infos: dict[str, FileInfo], cache: BuildCache) 
                 lesson_dir=options.lesson_dir(edition),
                 quiz_size=options.quiz_size,
                 seed=options.seed,
+                region=options.region,
                 language=info.language,
             )
             tasks.append(Task(job, nav, options.html, key, fingerprint))
@@ -296,6 +303,8 @@ def build(options: BuildOptions, progress: Progress | None = None, on_plan: Call
     for edition in options.editions:
         if edition not in EDITIONS:
             raise ParameterError(f"edition {edition!r} is not valid; use one of: {', '.join(EDITIONS)}")
+    if options.region and options.region not in REGIONS:
+        raise ParameterError(f"region {options.region!r} is not known; use one of: {', '.join(REGIONS)}")
     files = {p.stem: p for p in iter_content_files(options.content_dir)}
     require_known(options.ids, files)
     template_path(options.template)

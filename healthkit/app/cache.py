@@ -22,7 +22,7 @@ from .. import __version__
 from ..io import write_text_atomic
 
 CACHE_NAME = ".healthkit-cache.json"
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 
 def digest_bytes(*parts: bytes) -> str:
@@ -53,13 +53,15 @@ class FileInfo:
     tagline: str = ""
     minutes: int = 0
     grade: float = 0.0
-    last_reviewed: str = ""
+    updated: str = ""
+    #: One sentence on the clinical review, as every output shows it.
+    review: str = ""
     needs_others: bool = False
     language: str = "en"
 
     @property
-    def reviewed(self) -> dt.date:
-        return dt.date.fromisoformat(self.last_reviewed)
+    def updated_date(self) -> dt.date:
+        return dt.date.fromisoformat(self.updated)
 
 
 class BuildCache:

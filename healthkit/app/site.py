@@ -68,13 +68,13 @@ def write_index(options: "BuildOptions", infos: dict[str, FileInfo], cache: Buil
 
     site = site_dir(options.out_dir)
     entries = [
-        IndexEntry(i.id, i.title, i.tagline, f"{i.id}.html", i.minutes, i.grade, i.reviewed)
+        IndexEntry(i.id, i.title, i.tagline, f"{i.id}.html", i.minutes, i.grade, i.updated_date, i.review)
         for name, i in infos.items()
         if i.ok and (site / f"{name}.html").is_file()
     ]
     index, archive = site / "index.html", site / "lessons.zip"
     fingerprint = digest_bytes(
-        json.dumps([e.id + e.title + e.tagline + str(e.grade) + str(e.minutes) + str(e.last_reviewed) for e in entries]).encode(),
+        json.dumps([e.id + e.title + e.tagline + str(e.grade) + str(e.minutes) + str(e.updated) + e.review for e in entries]).encode(),
         code_digest().encode(),
         json.dumps({k: v.get("fingerprint") for k, v in cache.lessons.items() if k.startswith("learner/")}, sort_keys=True).encode(),
     )

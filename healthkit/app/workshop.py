@@ -10,12 +10,14 @@ from pathlib import Path
 from ..content import load_catalog
 from ..content.loader import require_known
 from ..exporters.lms import bank, export
+from ..lesson.render import review_status_text
+from ..model import Condition
+from ..registry import QUIZ_FORMATS
 from ..io import write_bytes_atomic, write_text_atomic
 from .build import BuildOptions, BuildReport, Progress, build
 from .cache import CACHE_NAME
 from .site import ENVIRONMENT
 
-QUIZ_FILES = {"gift": "quizzes.gift", "moodle-xml": "quizzes-moodle.xml", "qti": "quizzes-qti.zip"}
 
 
 @dataclass(frozen=True)
@@ -29,8 +31,8 @@ class WorkshopOptions:
     zip: bool = False
 
 
-def participant_readme(title: str, titles: list[str]) -> str:
-    lessons = "\n".join(f"- {t}" for t in titles)
+def participant_readme(title: str, conditions: list[Condition]) -> str:
+    lessons = "\n".join(f"- {c.title}: {review_status_text(c)}" for c in conditions)
     return f"""# {title}
 
 Lessons in this pack:
@@ -77,11 +79,11 @@ def make_workshop(options: WorkshopOptions, progress: Progress | None = None) ->
         progress,
     )
     banks = [bank(catalog[cid]) for cid in ids]
-    for fmt, name in QUIZ_FILES.items():
-        write_bytes_atomic(out / "quizzes" / name, export(banks, fmt))
+    for fmt, spec in QUIZ_FORMATS.items():
+        write_bytes_atomic(out / "quizzes" / spec.workshop_name, export(banks, fmt))
     if ENVIRONMENT.is_file():
         shutil.copy2(ENVIRONMENT, out / "environment.yml")
-    write_text_atomic(out / "README.md", participant_readme(options.title, [catalog[c].title for c in ids]))
+    write_text_atomic(out / "README.md", participant_readme(options.title, [catalog[c] for c in ids]))
     (out / CACHE_NAME).unlink(missing_ok=True)
     if options.zip:
         archive = out.with_suffix(".zip")

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..app.build import BuildOptions, LessonResult, build, default_jobs, describe_failure
+from .options import add_edition, add_region, editions
 from .table import render_table
 
 
@@ -23,7 +24,8 @@ def register(sub: Any) -> None:
     p.add_argument("ids", nargs="*", metavar="ID", help="conditions to build (default: all in --content)")
     p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="folder of condition files (default: content)")
     p.add_argument("--out", type=Path, default=Path("build"), metavar="DIR", help="output folder (default: build)")
-    p.add_argument("--edition", choices=("learner", "teacher", "both"), default="learner", help="which edition to render (default: learner)")
+    add_edition(p)
+    add_region(p)
     p.add_argument("--template", type=Path, default=None, metavar="PATH", help="template notebook (default: notebooks/lesson.ipynb)")
     p.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help=f"lessons rendered at once (default: cores + 1, here {default_jobs()})")
     p.add_argument("--html", dest="html", action="store_true", default=True, help="also write offline HTML pages and the course index (default)")
@@ -42,12 +44,12 @@ def run(args: argparse.Namespace) -> int:
 
     skip_unused_format_checker()
 
-    editions = ("learner", "teacher") if args.edition == "both" else (args.edition,)
     options = BuildOptions(
         content_dir=args.content,
         out_dir=args.out,
         ids=tuple(args.ids),
-        editions=editions,
+        editions=editions(args),
+        region=args.region,
         template=args.template,
         jobs=args.jobs,
         html=args.html,

@@ -10,8 +10,9 @@ from typing import Any
 from ..content import load_catalog
 from ..content.loader import require_known
 from ..io import write_bytes_atomic
+from ..registry import QUIZ_FORMATS
+from .options import add_region
 
-FORMATS = ("gift", "moodle-xml", "qti")  # healthkit.exporters.lms.FORMATS, without importing lxml
 
 
 def register(sub: Any) -> None:
@@ -24,11 +25,13 @@ def register(sub: Any) -> None:
         epilog="Example: healthkit export-quiz back-spasms --format gift -o back-spasms.gift",
     )
     p.add_argument("ids", nargs="*", metavar="ID", help="conditions to export (default: all)")
-    p.add_argument("--format", required=True, choices=FORMATS, help="output format")
+    formats = "; ".join(f"{name}: {spec.doc}" for name, spec in QUIZ_FORMATS.items())
+    p.add_argument("--format", required=True, choices=tuple(QUIZ_FORMATS), help=f"output format ({formats})")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="file to write")
     p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="folder of condition files (default: content)")
     p.add_argument("--authored-only", action="store_true", help="leave out generated questions")
     p.add_argument("--seed", type=int, default=0, help="seed for generated questions (default: 0)")
+    add_region(p)
     p.set_defaults(run=run)
 
 
@@ -37,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
 
     catalog = load_catalog(args.content)
     require_known(args.ids, catalog.ids)
-    banks = [bank(catalog[i], seed=args.seed, include_generated=not args.authored_only) for i in (args.ids or catalog.ids)]
+    ids = args.ids or catalog.ids
+    banks = [bank(catalog[i], seed=args.seed, include_generated=not args.authored_only, region=args.region) for i in ids]
     write_bytes_atomic(args.output, export(banks, args.format))
     total = sum(len(b.questions) for b in banks)
     print(f"Wrote {total} questions from {len(banks)} condition(s) to {args.output} ({args.format})", file=sys.stderr)

@@ -17,7 +17,9 @@ class IndexEntry:
     href: str
     minutes: int
     grade: float
-    last_reviewed: dt.date
+    updated: dt.date
+    #: The clinical review sentence (pending notice, or who reviewed it and when).
+    review: str
 
 
 PROGRESS_JS = """
@@ -54,7 +56,8 @@ def render_index(entries: list[IndexEntry], title: str = "Health lessons", zip_h
             "<li>"
             f'<h2><a href="{esc(e.href)}">{esc(e.title)}</a></h2>'
             f"<p>{esc(e.tagline)}</p>"
-            f"<p>About {e.minutes} min to read · Reading grade {e.grade:g} · Last reviewed {e.last_reviewed.isoformat()}</p>"
+            f"<p>About {e.minutes} min to read · Reading grade {e.grade:g} · Updated {e.updated.isoformat()}</p>"
+            f'<p class="hk-review">{esc(e.review)}</p>'
             f'<p class="hk-progress" data-progress="{esc(e.id)}" aria-live="polite">Not started yet.</p>'
             "</li>"
         )

@@ -9,19 +9,22 @@ never write files.
 from __future__ import annotations
 
 import html
+import importlib
 import io
 import re
 import zipfile
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from lxml import etree
 
+from ..content.localise import localise, region_for
+from ..errors import ParameterError
 from ..model import Condition
+from ..registry import QUIZ_FORMATS
 from ..quiz import authored, generated
 from ..quiz.model import Question
 
-FORMATS = ("gift", "moodle-xml", "qti")
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 CP_NS = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"
 
@@ -39,7 +42,9 @@ class QuestionBank:
         return "$course$/healthkit/" + re.sub(r"\W", "_", self.condition.id)
 
 
-def bank(condition: Condition, seed: int = 0, include_generated: bool = True) -> QuestionBank:
+def bank(condition: Condition, seed: int = 0, include_generated: bool = True, region: str = "") -> QuestionBank:
+    """The questions of ``condition`` with its texts worded for ``region`` (default: its language's)."""
+    condition = localise(condition, region_for(condition, region or None))
     questions = list(authored(condition))
     if include_generated:
         taken = {q.id for q in questions}
@@ -216,12 +221,18 @@ def qti_zip(banks: Iterable[QuestionBank]) -> bytes:
     return buffer.getvalue()
 
 
+def gift_bytes(banks: Sequence[QuestionBank]) -> bytes:
+    return dumps_gift(banks).encode("utf-8")
+
+
+def moodle_xml_bytes(banks: Sequence[QuestionBank]) -> bytes:
+    return dumps_moodle_xml(banks).encode("utf-8")
+
+
 def export(banks: Sequence[QuestionBank], fmt: str) -> bytes:
-    """Bytes of ``fmt`` for ``banks``; the caller decides where they go."""
-    if fmt == "gift":
-        return dumps_gift(banks).encode("utf-8")
-    if fmt == "moodle-xml":
-        return dumps_moodle_xml(banks).encode("utf-8")
-    if fmt == "qti":
-        return qti_zip(banks)
-    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    """Bytes of ``fmt`` (a name in :data:`healthkit.registry.QUIZ_FORMATS`) for ``banks``."""
+    if fmt not in QUIZ_FORMATS:
+        raise ParameterError(f"unknown quiz format {fmt!r}; use one of {', '.join(QUIZ_FORMATS)}")
+    module, name = QUIZ_FORMATS[fmt].function.split(":")
+    function: Callable[[Sequence[QuestionBank]], bytes] = getattr(importlib.import_module(module), name)
+    return function(banks)

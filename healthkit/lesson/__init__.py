@@ -18,7 +18,8 @@ from ..quiz import final_quiz, flashcards, section_quiz
 from ..quiz.generate import needs_other_conditions
 from ..quiz.model import Quiz
 from . import render
-from .render import EDITIONS
+from ..content.localise import localise, region_for
+from ..registry import EDITIONS, GENERIC_REGION, REGIONS, Region
 
 if TYPE_CHECKING:
     from ..widget import QuizWidget, ScoreboardWidget
@@ -58,14 +59,21 @@ def open_lesson(
     edition: str = "learner",
     quiz_size: int = 8,
     seed: int = 0,
+    region: str = "",
 ) -> "Lesson":
-    """Validate the lesson parameters and load the condition (and its neighbours)."""
+    """Validate the lesson parameters and load the condition (and its neighbours).
+
+    ``region`` names the health services in the safety box and every text (see
+    :data:`healthkit.registry.REGIONS`); empty means the one the condition's language implies.
+    """
     if edition not in EDITIONS:
         raise ParameterError(f"edition {edition!r} is not valid; use one of: {', '.join(EDITIONS)}")
     if not isinstance(quiz_size, int) or isinstance(quiz_size, bool) or quiz_size < 1:
         raise ParameterError(f"quiz_size must be a whole number of at least 1, not {quiz_size!r}")
     if not isinstance(seed, int) or isinstance(seed, bool):
         raise ParameterError(f"seed must be a whole number, not {seed!r}")
+    if not isinstance(region, str) or (region and region not in REGIONS):
+        raise ParameterError(f"region {region!r} is not known; use one of: {', '.join(REGIONS)} (or leave it empty)")
     files = _conditions(Path(content_dir))
     if condition not in files:
         valid = ", ".join(files) or "(none)"
@@ -80,7 +88,15 @@ def open_lesson(
                 result = check_file(path, warnings=False)
                 if result.ok and result.condition is not None:
                     others.append(result.condition)
-    return Lesson(main.condition, edition=edition, quiz_size=quiz_size, seed=seed, others=tuple(others))
+    where = region_for(main.condition, region or None)
+    return Lesson(
+        localise(main.condition, where),
+        edition=edition,
+        quiz_size=quiz_size,
+        seed=seed,
+        others=tuple(localise(o, where) for o in others),
+        region=where,
+    )
 
 
 @dataclass
@@ -92,6 +108,7 @@ class Lesson:
     quiz_size: int = 8
     seed: int = 0
     others: tuple[Condition, ...] = ()
+    region: Region = REGIONS[GENERIC_REGION]
     quizzes: list["QuizWidget"] = field(default_factory=list)
     _board: "ScoreboardWidget | None" = None
 
@@ -113,8 +130,15 @@ class Lesson:
         style = f"<style>{_css()}</style>"
         return self._show(style + render.header(self.condition, self.edition))
 
-    def urgent_care(self) -> Fragment:
-        return self._show(render.urgent_care(self.condition))
+    def safety(self) -> Fragment:
+        """When to get help, by urgency, naming the region's services."""
+        return self._show(render.safety(self.condition, self.region))
+
+    #: Notebooks rendered before the safety tiers call this name.
+    urgent_care = safety
+
+    def objectives(self) -> Fragment:
+        return self._show(render.objectives(self.condition))
 
     def section(self, name: str) -> Fragment:
         if name not in SECTION_NAMES:

@@ -13,11 +13,11 @@ import re
 from typing import Iterable
 
 from ..content.readability import reading_minutes
-from ..model import SECTION_TITLES, Condition, Section
+from ..model import SECTION_TITLES, Condition, Section, Source
 from ..quiz.model import Flashcard, Quiz
+from ..registry import EDITIONS, Region
 
 Edition = str
-EDITIONS = ("learner", "teacher")
 
 
 def esc(text: str) -> str:
@@ -33,7 +33,8 @@ def _ul(items: Iterable[str], cls: str = "") -> str:
     return f"<ul{attr}>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
 
 
-def header(condition: Condition, edition: Edition = "learner") -> str:
+def header(condition: Condition, edition: Edition = "learner", today: dt.date | None = None) -> str:
+    """Title, tagline, reading time, review status and summary: what comes before the safety box."""
     minutes = reading_minutes(condition)
     badge = '<p class="hk-edition">Teacher edition: answers and facilitator notes are shown.</p>' if edition == "teacher" else ""
     return (
@@ -41,11 +42,52 @@ def header(condition: Condition, edition: Edition = "learner") -> str:
         f'<h1 id="lesson-title">{esc(condition.title)}</h1>'
         f'<p class="hk-tagline">{esc(condition.tagline)}</p>'
         f'<p class="hk-meta">About {minutes} minute{"s" if minutes != 1 else ""} to read · '
-        f"Last reviewed {esc(_date(condition.last_reviewed))}</p>"
-        f"<p>{esc(condition.summary)}</p>"
-        '<h2 id="objectives">What you will learn</h2>'
-        f"{_ul(condition.learning_objectives)}"
+        f"Updated {esc(_date(condition.updated))}</p>"
+        f"{review_notice(condition, today)}"
+        f'<p class="hk-summary-text">{esc(condition.summary)}</p>'
         "</header>"
+    )
+
+
+#: The words every output uses while no clinician has reviewed a lesson.
+PENDING_NOTICE = "This lesson has not yet been reviewed by a clinician."
+
+
+def review_overdue(condition: Condition, today: dt.date | None = None) -> bool:
+    review = condition.clinical_review
+    return review.approved and review.next_review is not None and review.next_review < (today or dt.date.today())
+
+
+def review_status_text(condition: Condition, today: dt.date | None = None) -> str:
+    """One plain sentence (or two) on the clinical review, for pages, cards and READMEs."""
+    review = condition.clinical_review
+    if not review.approved or review.date is None or review.next_review is None:
+        return (
+            f"{PENDING_NOTICE} It was written from public health information (see the sources) "
+            "by people who are not clinicians. Check with a health professional before you act on it."
+        )
+    text = f"Reviewed by {review.reviewer} ({review.credentials}) on {_date(review.date)}."
+    if review_overdue(condition, today):
+        return text + f" Review overdue: the next review was due on {_date(review.next_review)}."
+    return text + f" Next review due {_date(review.next_review)}."
+
+
+def review_notice(condition: Condition, today: dt.date | None = None) -> str:
+    review = condition.clinical_review
+    state = "overdue" if review_overdue(condition, today) else ("approved" if review.approved else "pending")
+    label = "Review overdue" if state == "overdue" else ("Clinical review" if state == "approved" else "Not yet reviewed")
+    return (
+        f'<p class="hk-review hk-review-{state}" role="note"><strong>{esc(label)}:</strong> '
+        f"{esc(review_status_text(condition, today))}</p>"
+    )
+
+
+def objectives(condition: Condition) -> str:
+    if not condition.learning_objectives:
+        return ""
+    return (
+        '<section class="hk-objectives" aria-labelledby="objectives"><h2 id="objectives">What you will learn</h2>'
+        f"{_ul(condition.learning_objectives)}</section>"
     )
 
 
@@ -55,21 +97,30 @@ DRAFT_DISCLAIMER = (
 )
 
 
-def urgent_care(condition: Condition) -> str:
-    if condition.safety is None:
-        return (
-            '<aside class="hk-urgent" aria-labelledby="urgent-title">'
-            '<h2 id="urgent-title"><span aria-hidden="true">⚠ </span>When to get urgent help</h2>'
-            "<p>This draft does not list warning signs yet. If you are worried, get medical help.</p></aside>"
+def safety(condition: Condition, region: Region) -> str:
+    """The "when to get help" box: one block per urgency tier, most urgent first.
+
+    Each tier has its own heading naming the region's service; the emergency tier is the
+    most prominent. Text has already been localised (placeholders filled) by the lesson.
+    """
+    parts = [
+        '<aside class="hk-safety" aria-labelledby="safety-title">',
+        '<h2 id="safety-title">When to get help</h2>',
+    ]
+    tiers = condition.safety.tiers() if condition.safety is not None else ()
+    if not tiers:
+        parts.append(
+            f'<p class="hk-tier hk-tier-emergency">This draft does not list warning signs yet. If you are worried, '
+            f"get medical help. In an emergency, call {esc(region.emergency_number)}.</p>"
         )
-    return (
-        '<aside class="hk-urgent" aria-labelledby="urgent-title">'
-        '<h2 id="urgent-title"><span aria-hidden="true">⚠ </span>When to get urgent help</h2>'
-        "<p>Get medical help straight away if you notice any of these. If it is severe or sudden, "
-        "call your emergency number or go to an emergency department.</p>"
-        f"{_ul(condition.safety.seek_urgent_care)}"
-        "</aside>"
-    )
+    for name, triggers in tiers:
+        icon = '<span aria-hidden="true">⚠ </span>' if name == "emergency" else ""
+        parts.append(
+            f'<section class="hk-tier hk-tier-{name}" aria-labelledby="tier-{name}">'
+            f'<h3 id="tier-{name}">{icon}{esc(region.headings[name])}</h3>{_ul(triggers)}</section>'
+        )
+    parts.append("</aside>")
+    return "".join(parts)
 
 
 def _lower(title: str) -> str:
@@ -157,19 +208,26 @@ def key_terms(condition: Condition) -> str:
     return f'<section aria-labelledby="terms-title"><h2 id="terms-title">Key terms</h2><dl class="hk-terms">{rows}</dl></section>'
 
 
-def sources(condition: Condition) -> str:
-    items = []
-    for s in condition.sources:
-        title = esc(s.title)
-        if s.url:
-            title = f'<a href="{esc(s.url)}" rel="noopener noreferrer">{title}</a>'
-        items.append(f"<li>{title}. {esc(s.publisher)}, {esc(_date(s.date))}.</li>")
-    reviewed = f" by {esc(condition.reviewed_by)}" if condition.reviewed_by else ""
+def _source(s: Source) -> str:
+    title = esc(s.title)
+    if s.url:
+        title = f'<a href="{esc(s.url)}" rel="noopener noreferrer">{title}</a>'
+    facts = []
+    if s.published:
+        facts.append(f"Published {_date(s.published)}.")
+    if s.reviewed:
+        facts.append(f"Page last reviewed {_date(s.reviewed)}, as shown on the page.")
+    if s.accessed:
+        facts.append(f"We read it on {_date(s.accessed)}" + (", from a stored copy of the page." if s.copy else "."))
+    return f"<li>{title}. {esc(s.publisher)}. {esc(' '.join(facts))}</li>"
+
+
+def sources(condition: Condition, today: dt.date | None = None) -> str:
     disclaimer = condition.safety.disclaimer if condition.safety else DRAFT_DISCLAIMER
     return (
         '<footer class="hk-footer"><h2 id="sources-title">Sources</h2>'
-        f'<ul>{"".join(items)}</ul>'
-        f"<p>Last reviewed {esc(_date(condition.last_reviewed))}{reviewed}.</p>"
+        f'<ul>{"".join(_source(s) for s in condition.sources)}</ul>'
+        f"<p>Text updated {esc(_date(condition.updated))}. {esc(review_status_text(condition, today))}</p>"
         f'<p class="hk-disclaimer"><strong>Please note:</strong> {esc(disclaimer)}</p></footer>'
     )
 

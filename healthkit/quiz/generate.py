@@ -13,18 +13,8 @@ from typing import Sequence
 
 from ..content.lint import normalise
 from ..model import SECTION_NAMES, SECTION_TITLES, Condition, Item, QuizQuestion
+from ..registry import SECTIONS
 from .model import Choice, Flashcard, Question, Quiz
-
-#: "Which of these is {phrase} {condition}?"
-PHRASES = {
-    "types": "a type of",
-    "causes": "a possible cause of",
-    "symptoms": "a symptom of",
-    "diagnosis": "a way doctors diagnose",
-    "prevention": "a way to help prevent",
-    "treatments": "a treatment for",
-    "home_remedies": "a home remedy for",
-}
 
 MAX_CHOICES = 4
 
@@ -128,7 +118,7 @@ def which_is(condition: Condition, section: str, rng: random.Random, others: Seq
     return Question(
         id=f"gen-{section.replace('_', '-')}-{normalise(right.name).replace(' ', '-')}",
         kind="single",
-        prompt=f"Which of these is {PHRASES[section]} {title}?",
+        prompt=f"Which of these is {SECTIONS[section].phrase} {title}?",
         choices=tuple(choices),
         explanation=f"{right.name} is listed under {SECTION_TITLES[section].lower()}: {right.description}",
         section=section,

@@ -37,6 +37,7 @@ class LessonJob:
     lesson_dir: Path
     quiz_size: int = 8
     seed: int = 0
+    region: str = ""
     timeout: int = 120
     language: str = "en"
 
@@ -49,6 +50,7 @@ class LessonJob:
             "edition": self.edition,
             "quiz_size": self.quiz_size,
             "seed": self.seed,
+            "region": self.region,
         }
 
 

@@ -1,0 +1,36 @@
+"""Options several commands share, with choices read from :mod:`healthkit.registry`."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ..registry import EDITIONS, EDITIONS_SPEC, REGIONS, default_region
+
+BOTH = "both"
+
+
+def add_edition(parser: Any, default: str = "learner") -> None:
+    editions = ", ".join(f"{name}: {spec.doc}" for name, spec in EDITIONS_SPEC.items())
+    parser.add_argument(
+        "--edition",
+        choices=(*EDITIONS, BOTH),
+        default=default,
+        help=f"which edition to render ({editions}; or {BOTH}; default: {default})",
+    )
+
+
+def editions(args: argparse.Namespace) -> tuple[str, ...]:
+    return EDITIONS if args.edition == BOTH else (args.edition,)
+
+
+def add_region(parser: Any) -> None:
+    regions = ", ".join(f"{code} ({r.name}: {r.emergency_number})" for code, r in REGIONS.items())
+    parser.add_argument(
+        "--region",
+        choices=tuple(REGIONS),
+        default="",
+        metavar="REGION",
+        help=f"health services named in the lessons: {regions}. Default: from each condition's language "
+        f"(en-GB: {default_region('en-GB')}, en-US: {default_region('en-US')}, otherwise {default_region('')})",
+    )

@@ -1,0 +1,187 @@
+"""Rules that keep a lesson honest: tiers of safety advice, review status, sources, regions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from healthkit import load_condition, loads_condition
+from healthkit.content import check_text
+from healthkit.content.localise import localise, region_for
+from healthkit.lesson.render import PENDING_NOTICE, header, safety, sources
+from healthkit.registry import REGIONS
+
+from .conftest import CONTENT
+
+TODAY = dt.date(2026, 11, 27)
+
+
+def _errors(text: str, today: dt.date = TODAY) -> list[str]:
+    result = check_text(text, "back-spasms.yaml", today=today)
+    return [d.format() for d in result.diagnostics if d.severity == "error"]
+
+
+def _warnings(text: str, today: dt.date = TODAY) -> list[str]:
+    result = check_text(text, "back-spasms.yaml", today=today)
+    return [d.format() for d in result.diagnostics if d.severity == "warning"]
+
+
+def _line(text: str, marker: str) -> int:
+    return text[: text.index(marker)].count("\n") + 1
+
+
+def _tiers(seed_text: str, body: str) -> str:
+    """The seed with its safety tiers replaced by ``body`` (the disclaimer kept)."""
+    start = seed_text.index("safety:\n") + len("safety:\n")
+    end = seed_text.index("  disclaimer:")
+    return seed_text[:start] + body + seed_text[end:]
+
+
+# -- safety tiers --------------------------------------------------------------------------
+def test_a_condition_needs_emergency_or_urgent_triggers(seed_text: str) -> None:
+    text = _tiers(seed_text, "  see_doctor:\n    - It has not got better after a few weeks.\n")
+    (error,) = [e for e in _errors(text) if "(safety)" in e]
+    assert "emergency or urgent" in error
+    assert error.startswith(f"back-spasms.yaml:{_line(text, '  see_doctor:')}:3:")
+
+
+def test_a_trigger_may_not_sit_in_two_tiers(seed_text: str) -> None:
+    text = _tiers(seed_text, "  emergency:\n    - You have chest pain.\n  urgent:\n    - You have chest pain!\n")
+    (error,) = [e for e in _errors(text) if "safety.urgent[0]" in e]
+    assert "also in the 'emergency' tier" in error
+    assert error.startswith(f"back-spasms.yaml:{_line(text, '    - You have chest pain!')}:")
+
+
+def test_tiers_are_shown_most_urgent_first_with_the_region_s_services(seed_text: str) -> None:
+    condition = loads_condition(
+        _tiers(seed_text, "  pharmacist:\n    - Ask which painkiller suits you.\n  urgent:\n    - Fever.\n  emergency:\n    - Chest pain.\n")
+    )
+    uk = safety(condition, REGIONS["uk"])
+    assert uk.index("tier-emergency") < uk.index("tier-urgent") < uk.index("tier-pharmacist")
+    assert "Call 999 or go to A&amp;E now if:" in uk and "Ask for an urgent GP appointment or call NHS 111 if:" in uk
+    au = safety(condition, REGIONS["au"])
+    assert "Call 000" in au and "1800 022 222" in au and "999" not in au
+
+
+def test_region_follows_the_language_unless_named(seed_text: str) -> None:
+    condition = loads_condition(seed_text)
+    assert region_for(condition).code == "uk"  # en-GB
+    assert region_for(condition, "us").code == "us"
+    american = loads_condition(seed_text.replace("language: en-GB", "language: en-US"))
+    assert region_for(american).code == "us"
+    french = loads_condition(seed_text.replace("language: en-GB", "language: fr-FR"))
+    assert region_for(french).emergency_number == "112"
+
+
+# -- placeholders --------------------------------------------------------------------------
+def test_placeholders_are_filled_for_each_region(seed_text: str) -> None:
+    condition = loads_condition(seed_text)
+    assert "{emergency_number}" in seed_text
+    for code, region in REGIONS.items():
+        local = localise(condition, region)
+        texts = " ".join(o.feedback for q in local.quiz for o in q.options)
+        assert f"Call {region.emergency_number} or go to {region.emergency_department}" in texts, code
+        assert "{" not in texts
+
+
+def test_an_unknown_placeholder_is_an_error_with_its_position(seed_text: str) -> None:
+    text = seed_text.replace("Call {emergency_number}", "Call {emergency_numbr}", 1)
+    (error,) = [e for e in _errors(text) if "placeholder" in e]
+    assert "{emergency_numbr}" in error and "{emergency_number}" in error
+    assert error.startswith(f"back-spasms.yaml:{_line(text, '{emergency_numbr}')}:")
+
+
+# -- review status -------------------------------------------------------------------------
+APPROVED = """clinical_review:
+  status: approved
+  reviewer: Dr Ada Example
+  credentials: GP, MRCGP
+  date: 2026-01-10
+  next_review: 2028-01-10
+"""
+
+
+def _review(seed_text: str, block: str) -> str:
+    return seed_text.replace("clinical_review:\n  status: pending\n", block)
+
+
+def test_pending_content_says_so_everywhere_and_names_no_reviewer(seed_text: str) -> None:
+    condition = loads_condition(seed_text)
+    assert PENDING_NOTICE in header(condition) and PENDING_NOTICE in sources(condition)
+    assert "Reviewed by" not in header(condition) + sources(condition)
+
+
+def test_a_pending_review_cannot_name_a_reviewer(seed_text: str) -> None:
+    text = _review(seed_text, "clinical_review:\n  status: pending\n  reviewer: Somebody\n")
+    (error,) = [e for e in _errors(text) if "clinical_review.reviewer" in e]
+    assert "pending review names no reviewer" in error
+
+
+@pytest.mark.parametrize("missing", ["reviewer", "credentials", "date", "next_review"])
+def test_an_approved_review_names_who_when_and_next(seed_text: str, missing: str) -> None:
+    block = "\n".join(line for line in APPROVED.splitlines() if not line.strip().startswith(f"{missing}:")) + "\n"
+    errors = _errors(_review(seed_text, block))
+    assert any(f"an approved review needs '{missing}'" in e for e in errors), errors
+
+
+def test_an_approved_review_is_shown_and_its_next_review_is_bounded(seed_text: str) -> None:
+    condition = loads_condition(_review(seed_text, APPROVED))
+    shown = header(condition, today=TODAY)
+    assert "Reviewed by Dr Ada Example (GP, MRCGP) on 10 January 2026" in shown and PENDING_NOTICE not in shown
+    too_late = _review(seed_text, APPROVED.replace("next_review: 2028-01-10", "next_review: 2029-02-01"))
+    assert any("at most three years" in e for e in _errors(too_late))
+
+
+def test_an_overdue_review_warns_and_says_so(seed_text: str) -> None:
+    text = _review(seed_text, APPROVED)
+    later = dt.date(2028, 6, 1)
+    assert any("was due on 2028-01-10" in w for w in _warnings(text, today=later))
+    assert "Review overdue" in header(loads_condition(text), today=later)
+
+
+# -- sources -------------------------------------------------------------------------------
+def test_a_web_source_records_when_it_was_read(seed_text: str) -> None:
+    text = seed_text.replace("    accessed: 2026-11-25\n", "", 1)
+    assert any("needs 'accessed'" in e for e in _errors(text))
+
+
+def test_a_page_s_review_date_cannot_be_after_it_was_read(seed_text: str) -> None:
+    text = seed_text.replace("    accessed: 2026-11-25\n", "    accessed: 2026-11-25\n    reviewed: 2026-11-26\n", 1)
+    assert any("'reviewed' is the date shown on the page" in e for e in _errors(text))
+
+
+def test_sources_keep_their_three_dates_apart(seed_text: str) -> None:
+    text = seed_text.replace("    accessed: 2026-11-25\n", "    accessed: 2026-11-25\n    reviewed: 2024-01-05\n", 1)
+    footer = sources(loads_condition(text))
+    assert "Published 21 March 2023." in footer
+    assert "Page last reviewed 5 January 2024, as shown on the page." in footer
+    assert "We read it on 25 November 2026." in footer
+
+
+# -- the previous format --------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("old", "new", "hint"),
+    [
+        ("updated: 2026-11-25", "last_reviewed: 2026-11-25", "'updated'"),
+        ("  emergency:\n", "  seek_urgent_care:\n", "emergency, urgent, see_doctor and pharmacist"),
+        ("    published: 2023-03-21\n", "    date: 2023-03-21\n", "'published'"),
+    ],
+)
+def test_keys_of_the_previous_format_say_what_replaced_them(seed_text: str, old: str, new: str, hint: str) -> None:
+    text = seed_text.replace(old, new, 1)
+    assert any("unknown key" in e and hint in e for e in _errors(text)), _errors(text)
+
+
+def test_the_catalogue_claims_no_review() -> None:
+    for path in sorted(CONTENT.glob("*.yaml")):
+        condition = load_condition(path)
+        assert condition.clinical_review.status == "pending", path.name
+        assert condition.safety is not None and (condition.safety.emergency or condition.safety.urgent), path.name
+
+
+def test_the_catalogue_cites_dated_sources(tmp_path: Path) -> None:
+    for path in sorted(CONTENT.glob("*.yaml")):
+        for source in load_condition(path).sources:
+            assert (source.url and source.accessed) or source.published, (path.name, source.title)
