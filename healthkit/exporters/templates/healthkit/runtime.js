@@ -1,14 +1,30 @@
 // healthkit offline page runtime: renders each saved anywidget with its own ESM against a
-// small in-page model. Scores stay in this browser (localStorage); nothing is sent anywhere.
+// small in-page model. Answers are kept by a progress store: by default this browser's
+// local storage (nothing is sent anywhere); a page packaged for a learning platform installs
+// its own store (globalThis.healthkitProgressStore) before this module runs.
 const data = JSON.parse(document.getElementById("hk-data").textContent);
 const STORE = "healthkit.progress.v1";
 
-function load() {
-  try { return JSON.parse(localStorage.getItem(STORE) || "{}"); } catch { return {}; }
+/** The default store: one localStorage entry shared by the pages of a site. */
+function localStore() {
+  function all() {
+    try { return JSON.parse(localStorage.getItem(STORE) || "{}"); } catch { return {}; }
+  }
+  return {
+    /** Saved quizzes of a lesson: {quizId: {score, total, responses}}. */
+    load(lesson) { return all()[lesson]?.quizzes || {}; },
+    save(lesson, title, quizId, record) {
+      const everything = all();
+      const mine = (everything[lesson] ||= { quizzes: {} });
+      mine.title = title;
+      mine.updated = new Date().toISOString();
+      mine.quizzes[quizId] = record;
+      try { localStorage.setItem(STORE, JSON.stringify(everything)); } catch { /* private mode: keep going */ }
+    },
+  };
 }
-function save(all) {
-  try { localStorage.setItem(STORE, JSON.stringify(all)); } catch { /* private mode: keep going */ }
-}
+
+const store = globalThis.healthkitProgressStore || localStore();
 
 class Model {
   constructor(state) { this.state = state; this.listeners = new Map(); }
@@ -27,12 +43,7 @@ class Model {
   save_changes() {
     const quiz = this.get("quiz");
     if (!quiz || !data.lesson) return;
-    const all = load();
-    const mine = (all[data.lesson] ||= { quizzes: {} });
-    mine.title = data.title;
-    mine.updated = new Date().toISOString();
-    mine.quizzes[quiz.id] = { score: this.get("score"), total: quiz.questions.length, responses: this.get("responses") };
-    save(all);
+    store.save(data.lesson, data.title, quiz.id, { score: this.get("score"), total: quiz.questions.length, responses: this.get("responses") });
   }
   send() {}
 }
@@ -46,14 +57,14 @@ function moduleFor(key) {
   return modules.get(key);
 }
 
-async function mount(el) {
+async function mount(el, saved) {
   const entry = data.models[el.dataset.hkModel];
   if (!entry) return;
   const state = structuredClone(entry.state);
-  const saved = state.quiz && load()[data.lesson]?.quizzes?.[state.quiz.id];
-  if (saved && saved.responses) {
-    state.responses = saved.responses;
-    state.score = saved.score;
+  const mine = state.quiz && saved[state.quiz.id];
+  if (mine && mine.responses) {
+    state.responses = mine.responses;
+    state.score = mine.score;
   }
   const mod = await moduleFor(entry.esm);
   const widget = mod.default ?? mod;
@@ -63,9 +74,10 @@ async function mount(el) {
 }
 
 // Listeners (the score summary) first, so they hear the scores restored by the quizzes.
+const saved = (await store.load(data.lesson)) || {};
 const all = [...document.querySelectorAll("[data-hk-model]")];
 const listeners = all.filter((el) => data.models[el.dataset.hkModel]?.state.quizzes);
 for (const el of [...listeners, ...all.filter((el) => !listeners.includes(el))]) {
-  try { await mount(el); } catch (err) { console.error("healthkit: widget failed", err); }
+  try { await mount(el, saved); } catch (err) { console.error("healthkit: widget failed", err); }
 }
 document.documentElement.dataset.hkReady = "true";
