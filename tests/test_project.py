@@ -47,6 +47,6 @@ def test_the_command_line_starts_without_heavy_imports() -> None:
     """`healthkit --help` and `check` stay fast, and need nothing an install might lack."""
     import subprocess
 
-    code = "import sys, healthkit.cli; print(' '.join(sorted(m for m in ('lxml', 'nbformat', 'nbconvert', 'papermill', 'textstat') if m in sys.modules)))"
+    code = "import sys, healthkit.cli; print(' '.join(sorted(m for m in ('lxml', 'nbformat', 'nbconvert', 'papermill', 'pyphen') if m in sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""
