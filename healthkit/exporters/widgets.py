@@ -1,7 +1,9 @@
 """Carry saved anywidget state from a notebook into an offline page.
 
 papermill stores every widget's state in the notebook metadata, including each anywidget's
-own ESM and CSS. This preprocessor keeps only anywidget models, stores each distinct ESM
+own ESM and CSS; a lesson built by healthkit keeps it under ``metadata.healthkit.widgets``
+(see :func:`healthkit.render.execute._tidy`), any other executed notebook under
+``metadata.widgets``. Both are read. This preprocessor keeps only anywidget models, stores each distinct ESM
 and CSS once, and leaves the page runtime to render the *same* widget code against a small
 in-page model.
 """
@@ -22,7 +24,10 @@ def _key(text: str) -> str:
 
 def collect_widgets(metadata: dict[str, Any]) -> dict[str, Any]:
     """``{"models": {id: state}, "esm": {key: source}, "css": {key: text}}``."""
-    saved = metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    saved = {
+        **metadata.get("healthkit", {}).get("widgets", {}).get(WIDGET_STATE, {}).get("state", {}),
+        **metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {}),
+    }
     models: dict[str, Any] = {}
     esm: dict[str, str] = {}
     css: dict[str, str] = {}
