@@ -29,8 +29,8 @@ class Diagnostic:
     key: str = ""
 
     def format(self) -> str:
-        """Render as ``PATH:LINE:COL: severity: message (key.path)``."""
-        where = f"{self.path}:{self.line}:{self.column}"
+        """Render as ``PATH:LINE:COL: severity: message (key.path)``; ``PATH: ...`` for a whole file."""
+        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
         suffix = f" ({self.key})" if self.key else ""
         return f"{where}: {self.severity}: {self.message}{suffix}"
 

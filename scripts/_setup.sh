@@ -8,7 +8,12 @@ VENV="${HEALTHKIT_VENV:-$ROOT/.venv}"
 PYTHON="${PYTHON:-python3}"
 cd "$ROOT"
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+# Bold only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+if [ -t 2 ] && [ -z "${NO_COLOR:-}" ]; then
+  say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+else
+  say() { printf '==> %s\n' "$*" >&2; }
+fi
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"

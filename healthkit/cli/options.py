@@ -10,6 +10,15 @@ from ..registry import EDITIONS, EDITIONS_SPEC, REGIONS, default_region
 BOTH = "both"
 
 
+def add_jobs(parser: Any) -> None:
+    from ..app.build import default_jobs
+
+    parser.add_argument(
+        "-j", "--jobs", type=int, default=0, metavar="N",
+        help=f"lessons rendered at once (default: number of cores + 1, here {default_jobs()})",
+    )
+
+
 def add_edition(parser: Any, default: str = "learner") -> None:
     editions = ", ".join(f"{name}: {spec.doc}" for name, spec in EDITIONS_SPEC.items())
     parser.add_argument(
