@@ -86,9 +86,9 @@ class BuildError(HealthkitError):
 class MissingDependencyError(HealthkitError):
     """An optional dependency is needed for this feature."""
 
-    def __init__(self, package: str, feature: str):
+    def __init__(self, package: str, feature: str, install: str = ""):
         self.package = package
         super().__init__(
             f"{feature} needs the optional dependency '{package}', which is missing; "
-            f"run: pip install {package}"
+            f"run: {install or 'pip install ' + package}"
         )

@@ -10,12 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..content import iter_content_files
 from ..io import write_bytes_atomic, write_text_atomic
+from .bundle import install_files, install_steps
 from .cache import BuildCache, FileInfo, code_digest, digest_bytes
 
 if TYPE_CHECKING:
     from .build import BuildOptions
-
-ENVIRONMENT = Path("environment.yml")
 
 
 def site_dir(out_dir: Path) -> Path:
@@ -41,25 +40,23 @@ def navigation(catalog: list[tuple[str, str]], condition: str, edition: str) -> 
     return nav
 
 
-def lessons_zip(out_dir: Path, content_dir: Path, environment: Path | None) -> bytes:
-    """Learner notebooks, the content they read, and environment.yml, laid out to run."""
+def lessons_zip(out_dir: Path, content_dir: Path) -> bytes:
+    """Learner notebooks, the content they read, and what installs them, laid out to run."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for nb in sorted((out_dir / "lessons").glob("*.ipynb")):
             archive.write(nb, f"healthkit-lessons/build/lessons/{nb.name}")
         for path in iter_content_files(content_dir):
             archive.write(path, f"healthkit-lessons/content/{path.name}")
-        if environment and environment.is_file():
-            archive.write(environment, "healthkit-lessons/environment.yml")
-        archive.writestr(
-            "healthkit-lessons/README.txt",
-            "Open these lessons in JupyterLab:\n\n"
-            "1. Create the environment: conda env create -f environment.yml\n"
-            "   (or: pip install healthkit jupyterlab)\n"
-            "2. Start JupyterLab in this folder: jupyter lab\n"
-            "3. Open build/lessons/<lesson>.ipynb and choose Run > Run All Cells.\n",
-        )
+        add_install_files(archive, "healthkit-lessons")
     return buffer.getvalue()
+
+
+def add_install_files(archive: zipfile.ZipFile, folder: str) -> None:
+    """The healthkit wheel, requirements.txt, environment.yml and README.txt into ``folder``."""
+    for name, data in install_files().items():
+        archive.writestr(f"{folder}/{name}", data)
+    archive.writestr(f"{folder}/README.txt", "Open these lessons in JupyterLab.\n\n" + install_steps("build/lessons"))
 
 
 def write_index(options: "BuildOptions", infos: dict[str, FileInfo], cache: BuildCache, changed: bool) -> list[Path]:
@@ -83,6 +80,6 @@ def write_index(options: "BuildOptions", infos: dict[str, FileInfo], cache: Buil
     from ..exporters.index import render_index
 
     write_text_atomic(index, render_index(entries))
-    write_bytes_atomic(archive, lessons_zip(options.out_dir, options.content_dir, ENVIRONMENT))
+    write_bytes_atomic(archive, lessons_zip(options.out_dir, options.content_dir))
     cache.record("site/index", fingerprint, [index, archive])
     return [index, archive]

@@ -15,16 +15,15 @@ from ..model import Condition
 from ..registry import QUIZ_FORMATS
 from ..io import write_bytes_atomic, write_text_atomic
 from .build import BuildOptions, BuildReport, Progress, build
+from .bundle import install_steps, write_install_files
 from .cache import CACHE_NAME
-from .site import ENVIRONMENT
-
 
 
 @dataclass(frozen=True)
 class WorkshopOptions:
     ids: tuple[str, ...]
     out_dir: Path
-    content_dir: Path = Path("content")
+    content_dir: Path
     template: Path | None = None
     jobs: int = 0
     title: str = "Health workshop"
@@ -45,15 +44,15 @@ Open `site/index.html`. Each lesson works offline; quiz answers stay in your bro
 
 ## Use the lessons in JupyterLab
 
-1. Install the environment, with conda: `conda env create -f environment.yml`,
-   then `conda activate healthkit`; or with pip: `pip install healthkit jupyterlab`.
-2. Start JupyterLab in this folder: `jupyter lab`.
-3. Open a notebook in `lessons/` and choose **Run > Run All Cells**. Then answer the quizzes.
+{install_steps("lessons")}
+Then answer the quizzes.
 
 ## On Binder or a JupyterHub
 
-Upload this folder (or its zip) to your JupyterHub, or put it in a Git repository and open
-it on Binder: `environment.yml` tells Binder what to install. Then follow step 3 above.
+Upload this folder (or its zip) to your JupyterHub and run the pip commands above there, or
+put the folder in a Git repository and open it on Binder: Binder reads `environment.yml`
+and installs the wheel from the folder. Then open a notebook in `lessons/` and choose
+**Run > Run All Cells**.
 
 ## For the facilitator
 
@@ -81,8 +80,7 @@ def make_workshop(options: WorkshopOptions, progress: Progress | None = None) ->
     banks = [bank(catalog[cid]) for cid in ids]
     for fmt, spec in QUIZ_FORMATS.items():
         write_bytes_atomic(out / "quizzes" / spec.workshop_name, export(banks, fmt))
-    if ENVIRONMENT.is_file():
-        shutil.copy2(ENVIRONMENT, out / "environment.yml")
+    write_install_files(out)
     write_text_atomic(out / "README.md", participant_readme(options.title, [catalog[c] for c in ids]))
     (out / CACHE_NAME).unlink(missing_ok=True)
     if options.zip:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..app.build import BuildOptions, LessonResult, build, describe_failure
-from .options import add_edition, add_jobs, add_region, editions
+from .options import add_edition, add_jobs, add_region, add_template, editions
 from .table import render_table
 
 
@@ -27,7 +27,7 @@ def register(sub: Any) -> None:
     p.add_argument("--out", type=Path, default=Path("build"), metavar="DIR", help="output folder (default: build)")
     add_edition(p)
     add_region(p)
-    p.add_argument("--template", type=Path, default=None, metavar="PATH", help="template notebook (default: notebooks/lesson.ipynb)")
+    add_template(p)
     add_jobs(p)
     p.add_argument("--html", dest="html", action="store_true", default=True, help="also write offline HTML pages and the course index (default)")
     p.add_argument("--no-html", dest="html", action="store_false", help="write notebooks only")
@@ -91,7 +91,9 @@ def reporter(quiet: bool) -> LogLines | ProgressBar:
 
 def run(args: argparse.Namespace) -> int:
     from ..app.startup import skip_unused_format_checker
+    from ..distribution import require
 
+    require("build", "healthkit build")
     skip_unused_format_checker()
 
     options = BuildOptions(

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from ..registry import EDITIONS, EDITIONS_SPEC, REGIONS, default_region
 
 BOTH = "both"
+
+
+def add_template(parser: Any) -> None:
+    parser.add_argument(
+        "--template", type=Path, default=None, metavar="PATH", help="template notebook (default: the lesson template shipped with healthkit)"
+    )
 
 
 def add_jobs(parser: Any) -> None:

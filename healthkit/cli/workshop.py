@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .options import add_jobs
+from .options import add_jobs, add_template
 
 
 def register(sub: Any) -> None:
@@ -23,7 +23,7 @@ def register(sub: Any) -> None:
     p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="folder of condition files (default: content)")
     p.add_argument("--title", default="Health workshop", help="title for the participant README")
     p.add_argument("--zip", action="store_true", help="also write DIR.zip")
-    p.add_argument("--template", type=Path, default=None, metavar="PATH", help="template notebook (default: notebooks/lesson.ipynb)")
+    add_template(p)
     add_jobs(p)
     p.set_defaults(run=run)
 
@@ -32,7 +32,9 @@ def run(args: argparse.Namespace) -> int:
     from ..app.build import describe_failure
     from ..app.startup import skip_unused_format_checker
     from ..app.workshop import WorkshopOptions, make_workshop
+    from ..distribution import require
 
+    require("build", "healthkit workshop")
     skip_unused_format_checker()
     options = WorkshopOptions(tuple(args.ids), args.output, args.content, args.template, args.jobs, args.title, args.zip)
     report = make_workshop(options)

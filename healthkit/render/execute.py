@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +16,19 @@ from ..errors import BuildError
 from .engine import register as register_engine
 from .kernels import WarmKernel
 
-#: The template shipped with the project (``notebooks/lesson.ipynb`` in a checkout).
-DEFAULT_TEMPLATE = Path("notebooks") / "lesson.ipynb"
+
+def default_template() -> Path:
+    """The lesson template shipped inside the package.
+
+    In a checkout it is a link to ``notebooks/lesson.ipynb``, the one editable source; wheels
+    carry a copy of it.
+    """
+    return Path(str(resources.files("healthkit.render").joinpath("lesson.ipynb")))
 
 
 def template_path(path: str | os.PathLike[str] | None = None) -> Path:
-    candidate = Path(path) if path else DEFAULT_TEMPLATE
+    """``path`` if given, else the packaged template; a missing file is a :class:`BuildError`."""
+    candidate = Path(path) if path else default_template()
     if not candidate.is_file():
         raise BuildError("template", f"template notebook {str(candidate)!r} not found; pass --template PATH")
     return candidate
