@@ -21,8 +21,11 @@ import subprocess
 import sys
 import time
 import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from email.parser import Parser
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -33,8 +36,6 @@ from .conftest import ROOT, SEED
 
 pytestmark = pytest.mark.slow
 
-#: Results of the smoke test per Python version, for the lessons.zip test after it.
-BUILT_ZIPS: dict[str, Path] = {}
 CDN = re.compile(r"cdn\.|unpkg\.com|jsdelivr|cdnjs|googleapis|require\.js|mathjax", re.I)
 SOURCES = ("pyproject.toml", "README.md", "healthkit", "notebooks")
 
@@ -129,14 +130,21 @@ def _python(version: str) -> pythons.Python:
     return found
 
 
-@pytest.mark.parametrize("version", [pythons.OLDEST, pythons.NEWEST])
-def test_wheel_works_in_a_fresh_venv_from_an_empty_folder(version: str, built_wheel: Path, tmp_path: Path) -> None:
-    python = _python(version)
+@dataclass(frozen=True)
+class Run:
+    """What one install run made, and how long it took."""
+
+    folder: Path
+    seconds: float
+
+
+def _smoke(python: pythons.Python, built_wheel: Path, tmp: Path) -> Run:
+    """The wheel in a fresh venv of ``python``, used from a folder holding only a content file."""
     started = time.perf_counter()
-    venv = tmp_path / "venv"
+    venv = tmp / "venv"
     subprocess.run([str(python.executable), "-m", "venv", str(venv)], check=True)
-    env = _env(venv, python.wheelhouse, tmp_path / "jupyter")
-    work = tmp_path / "course"
+    env = _env(venv, python.wheelhouse, tmp / "jupyter")
+    work = tmp / "course"
     (work / "content").mkdir(parents=True)
     shutil.copy2(SEED, work / "content" / SEED.name)
 
@@ -150,7 +158,7 @@ def test_wheel_works_in_a_fresh_venv_from_an_empty_folder(version: str, built_wh
 
     # With [build]: lessons, offline pages and the nbconvert exporter.
     _run([str(venv / "bin" / "pip"), "install", "--quiet", f"{built_wheel}[build]"], work, env)
-    log = tmp_path / "build.log"
+    log = tmp / "build.log"
     with open(log, "w") as stderr:
         build = subprocess.run(["healthkit", "build"], cwd=work, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True, timeout=600)
     text = log.read_text()
@@ -166,29 +174,24 @@ def test_wheel_works_in_a_fresh_venv_from_an_empty_folder(version: str, built_wh
     assert not CDN.search(page), CDN.search(page)
     assert not re.search(r"<(script|link|img|iframe)\b[^>]*\b(src|href)=\"https?:", page)
     assert '"esm"' in page  # the quizzes' own code travels in the page
-    BUILT_ZIPS[version] = work / "build" / "site" / "lessons.zip"
-    print(f"\nsmoke test, Python {version}: {time.perf_counter() - started:.1f}s")
+    return Run(work, time.perf_counter() - started)
 
 
-def test_lessons_zip_installs_with_its_readme_commands_and_a_lesson_runs(tmp_path: Path) -> None:
-    python = pythons.bundle_python()
-    if not (python.wheelhouse / ".requirements").is_file():
-        pytest.fail(f"no wheelhouse for Python {python.version}: run 'python -m tests.pythons prepare' (scripts/run-tests does)")
+def _bundle(python: pythons.Python, archive: Path, tmp: Path) -> Run:
+    """Unzip lessons.zip, install it with its README's commands, execute one lesson in place."""
     started = time.perf_counter()
-    archive = BUILT_ZIPS.get(python.version) or _lessons_zip_built_here(tmp_path)
     with zipfile.ZipFile(archive) as z:
-        z.extractall(tmp_path / "unzipped")
-    folder = tmp_path / "unzipped" / "healthkit-lessons"
+        z.extractall(tmp / "unzipped")
+    folder = tmp / "unzipped" / "healthkit-lessons"
     readme = (folder / "README.txt").read_text()
     assert "pip install healthkit " not in readme
     for command in ("python3 -m venv .venv", "pip install -r requirements.txt", "jupyter lab", "conda env create -f environment.yml"):
         assert command in readme, command
-    requirement = (folder / "requirements.txt").read_text().split("\n# ")[-1]
     (wheel_name,) = [p.name for p in folder.glob("*.whl")]
-    assert f"./{wheel_name}[lab]" in requirement
+    assert f"./{wheel_name}[lab]" in (folder / "requirements.txt").read_text().splitlines()
     assert f"./{wheel_name}[lab]" in (folder / "environment.yml").read_text()
 
-    env = _env(folder / ".venv", python.wheelhouse, tmp_path / "jupyter")
+    env = _env(folder / ".venv", python.wheelhouse, tmp / "jupyter")
     _run([str(python.executable), "-m", "venv", ".venv"], folder, env)  # README: python3 -m venv .venv
     _run(["pip", "install", "--quiet", "-r", "requirements.txt"], folder, env)  # after activating .venv
     assert _run(["jupyter", "lab", "--version"], folder, env).stdout.strip()
@@ -198,7 +201,50 @@ def test_lessons_zip_installs_with_its_readme_commands_and_a_lesson_runs(tmp_pat
     outputs = [o for c in nb["cells"] for o in c.get("outputs", [])]
     assert not [o for o in outputs if o["output_type"] == "error"]
     assert len([o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]) == 9
-    print(f"\nlessons.zip install and run, Python {python.version}: {time.perf_counter() - started:.1f}s")
+    return Run(folder, time.perf_counter() - started)
+
+
+def _ready(python: pythons.Python | None) -> bool:
+    return python is not None and (python.wheelhouse / ".requirements").is_file()
+
+
+@pytest.fixture(scope="module")
+def runs(built_wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Future[Run]]]:
+    """Every install run, started at once: each mostly waits on pip or a kernel, so the two
+    Pythons' smoke tests overlap, and lessons.zip is installed as soon as the newest built it."""
+    futures: dict[str, Future[Run]] = {}
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        for version in (pythons.OLDEST, pythons.NEWEST):
+            python = pythons.find(version)
+            if python is not None and _ready(python):
+                futures[version] = pool.submit(_smoke, python, built_wheel, tmp_path_factory.mktemp(f"py{version}"))
+        bundler = pythons.bundle_python()
+        if _ready(bundler):
+            made_by = futures.get(bundler.version)
+
+            def bundle() -> Run:
+                archive = (made_by.result().folder / "build" / "site" / "lessons.zip") if made_by else _lessons_zip_built_here(tmp_path_factory.mktemp("here"))
+                return _bundle(bundler, archive, tmp_path_factory.mktemp("bundle"))
+
+            futures["bundle"] = pool.submit(bundle)
+        yield futures
+        for future in futures.values():
+            future.cancel()
+
+
+@pytest.mark.parametrize("version", [pythons.OLDEST, pythons.NEWEST])
+def test_wheel_works_in_a_fresh_venv_from_an_empty_folder(version: str, runs: dict[str, Future[Run]]) -> None:
+    _python(version)  # skipped with a message if this Python is missing
+    run = runs[version].result()
+    print(f"\nsmoke test, Python {version}: {run.seconds:.1f}s")
+
+
+def test_lessons_zip_installs_with_its_readme_commands_and_a_lesson_runs(runs: dict[str, Future[Run]]) -> None:
+    python = pythons.bundle_python()
+    if not _ready(python):
+        pytest.fail(f"no wheelhouse for Python {python.version}: run 'python -m tests.pythons prepare' (scripts/run-tests does)")
+    run = runs["bundle"].result()
+    print(f"\nlessons.zip installed and a lesson run, Python {python.version}: {run.seconds:.1f}s")
 
 
 def _lessons_zip_built_here(tmp_path: Path) -> Path:

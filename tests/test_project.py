@@ -76,3 +76,14 @@ def test_the_command_line_starts_without_heavy_imports() -> None:
     code = "import sys, healthkit.cli; print(' '.join(sorted(m for m in ('lxml', 'nbformat', 'nbconvert', 'papermill', 'pyphen', 'tqdm') if m in sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""
+
+
+def test_the_modules_checked_for_each_extra_are_the_extra() -> None:
+    """`healthkit build` names the missing extra by checking these modules; they must be its packages."""
+    from healthkit.distribution import DISTRIBUTION, EXTRA_MODULES
+
+    project = _pyproject()["project"]
+    assert project["name"] == DISTRIBUTION
+    for extra, modules in EXTRA_MODULES.items():
+        packages = {_name(r) for r in project["optional-dependencies"][extra] if _name(r) != DISTRIBUTION}
+        assert set(modules) == packages, extra
