@@ -341,6 +341,7 @@ def test_answers_come_back_in_a_fresh_browser(platform: Lms, packages: dict[str,
     (quiz, right), (_, wrong) = questions(packages, standard)[:2]
     answer(frame, quiz, right, right=True)
     answer(frame, quiz, wrong, right=False)
+    platform.wait_for(lambda cmi: raw(cmi, standard) != "" and cmi["suspend_data"].count(".") == 4)  # both answers saved
     first.page.goto("about:blank")
     left = platform.wait_for(lambda cmi: (cmi["core"]["exit"] if standard == "1.2" else cmi["exit"]) == "suspend")
     first.close()

@@ -272,11 +272,13 @@
     api[CALLS.commit]("");
   }
 
-  /** One commit for everything a single click changes (answers, score, interaction). */
+  /** One commit for everything a single click changes (answers, score, interaction): they
+   * are all reported while the click is handled, and the commit follows in the same task,
+   * before anything the learner does next (such as leaving the page). */
   function commitSoon() {
     if (pending || finished || !ready) return;
     pending = true;
-    setTimeout(commit, 0);
+    queueMicrotask(commit);
   }
 
   function finish() {
