@@ -27,8 +27,8 @@ EXTRAS = {
     "lab": "everything in 'build', and JupyterLab to open and answer the lessons",
 }
 
-#: Files of the package that a wheel carries (pyproject.toml's package data, and the code).
-PACKAGE_SUFFIXES = frozenset({".py", ".typed", ".json", ".js", ".css", ".j2", ".ipynb"})
+#: What a wheel of the package leaves out: byte code, and editors' and merges' leftovers.
+SKIPPED_SUFFIXES = frozenset({".pyc", ".pyo", ".swp", ".orig", ".rej", ".tmp"})
 
 #: Modules each extra provides, checked before a command that needs them starts.
 EXTRA_MODULES = {
@@ -71,13 +71,20 @@ def _record_hash(data: bytes) -> str:
 
 
 def package_files() -> dict[str, bytes]:
-    """``{path in the wheel: bytes}`` for every file of the installed ``healthkit`` package."""
+    """``{path in the wheel: bytes}`` for every file of the installed ``healthkit`` package.
+
+    From a wheel install that is what the wheel put there; from a checkout, the files in the
+    package folder (tests/test_install.py compares these with what the build backend packs).
+    """
     root = Path(str(resources.files("healthkit")))
     files: dict[str, bytes] = {}
     for path in sorted(root.rglob("*")):
-        if "__pycache__" in path.parts or path.suffix not in PACKAGE_SUFFIXES or not path.is_file():
+        relative = path.relative_to(root)
+        if not path.is_file() or "__pycache__" in relative.parts or path.suffix in SKIPPED_SUFFIXES:
             continue
-        files[f"healthkit/{path.relative_to(root).as_posix()}"] = path.read_bytes()  # links are followed
+        if any(part.startswith(".") or part.endswith("~") for part in relative.parts):
+            continue
+        files[f"healthkit/{relative.as_posix()}"] = path.read_bytes()  # links are followed
     return files
 
 

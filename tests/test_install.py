@@ -170,7 +170,7 @@ def _smoke(python: pythons.Python, built_wheel: Path, tmp: Path) -> Run:
 
     _run(["jupyter", "nbconvert", "--to", "healthkit", "build/lessons/back-spasms.ipynb", "--output-dir", "export"], work, env)
     page = (work / "export" / "back-spasms.html").read_text()
-    assert "default-src 'none'" in page and 'class="hk-nav"' in page
+    assert "default-src 'none'" in page and 'id="hk-data"' in page
     assert not CDN.search(page), CDN.search(page)
     assert not re.search(r"<(script|link|img|iframe)\b[^>]*\b(src|href)=\"https?:", page)
     assert '"esm"' in page  # the quizzes' own code travels in the page
