@@ -95,7 +95,9 @@ def test_jupyterlab_export_menu_offers_healthkit(course: Path, lab: str) -> None
 
     with chromium() as browser:
         page_ = browser.new_page(viewport={"width": 1280, "height": 900})
-        page_.goto(f"{lab}/lab/tree/build/lessons/back-spasms.ipynb")
+        # JupyterLab fills the export submenu from /api/nbconvert once it has loaded.
+        with page_.expect_response(lambda r: "/api/nbconvert" in r.url and r.ok, timeout=90_000):
+            page_.goto(f"{lab}/lab/tree/build/lessons/back-spasms.ipynb")
         page_.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
         page_.locator(".lm-MenuBar-itemLabel", has_text="File").first.click()
         page_.locator(".lm-Menu-itemLabel", has_text="Save and Export Notebook As").first.hover()
