@@ -48,9 +48,30 @@ def collect_widgets(metadata: dict[str, Any]) -> dict[str, Any]:
     return {"models": models, "esm": esm, "css": css}
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def in_page_order(models: dict[str, Any], nb: Any) -> dict[str, Any]:
+    """``models`` with the ones the notebook displays first, in the order it displays them.
+
+    Saved notebooks sort their metadata keys, so the saved state lists widgets by their
+    random ids; the page should list them as a reader meets them.
+    """
+    shown = [
+        output["data"][WIDGET_VIEW].get("model_id")
+        for cell in nb.cells
+        for output in cell.get("outputs", [])
+        if WIDGET_VIEW in output.get("data", {})
+    ]
+    ordered = {model_id: models[model_id] for model_id in shown if model_id in models}
+    return {**ordered, **{k: v for k, v in models.items() if k not in ordered}}
+
+
 class WidgetStatePreprocessor(Preprocessor):
-    """Put the notebook's anywidget state into ``resources["widgets"]``."""
+    """Put the notebook's anywidget state into ``resources["widgets"]``, in page order."""
 
     def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
-        resources["widgets"] = collect_widgets(nb.metadata)
+        widgets = collect_widgets(nb.metadata)
+        widgets["models"] = in_page_order(widgets["models"], nb)
+        resources["widgets"] = widgets
         return nb, resources
