@@ -34,6 +34,7 @@ import nbformat
 import pytest
 
 from healthkit.app.lite import SIZE_BUDGET, check_output
+from healthkit.app.workshop import WorkshopOptions, make_workshop
 from healthkit.cli import main
 from healthkit.errors import LiteError
 from healthkit.lite import pins
@@ -283,6 +284,26 @@ def test_output_that_is_not_a_lite_site_is_never_replaced(tmp_path: Path, capsys
     check_output(tmp_path / "absent")
     (tmp_path / "empty").mkdir()
     check_output(tmp_path / "empty")
+
+
+def _no_downloads(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("a test tried to download")
+
+    monkeypatch.setattr("healthkit.lite.inputs._pip_download", refuse)
+    monkeypatch.setattr("healthkit.lite.inputs._fetch_url", refuse)
+
+
+@pytest.mark.slow
+def test_workshop_lite_adds_the_site_to_the_pack(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _no_downloads(monkeypatch)
+    shutil.copy2(SEED, tmp_path / SEED.name)
+    out = tmp_path / "pack"
+    report = make_workshop(WorkshopOptions(("back-spasms",), out, tmp_path, TEMPLATE, lite=True))
+    assert report.ok
+    assert check_site(out / "lite") == []
+    assert (out / "lite" / "files" / "lessons" / "back-spasms.ipynb").is_file()
+    assert "lite/" in (out / "README.md").read_text()
 
 
 # -- serving ----------------------------------------------------------------------------------
