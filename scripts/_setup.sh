@@ -55,3 +55,10 @@ ensure_python_deps() {
 ensure_chromium() {
   if [ ! -x /usr/bin/chromium ]; then apt_install chromium fonts-dejavu-core; fi
 }
+
+# Inputs of a Lite site (Pyodide, JupyterLite, the wheels its kernel loads): pinned with their
+# hashes in healthkit/lite/pins.py, downloaded once into the user's cache and verified, so the
+# tests build Lite sites without downloading anything.
+ensure_lite_inputs() {
+  "$VENV/bin/healthkit" lite --download-only >/dev/null
+}

@@ -4,7 +4,7 @@ and a lesson run end to end in headless Chromium with no request leaving the mac
 Nothing here downloads: scripts/_setup.sh runs ``healthkit lite --download-only`` before the
 tests, and every build below passes ``--offline``, which fails rather than download.
 
-In the browser test the site is served with ``python -m http.server``, as the README says.
+In the browser test the site is served with ``healthkit lite --serve``, as the README says.
 Every request that does not go to the local server is aborted and counted; there must be
 none. The learner opens the welcome page, follows the link to the lesson, runs all cells,
 answers one question wrong and one right, reads the feedback, then asks the browser's Python
@@ -26,6 +26,7 @@ import tarfile
 import time
 import urllib.request
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 from urllib.parse import urlparse
@@ -37,12 +38,12 @@ from healthkit.app.lite import SIZE_BUDGET, check_output
 from healthkit.app.workshop import WorkshopOptions, make_workshop
 from healthkit.cli import main
 from healthkit.errors import LiteError
+from healthkit.lesson import open_lesson
 from healthkit.lite import pins
 from healthkit.lite.check import LOCK, MARKER, check_site, kernel_settings, site_size
 from healthkit.lite.inputs import downloads_dir, ensure_inputs, ensure_pyodide, ensure_wheels
 from healthkit.lite.lock import Shipped, canonical, closure, site_lock
 from healthkit.lite.serve import make_server, start_url
-from healthkit.lesson import open_lesson
 from healthkit.lite.wheel import healthkit_wheel
 
 from .browser import chromium, free_port
@@ -233,7 +234,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_site_layout_budget_and_checks(built_site: Path, tmp_path: Path) -> None:
     assert check_site(built_site) == []
     size, count = site_size(built_site)
-    assert size <= SIZE_BUDGET, f"{size / 2**20:.1f} MiB"
+    assert size <= SIZE_BUDGET, f"{size / 1e6:.1f} MB"
     assert not list(built_site.rglob("*.map")), "no source maps"
     files = built_site / "files"
     for path in ("lessons/back-spasms.ipynb", "teacher/back-spasms.ipynb", "content/back-spasms.yaml", "README.md", "site/index.html"):
@@ -350,29 +351,49 @@ print("PROBE" + json.dumps({"score": lesson.score, "responses": lesson.quizzes[0
 """
 
 
-@pytest.fixture(scope="module")
-def served(built_site: Path) -> Iterator[str]:
-    """``python -m http.server -d SITE --bind 127.0.0.1 PORT``, stopped by its PID."""
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "http.server", "-d", str(built_site), "--bind", "127.0.0.1", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
+def _wait_until_served(url: str, proc: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while True:  # poll until the server answers
+        try:
+            with urllib.request.urlopen(f"{url}/jupyter-lite.json", timeout=2):
+                return
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the server for {url} did not start") from None
+            time.sleep(0.2)
+
+
+@contextmanager
+def _server(command: list[str], port: int) -> Iterator[str]:
+    """Run a web server command on 127.0.0.1:port; stop it by its PID."""
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:  # poll until the server answers
-            try:
-                with urllib.request.urlopen(f"{url}/jupyter-lite.json", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("python -m http.server did not start") from None
-                time.sleep(0.2)
+        _wait_until_served(url, proc)
         yield url
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def served(built_site: Path) -> Iterator[str]:
+    """``healthkit lite --serve --no-build -o SITE``, as an educator would."""
+    port = free_port()
+    with _server([sys.executable, "-m", "healthkit", "lite", "--serve", "--no-build", "-o", str(built_site), "--port", str(port)], port) as url:
+        yield url
+
+
+@pytest.mark.slow
+def test_python_http_server_also_serves_what_the_browser_needs(built_site: Path) -> None:
+    """The README's other way: ``python -m http.server -d DIR --bind 127.0.0.1``."""
+    port = free_port()
+    with _server([sys.executable, "-m", "http.server", "-d", str(built_site), "--bind", "127.0.0.1", str(port)], port) as url:
+        for path, kind in (("static/pyodide/pyodide.asm.wasm", "application/wasm"), ("static/pyodide/pyodide.mjs", "text/javascript")):
+            with urllib.request.urlopen(f"{url}/{path}") as response:
+                assert response.headers["Content-Type"] == kind
+        with urllib.request.urlopen(f"{url}/") as response:
+            assert "config-utils.js" in response.read().decode()  # JupyterLite's start page
 
 
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"

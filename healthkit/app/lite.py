@@ -44,8 +44,8 @@ from .cache import CACHE_NAME
 
 Log = Callable[[str], None]
 
-#: The unzipped site must stay within this many bytes (source maps are never shipped).
-SIZE_BUDGET = 50 * 1024 * 1024
+#: The unzipped site must stay within this many bytes, 50 MB (source maps are never shipped).
+SIZE_BUDGET = 50_000_000
 
 #: JupyterLab settings for the site: open Markdown rendered, and ask nothing of the network.
 SETTINGS_OVERRIDES = {

@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
         + f") in {report.seconds:.1f}s"
     )
     if report.size > SIZE_BUDGET:
-        _say(f"the site is larger than the {SIZE_BUDGET // 2**20} MiB budget")
+        _say(f"the site is larger than the {SIZE_BUDGET / 1e6:.0f} MB budget")
     if args.serve:
         _serve(report.out_dir, args.port)
     else:

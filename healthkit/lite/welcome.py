@@ -57,7 +57,9 @@ you type or answer leaves this computer.
 3. Answer the quizzes. Each one checks your answers, explains every choice and keeps a score.
    The score summary near the end adds them up.
 
-Your answers and any changes you make are kept in this browser only.
+Python runs inside this browser, so nothing you type or answer is sent anywhere. Notebooks
+you change are saved in this browser's storage for this site; quiz answers last until you
+reload or close the lesson.
 
 ## Lessons
 
