@@ -274,6 +274,15 @@ def test_rebuilding_replaces_the_site_and_keeps_it_offline(built_site: Path, tmp
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")], "no staging folder left behind"
 
 
+def test_no_site_when_no_lesson_builds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "broken.yaml").write_text("id: broken\ntitle: [unclosed\n")
+    assert main(["lite", "-o", str(tmp_path / "site"), "--content", str(tmp_path / "content"), "--template", str(TEMPLATE), "--offline"]) == 1
+    err = capsys.readouterr().err
+    assert "lesson failed: broken" in err and "no lesson was built" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content"], "nothing written, no staging folder left"
+
+
 def test_output_that_is_not_a_lite_site_is_never_replaced(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("keep me")

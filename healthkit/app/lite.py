@@ -96,14 +96,19 @@ def check_output(out: Path) -> None:
 
 
 # -- run -----------------------------------------------------------------------------------
-def _lessons(options: LiteOptions, files: Path, progress: Progress | None) -> BuildReport:
+def _sources(options: LiteOptions) -> dict[str, Path]:
+    """The condition files to ship, by id (all of them when no ids are given)."""
+    found = {p.stem: p for p in iter_content_files(options.content_dir)}
+    require_known(options.ids, found)
+    return {cid: found[cid] for cid in options.ids or tuple(found)}
+
+
+def _lessons(options: LiteOptions, sources: dict[str, Path], files: Path, progress: Progress | None) -> BuildReport:
     """Render the lessons into the site's files, reading the content copied beside them."""
-    sources = {p.stem: p for p in iter_content_files(options.content_dir)}
-    require_known(options.ids, sources)
     content = files / "content"
     content.mkdir(parents=True)
-    for cid in options.ids or tuple(sources):
-        shutil.copy2(sources[cid], content / sources[cid].name)
+    for path in sources.values():
+        shutil.copy2(path, content / path.name)
     report = build(
         BuildOptions(
             content_dir=content, out_dir=files, ids=options.ids, editions=options.editions, region=options.region,
@@ -218,6 +223,7 @@ def make_lite(options: LiteOptions, progress: Progress | None = None, log: Log =
     started = time.perf_counter()
     out = options.out_dir
     check_output(out)
+    sources = _sources(options)
     inputs = ensure_inputs(options.pyodide, options.offline, log)
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
@@ -225,7 +231,7 @@ def make_lite(options: LiteOptions, progress: Progress | None = None, log: Log =
         # Not "site": JupyterLite leaves out contents under a folder named like its output.
         lite, site = stage / "lite", stage / "lite-output"
         files = lite / "files"
-        report = _lessons(options, files, progress)
+        report = _lessons(options, sources, files, progress)
         if not any(r.status == "built" for r in report.results):
             return LiteReport(out, report, seconds=time.perf_counter() - started)
         _welcome(options, files, report)
