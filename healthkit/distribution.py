@@ -37,6 +37,7 @@ EXTRA_MODULES = {
 }
 
 _EPOCH = (1980, 1, 1, 0, 0, 0)  # zip's earliest date: the same files give the same bytes
+WHEEL_FILE = "Wheel-Version: 1.0\nGenerator: healthkit\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
 
 
 def requirement(extra: str = "") -> str:
@@ -92,13 +93,32 @@ def _dist_info(dist: metadata.Distribution) -> dict[str, bytes]:
     files = {
         # An egg-info (a source checkout on sys.path) calls its METADATA PKG-INFO.
         "METADATA": (dist.read_text("METADATA") or dist.read_text("PKG-INFO") or "").encode("utf-8"),
-        "WHEEL": b"Wheel-Version: 1.0\nGenerator: healthkit\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+        "WHEEL": WHEEL_FILE.encode("utf-8"),
         "top_level.txt": b"healthkit\n",
     }
     entry_points = dist.read_text("entry_points.txt")
     if entry_points:
         files["entry_points.txt"] = entry_points.encode("utf-8")
     return files
+
+
+def pack_wheel(name: str, version: str, dist_info: dict[str, bytes]) -> Wheel:
+    """A pure ``py3-none-any`` wheel of the healthkit package with the given ``.dist-info``
+    files (METADATA, WHEEL, ...); RECORD is added. The same files give the same bytes."""
+    stem = f"{name.replace('-', '_')}-{version}"
+    info = f"{stem}.dist-info"
+    entries = package_files()
+    entries.update({f"{info}/{file}": data for file, data in dist_info.items()})
+    record = [f"{path},{_record_hash(data)},{len(data)}" for path, data in entries.items()] + [f"{info}/RECORD,,"]
+    entries[f"{info}/RECORD"] = ("\n".join(record) + "\n").encode("utf-8")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, data in entries.items():
+            entry = zipfile.ZipInfo(path, date_time=_EPOCH)
+            entry.external_attr = 0o644 << 16
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(entry, data)
+    return Wheel(f"{stem}-py3-none-any.whl", buffer.getvalue())
 
 
 @lru_cache(maxsize=1)
@@ -113,20 +133,7 @@ def wheel() -> Wheel | None:
         dist = metadata.distribution(DISTRIBUTION)
     except metadata.PackageNotFoundError:
         return None
-    stem = f"{DISTRIBUTION.replace('-', '_')}-{dist.version}"
-    info = f"{stem}.dist-info"
-    entries = package_files()
-    entries.update({f"{info}/{name}": data for name, data in _dist_info(dist).items()})
-    record = [f"{name},{_record_hash(data)},{len(data)}" for name, data in entries.items()] + [f"{info}/RECORD,,"]
-    entries[f"{info}/RECORD"] = ("\n".join(record) + "\n").encode("utf-8")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries.items():
-            entry = zipfile.ZipInfo(name, date_time=_EPOCH)
-            entry.external_attr = 0o644 << 16
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(entry, data)
-    return Wheel(f"{stem}-py3-none-any.whl", buffer.getvalue())
+    return pack_wheel(DISTRIBUTION, dist.version, _dist_info(dist))
 
 
 def runtime_requirements(extras: tuple[str, ...] = ("build", "lab")) -> list[str]:

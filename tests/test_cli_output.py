@@ -41,7 +41,7 @@ def test_schema_help_shows_no_docstring_markup(capsys: pytest.CaptureFixture[str
 def test_jobs_help_agrees_everywhere(capsys: pytest.CaptureFixture[str]) -> None:
     from healthkit.app.build import default_jobs
 
-    helps = [re.sub(r"\s+", " ", _help_text(command, capsys)) for command in ("build", "workshop", "scorm")]
+    helps = [re.sub(r"\s+", " ", _help_text(command, capsys)) for command in ("build", "workshop", "scorm", "lite")]
     for text in helps:
         assert f"(default: number of cores + 1, here {default_jobs()})" in text
     assert default_jobs() == (os.cpu_count() or 1) + 1

@@ -51,3 +51,9 @@ def add_region(parser: Any) -> None:
         help=f"health services named in the lessons: {regions}. Default: from each condition's language "
         f"(en-GB: {default_region('en-GB')}, en-US: {default_region('en-US')}, otherwise {default_region('')})",
     )
+
+
+def add_content(parser: Any) -> None:
+    parser.add_argument(
+        "--content", type=Path, default=Path("content"), metavar="DIR", help="folder of condition files (default: content)"
+    )
