@@ -21,6 +21,8 @@ from ..registry import EDITIONS_SPEC
 from .page import TEMPLATES, asset, content_security_policy, json_for_script, lesson_css
 from .widgets import WidgetStatePreprocessor
 
+#: Structured data (schema.org JSON-LD) in an output; the page puts it in its <head>.
+JSONLD_MIMETYPE = "application/ld+json"
 _STYLE_BLOCK = re.compile(r"<style\b[^>]*>.*?</style\s*>", re.S | re.I)
 _SCRIPT_BLOCK = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.S | re.I)
 _markdown = mistune.create_markdown(escape=True)
@@ -94,6 +96,7 @@ class LessonPagePreprocessor(WidgetStatePreprocessor):
             "models": widgets["models"],
             "esm": widgets["esm"],
         }
+        structured = _structured_data(nb)
         options = resources.get("hk_options", {})
         resources["hk"] = {
             "title": title,
@@ -101,11 +104,22 @@ class LessonPagePreprocessor(WidgetStatePreprocessor):
             "css": css,
             "runtime": runtime,
             "data": json_for_script(data),
+            "jsonld": [json_for_script(item) for item in structured],
             "csp": content_security_policy([runtime], [css]),
             "nav": options.get("nav") or {"index": "index.html", "prev": None, "next": None},
             "hide_code": options.get("hide_code", True),
         }
         return nb, resources
+
+
+def _structured_data(nb: Any) -> list[Any]:
+    """Every JSON-LD document the lesson's outputs carry (the header has one)."""
+    return [
+        output["data"][JSONLD_MIMETYPE]
+        for cell in nb.cells
+        for output in cell.get("outputs", [])
+        if JSONLD_MIMETYPE in output.get("data", {})
+    ]
 
 
 def _title(nb: Any) -> str:
