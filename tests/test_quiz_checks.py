@@ -143,3 +143,13 @@ def test_the_same_prompt_twice(tmp_path: Path, capsys: pytest.CaptureFixture[str
     (bad,) = _warnings(tmp_path, twice, capsys, "prompt repeats")
     assert bad["key"] == "quiz[4].prompt" and "quiz[0] ('acute-or-chronic')" in bad["message"]
     assert _warnings(tmp_path, SEED_CONDITION, capsys, "prompt repeats") == []
+
+
+def test_advice_is_matched_by_its_words_in_order() -> None:
+    from healthkit.content.quizcheck import same_meaning
+
+    assert same_meaning("Wiping front to back", "Wiping front to back")
+    assert same_meaning("Wipe from front to back", "Wiping front to back")  # the same advice, reworded
+    assert same_meaning("Using a heat pack for 20 minutes", "Heat pack")
+    assert not same_meaning("From back to front", "Wiping front to back")  # its opposite
+    assert not same_meaning("Bed rest for a week", "Short rest")

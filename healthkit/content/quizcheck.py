@@ -53,17 +53,24 @@ def _stem(word: str) -> str:
     return word[:-1] if word.endswith("e") and len(word) > 3 else word
 
 
-def _content(text: str) -> frozenset[str]:
-    return frozenset(_stem(w) for w in _words(text) if w not in _STOP)
+def _content(text: str) -> tuple[str, ...]:
+    """The content words of a text, roughly stemmed, in order."""
+    return tuple(_stem(w) for w in _words(text) if w not in _STOP)
+
+
+def _holds(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
+    n = len(shorter)
+    return any(longer[i : i + n] == shorter for i in range(len(longer) - n + 1))
 
 
 def same_meaning(option: str, advice: str) -> bool:
-    """Whether an option names the same advice: equal content words, or one holds the other's
-    (when the held one has two or more content words)."""
+    """Whether an option names the same advice: the same content words in the same order, or
+    one holds the other's run of two or more content words ("from back to front" is not
+    "wiping front to back")."""
     o, a = _content(option), _content(advice)
     if not o or not a:
         return False
-    return o == a or (len(a) >= 2 and a <= o) or (len(o) >= 2 and o <= a)
+    return o == a or (len(a) >= 2 and _holds(o, a)) or (len(o) >= 2 and _holds(a, o))
 
 
 def _single(quiz: tuple[QuizQuestion, ...]) -> list[tuple[int, QuizQuestion]]:
