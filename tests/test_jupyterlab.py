@@ -72,20 +72,26 @@ def _quiz(workspace: Path) -> Quiz:
     return open_lesson("back-spasms", content_dir=workspace / "content").section_quiz_model("types")
 
 
-def _open_and_run(page: Any, url: str, quiz: Quiz) -> Any:
+def _open_and_run(page: Any, url: str, quiz: Quiz, log: Path) -> Any:
     """Open the lesson, see its readable fallback, run every cell; returns the quiz's box."""
     page.goto(f"{url}/lab/tree/build/lessons/back-spasms.ipynb")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=90_000)
     # Untrusted on opening: the quiz shows its readable fallback, not a blank box.
     page.get_by_text("Run this cell (or Run ▸ Run All Cells) to answer").first.wait_for(timeout=30_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=90_000)
+    # The notebook's kernel has started and is idle (the status bar says so).
+    page.locator(".jp-StatusBar-Widget", has_text="| Idle").first.wait_for(timeout=90_000)
     news = page.get_by_role("button", name="No", exact=True)
     if news.count():
         news.first.click()
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
     page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
     box = page.locator(f".hk-quiz[data-quiz='{quiz.id}']")
-    box.wait_for(timeout=90_000)
+    try:
+        box.wait_for(timeout=90_000)
+    except Exception:
+        shot = log.with_suffix(".png")
+        page.screenshot(path=str(shot))
+        raise AssertionError(f"the quiz did not appear; screenshot {shot}, server log:\n{log.read_text()[-3000:]}") from None
     page.locator(".hk-summary").wait_for(state="attached", timeout=90_000)
     box.scroll_into_view_if_needed()
     return box
@@ -101,7 +107,7 @@ def test_learner_answers_a_quiz_in_jupyterlab(workspace: Path, lab: str) -> None
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        box = _open_and_run(page, lab, quiz)
+        box = _open_and_run(page, lab, quiz, workspace / "jupyter.log")
         assert page.evaluate("document.body.dataset.jpThemeLight") == "true"
 
         q1 = box.locator(f"fieldset[data-question='{first.id}']")
@@ -154,7 +160,7 @@ def test_keyboard_and_contrast_in_jupyterlab_dark(workspace: Path, tmp_path_fact
         page = browser.new_page(viewport={"width": 1280, "height": 1000})
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        box = _open_and_run(page, url, quiz)
+        box = _open_and_run(page, url, quiz, root / "jupyter.log")
         assert page.evaluate("[document.body.dataset.jpThemeName, document.body.dataset.jpThemeLight]") == [DARK, "false"]
 
         # Tab into the quiz from the section before it.
