@@ -1,10 +1,26 @@
-"""Atomic file writing: a reader sees the old file or the new one, never half of one."""
+"""Atomic file writing: a reader sees the old file or the new one, never half of one.
+
+Commands never replace a file a user already has unless asked: :func:`refuse_overwrite`
+says so before any work is done.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
+
+from .errors import HealthkitError
+
+
+class OutputExistsError(HealthkitError):
+    """The output file exists and the command was not told to replace it."""
+
+
+def refuse_overwrite(path: Path, force: bool) -> None:
+    """Raise :class:`OutputExistsError` when ``path`` exists and ``force`` is false."""
+    if path.exists() and not force:
+        raise OutputExistsError(f"{path} exists; pass --force to overwrite it")
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:

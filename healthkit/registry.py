@@ -215,3 +215,39 @@ QUIZ_FORMATS: Mapping[str, ExportFormat] = _table(
     ExportFormat("moodle-xml", "Moodle XML", ".xml", "healthkit.exporters.lms:moodle_xml_bytes", "quizzes-moodle.xml"),
     ExportFormat("qti", "an IMS QTI 1.2 zip with imsmanifest.xml (Canvas imports it)", ".zip", "healthkit.exporters.lms:qti_zip", "quizzes-qti.zip"),
 )
+
+
+# -- learning-platform packages ------------------------------------------------------------
+@dataclass(frozen=True)
+class ScormStandard:
+    """A SCORM version ``healthkit scorm`` packages lessons for."""
+
+    name: str
+    doc: str
+    #: The run-time API object a page looks for in its parent frames and opener.
+    api: str
+    #: ``<schemaversion>`` in imsmanifest.xml.
+    schemaversion: str
+    #: Characters ``cmi.suspend_data`` holds; the saved answers must fit.
+    suspend_data_limit: int
+    #: Folder under ``healthkit/exporters/templates/scorm/schemas`` with the XML Schema files the
+    #: standard wants at the root of every package.
+    schemas: str
+    #: "module:function" returning imsmanifest.xml for a package, imported only when used.
+    manifest: str
+
+
+SCORM_STANDARDS: Mapping[str, ScormStandard] = _table(
+    ScormStandard(
+        "1.2", "SCORM 1.2, the most widely supported: one status (passed, failed, completed or incomplete) and a score",
+        "API", "1.2", 4096, "1.2", "healthkit.exporters.scorm:manifest_12",
+    ),
+    ScormStandard(
+        "2004", "SCORM 2004 4th Edition: completion and success reported apart, and a scaled score",
+        "API_1484_11", "2004 4th Edition", 64000, "2004", "healthkit.exporters.scorm:manifest_2004",
+    ),
+)
+DEFAULT_SCORM_STANDARD = "1.2"
+#: Percent of a lesson's questions right on the first try that passes, unless the content or
+#: the command line says otherwise.
+DEFAULT_PASSING_SCORE = 80

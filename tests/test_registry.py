@@ -38,3 +38,12 @@ def test_the_command_line_offers_what_the_registry_has() -> None:
     assert set(build["region"].choices) == set(registry.REGIONS)
     export = {a.dest: a for a in sub["export-quiz"]._actions}
     assert set(export["format"].choices) == set(registry.QUIZ_FORMATS)
+
+
+def test_the_scorm_command_offers_the_registry_standards() -> None:
+    parser = make_parser()
+    sub = next(a for a in parser._actions if a.dest == "command").choices  # type: ignore[union-attr]
+    scorm = {a.dest: a for a in sub["scorm"]._actions}
+    assert set(scorm["standard"].choices) == set(registry.SCORM_STANDARDS)
+    assert scorm["standard"].default == registry.DEFAULT_SCORM_STANDARD
+    assert set(scorm["edition"].choices) == set(registry.EDITIONS)  # one edition per package

@@ -134,7 +134,7 @@ class Converter:
         if inner is bool:
             return self._bool(node, key)
         if inner is int:
-            return self._int(node, key)
+            return self._int(node, key, meta)
         if inner is dt.date:
             return self._date(node, key)
         raise TypeError(f"model uses unsupported type {inner!r}")  # a bug in the model, not input
@@ -159,11 +159,16 @@ class Converter:
             hint = " (yes/no/on/off are text in YAML 1.2)"
         return self.error(node, key, f"expected true or false, found {node.value!r}{hint}")
 
-    def _int(self, node: ScalarNode, key: KeyPath) -> Any:
+    def _int(self, node: ScalarNode, key: KeyPath, meta: Mapping[str, Any]) -> Any:
         try:
-            return int(str(node.value), 10)
+            value = int(str(node.value), 10)
         except ValueError:
             return self.error(node, key, f"expected a whole number, found {node.value!r}")
+        low, high = meta.get("minimum"), meta.get("maximum")
+        if (low is not None and value < low) or (high is not None and value > high):
+            bounds = f"from {low} to {high}" if low is not None and high is not None else f"at least {low}" if low is not None else f"at most {high}"
+            return self.error(node, key, f"expected a whole number {bounds}, found {value}")
+        return value
 
     def _date(self, node: ScalarNode, key: KeyPath) -> Any:
         value = str(node.value).strip()

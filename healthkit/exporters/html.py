@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, Sequence
 
 import mistune
 from nbconvert.exporters import TemplateExporter
@@ -26,6 +26,12 @@ JSONLD_MIMETYPE = "application/ld+json"
 _STYLE_BLOCK = re.compile(r"<style\b[^>]*>.*?</style\s*>", re.S | re.I)
 _SCRIPT_BLOCK = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.S | re.I)
 _markdown = mistune.create_markdown(escape=True)
+
+#: What a page says about where answers go, unless the caller says otherwise.
+FOOTER = (
+    "This page works offline and makes no network requests. Your quiz answers are kept only in this "
+    "browser on this device; nothing is sent anywhere."
+)
 
 
 def safe_markdown(text: str) -> str:
@@ -46,7 +52,7 @@ class LessonHTMLExporter(TemplateExporter):
     file_extension = Unicode(".html").tag(config=True)
     template_name = Unicode("healthkit").tag(config=True)
     hide_code = Bool(True, help="Hide code cells (learners never need to read Python).").tag(config=True)
-    nav = Dict(help="Links: {'index': href, 'prev': {href, title} | None, 'next': ...}").tag(config=True)
+    nav = Dict(help="Links: {'index': href | None, 'prev': {href, title} | None, 'next': ...}").tag(config=True)
 
     @property
     def default_config(self) -> Any:
@@ -98,16 +104,20 @@ class LessonPagePreprocessor(WidgetStatePreprocessor):
         }
         structured = _structured_data(nb)
         options = resources.get("hk_options", {})
+        scripts = list(options.get("scripts", ()))
         resources["hk"] = {
             "title": title,
             "language": meta.get("language", "en"),
             "css": css,
             "runtime": runtime,
             "data": json_for_script(data),
+            "blocks": [(name, json_for_script(value)) for name, value in options.get("blocks", ())],
+            "scripts": scripts,
             "jsonld": [json_for_script(item) for item in structured],
-            "csp": content_security_policy([runtime], [css]),
+            "csp": content_security_policy([*scripts, runtime], [css]),
             "nav": options.get("nav") or {"index": "index.html", "prev": None, "next": None},
             "hide_code": options.get("hide_code", True),
+            "footer": options.get("footer") or FOOTER,
         }
         return nb, resources
 
@@ -138,8 +148,26 @@ def _shared_exporter() -> LessonHTMLExporter:
     return LessonHTMLExporter()
 
 
-def export_lesson(nb: Any, nav: dict[str, Any] | None = None, hide_code: bool = True) -> tuple[str, dict[str, Any]]:
-    """Export one executed lesson notebook to (html, resources)."""
-    options = {"nav": nav or {"index": "index.html", "prev": None, "next": None}, "hide_code": hide_code}
+def export_lesson(
+    nb: Any,
+    nav: dict[str, Any] | None = None,
+    hide_code: bool = True,
+    scripts: Sequence[str] = (),
+    blocks: Sequence[tuple[str, Any]] = (),
+    footer: str = "",
+) -> tuple[str, dict[str, Any]]:
+    """Export one executed lesson notebook to (html, resources).
+
+    ``scripts`` are classic inline scripts that run before the page runtime (each allowed by
+    its hash in the page's Content-Security-Policy); ``blocks`` are ``(id, value)`` pairs
+    embedded as JSON data elements they can read; ``footer`` replaces the privacy note.
+    """
+    options = {
+        "nav": nav or {"index": "index.html", "prev": None, "next": None},
+        "hide_code": hide_code,
+        "scripts": tuple(scripts),
+        "blocks": tuple(blocks),
+        "footer": footer,
+    }
     output, resources = _shared_exporter().from_notebook_node(nb, {"hk_options": options})
     return str(output), resources
