@@ -29,9 +29,21 @@ class WorkshopOptions:
     jobs: int = 0
     title: str = "Health workshop"
     zip: bool = False
+    #: Also put a Lite site (the lessons running in the browser) in ``lite/``.
+    lite: bool = False
 
 
-def participant_readme(title: str, conditions: list[Condition]) -> str:
+LITE_README = """
+## Run the lessons in a web browser, with nothing to install
+
+`lite/` is the lessons in JupyterLab running inside the browser. Serve the folder over HTTP
+(browsers do not run it from `file://`), for example with `python -m http.server -d lite
+--bind 127.0.0.1`, and open the address it prints. It needs no internet connection. Put
+`lite/` on any static web host to share it.
+"""
+
+
+def participant_readme(title: str, conditions: list[Condition], lite: bool = False) -> str:
     lessons = "\n".join(f"- {c.title}: {review_status_text(c)}" for c in conditions)
     return f"""# {title}
 
@@ -42,7 +54,7 @@ Lessons in this pack:
 ## Read the lessons in a web browser (no installation)
 
 Open `site/index.html`. Each lesson works offline; quiz answers stay in your browser.
-
+{LITE_README if lite else ""}
 ## Use the lessons in JupyterLab
 
 1. Install the environment, with conda: `conda env create -f environment.yml`,
@@ -83,8 +95,13 @@ def make_workshop(options: WorkshopOptions, progress: Progress | None = None) ->
         write_bytes_atomic(out / "quizzes" / spec.workshop_name, export(banks, fmt))
     if ENVIRONMENT.is_file():
         shutil.copy2(ENVIRONMENT, out / "environment.yml")
-    write_text_atomic(out / "README.md", participant_readme(options.title, [catalog[c] for c in ids]))
+    write_text_atomic(out / "README.md", participant_readme(options.title, [catalog[c] for c in ids], options.lite))
     (out / CACHE_NAME).unlink(missing_ok=True)
+    if options.lite:
+        from .lite import LiteOptions, make_lite
+
+        lite = make_lite(LiteOptions(out / "lite", tuple(ids), options.content_dir, template=options.template, jobs=options.jobs, title=options.title))
+        report.results.extend(r for r in lite.lessons.results if r.status == "failed")
     if options.zip:
         archive = out.with_suffix(".zip")
         tmp = archive.with_name(archive.name + ".tmp")

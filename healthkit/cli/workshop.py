@@ -23,6 +23,7 @@ def register(sub: Any) -> None:
     p.add_argument("--title", default="Health workshop", help="title for the participant README")
     p.add_argument("--zip", action="store_true", help="also write DIR.zip")
     p.add_argument("--template", type=Path, default=None, metavar="PATH", help="template notebook (default: notebooks/lesson.ipynb)")
+    p.add_argument("--lite", action="store_true", help="also add lite/: the lessons running in the browser (see 'healthkit lite')")
     p.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="lessons rendered at once (default: number of cores)")
     p.set_defaults(run=run)
 
@@ -33,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from ..app.workshop import WorkshopOptions, make_workshop
 
     skip_unused_format_checker()
-    options = WorkshopOptions(tuple(args.ids), args.output, args.content, args.template, args.jobs, args.title, args.zip)
+    options = WorkshopOptions(tuple(args.ids), args.output, args.content, args.template, args.jobs, args.title, args.zip, args.lite)
     report = make_workshop(options)
     for failed in (r for r in report.results if r.status == "failed"):
         print(f"healthkit: lesson failed: {describe_failure(failed)}", file=sys.stderr)
