@@ -70,8 +70,9 @@ def page_data(html: str) -> dict[str, list[dict[str, Any]]]:
     assert found
     data = json.loads(found.group(1))
     quizzes: dict[str, list[dict[str, Any]]] = {}
-    for entry in data["models"].values():
-        quiz = entry["state"].get("quiz")
+    # Page order: the order of the widgets in the page, not of the (random) model ids.
+    for model_id in re.findall(r'data-hk-model="([^"]+)"', html):
+        quiz = data["models"].get(model_id, {}).get("state", {}).get("quiz")
         if quiz:
             quizzes.setdefault(quiz["id"], quiz["questions"])
     return quizzes
