@@ -89,7 +89,7 @@ def make_workshop(options: WorkshopOptions, progress: Progress | None = None) ->
         BuildOptions(content_dir=content, out_dir=out, ids=tuple(ids), editions=("learner", "teacher"), template=options.template, jobs=options.jobs),
         progress,
     )
-    banks = [bank(catalog[cid]) for cid in ids]
+    banks = [bank(catalog[cid], others=[catalog[c] for c in ids]) for cid in ids]  # as the pack's lessons see them
     for fmt, spec in QUIZ_FORMATS.items():
         write_bytes_atomic(out / "quizzes" / spec.workshop_name, export(banks, fmt))
     write_install_files(out)
