@@ -10,6 +10,7 @@ Field metadata understood by the loader and the schema generator:
 ``min_items``  minimum length of a list or mapping
 ``min_length`` minimum length of a string (after stripping white space)
 ``pattern``    regular expression a string must match in full
+``minimum``, ``maximum``  bounds of a whole number
 """
 
 from __future__ import annotations
@@ -235,7 +236,8 @@ class Condition:
         metadata=_items("Term to plain-language definition (required once published).", 0),
     )
     reading_time_minutes: Optional[int] = field(
-        default=None, metadata={"doc": "Override of the estimated reading time."}
+        default=None,
+        metadata={"doc": "Override of the estimated reading time, in minutes (1 to 600).", "minimum": 1, "maximum": 600},
     )
 
     def all_items(self) -> tuple[tuple[SectionName, Item], ...]:

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from ..content import load_catalog
-from ..content.loader import require_known
 from ..io import write_bytes_atomic
 from ..registry import QUIZ_FORMATS
 from .options import add_region
@@ -38,8 +37,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..exporters.lms import bank, export
 
-    catalog = load_catalog(args.content)
-    require_known(args.ids, catalog.ids)
+    catalog = load_catalog(args.content, args.ids)
     ids = args.ids or catalog.ids
     banks = [bank(catalog[i], seed=args.seed, include_generated=not args.authored_only, region=args.region) for i in ids]
     write_bytes_atomic(args.output, export(banks, args.format))

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from ..errors import ContentError, Diagnostic, ParameterError
 from ..model import Condition
 from .convert import INVALID, Converter
 from .lint import lint
-from .yamlio import MAX_BYTES, compose
+from .yamlio import MAX_BYTES, compose, position
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -46,16 +47,38 @@ def check_text(
     return CheckResult(source_name, value, tuple(sorted(found)))
 
 
-def _read(path: Path) -> str:
+def _decode(raw: bytes, path: Path) -> str:
+    """UTF-8 text, or a positioned error that names the encoding the file seems to be in."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ContentError([Diagnostic(str(path), 1, 1, "error", "file is UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8")])
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ContentError([Diagnostic(str(path), 0, 0, "error", f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit for a content file")])
-        return path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ContentError([Diagnostic(str(path), 0, 0, "error", f"file is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8")]) from None
+        good = raw[: exc.start].decode("utf-8")
+        line, column = position(good + "?", len(good))
+        raise ContentError(
+            [Diagnostic(str(path), line, column, "error", f"file is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8")]
+        ) from None
+    zeros = raw.count(b"\x00")
+    if zeros and zeros * 4 >= len(raw):  # every other byte zero: UTF-16 without a byte order mark
+        line, column = position(text, text.index("\x00"))
+        raise ContentError([Diagnostic(str(path), line, column, "error", "file looks like UTF-16 text (every other byte is zero); save it as UTF-8")])
+    return text
+
+
+def _read(path: Path) -> str:
+    """The file's text: only regular files, at most :data:`MAX_BYTES`, UTF-8."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise ContentError([Diagnostic(str(path), 0, 0, "error", "not a regular file; a condition file is a plain .yaml file")])
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise ContentError([Diagnostic(str(path), 0, 0, "error", f"cannot read file: {exc.strerror}")]) from None
+    if len(raw) > MAX_BYTES:
+        raise ContentError([Diagnostic(str(path), 0, 0, "error", f"file is over the {MAX_BYTES:,}-byte limit for a content file")])
+    return _decode(raw, path)
 
 
 def check_file(path: str | os.PathLike[str], today: dt.date | None = None, warnings: bool = True) -> CheckResult:
@@ -123,11 +146,19 @@ class Catalog:
         return tuple(self.conditions)
 
 
-def load_catalog(directory: str | os.PathLike[str]) -> Catalog:
-    """Load every condition file in ``directory``; raises one error listing all problems."""
+def load_catalog(directory: str | os.PathLike[str], ids: Sequence[str] = ()) -> Catalog:
+    """Load the condition files in ``directory``; raises one error listing all problems.
+
+    With ``ids``, only those conditions are read (an unknown id is a
+    :class:`ParameterError`), so a broken file of another condition does not stop them.
+    """
+    files = list(iter_content_files(directory))
+    if ids:
+        require_known(ids, [p.stem for p in files])
+        files = [p for p in files if p.stem in ids]
     conditions: dict[str, Condition] = {}
     problems: list[Diagnostic] = []
-    for path in iter_content_files(directory):
+    for path in files:
         result = check_file(path, warnings=False)
         if result.ok and result.condition is not None:
             conditions[result.condition.id] = result.condition

@@ -67,7 +67,10 @@ def _inner_schema(tp: Any, meta: Mapping[str, Any], defs: dict[str, Any]) -> dic
     if tp is bool:
         return {"type": "boolean"}
     if tp is int:
-        return {"type": "integer"}
+        bounds = {"minimum": meta["minimum"]} if "minimum" in meta else {}
+        if "maximum" in meta:
+            bounds["maximum"] = meta["maximum"]
+        return {"type": "integer", **bounds}
     if tp is dt.date:
         return {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
     raise TypeError(f"no schema for {tp!r}")

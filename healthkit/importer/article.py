@@ -241,7 +241,9 @@ def read_article(text: str, source: str = "<article>", fmt: str = "text", condit
             published = _date(block)
             continue
         if m := _READING.match(block):
-            minutes = int(m.group("minutes"))
+            minutes = int(m.group("minutes")) if len(m.group("minutes")) <= 3 else 0
+            if not 1 <= minutes <= 600:  # the limits of reading_time_minutes
+                minutes = None
             continue
         if m := _TAGLINE.match(block):
             tagline = m.group("text").strip().strip('"')
