@@ -162,7 +162,7 @@ def _enumerated(prose: list[str], section: str) -> list[Item]:
             lists = [m.group("list") for m in _ENUM.finditer(sentence)]
         for listed in lists:
             parts = [p for p in re.split(r",\s*(?:and|or)\s+|,\s*|\s+and\s+|\s+or\s+", listed) if p.strip()]
-            names = [_capitalise(p) for p in parts if 0 < len(p.split()) <= 6]
+            names = [_capitalise(p) for p in parts if 0 < len(p.split()) <= 6 and normalise(p)]
             if len(names) >= 2 and len(names) == len(parts):
                 items = []
                 for name in names:
