@@ -204,7 +204,7 @@ def test_cli_exports_one_or_all_conditions(tmp_path: Path, fmt: str, name: str, 
     every = tmp_path / f"all-{name}"
     assert main(["export-quiz", "--format", fmt, "-o", str(every), "--content", str(CONTENT)]) == 0
     assert every.stat().st_size > one.stat().st_size
-    assert main(["export-quiz", "nope", "--format", fmt, "-o", str(one), "--content", str(CONTENT)]) == 1
+    assert main(["export-quiz", "nope", "--format", fmt, "-o", str(tmp_path / f"nope-{name}"), "--content", str(CONTENT)]) == 1
     assert "valid conditions: back-spasms" in capsys.readouterr().err
 
 

@@ -32,6 +32,7 @@ from ..quiz.generate import needs_other_conditions
 from ..render.execute import LessonJob, template_path
 from ..render.kernels import WarmKernel
 from .cache import BuildCache, FileInfo, code_digest, digest_bytes
+from .outputs import check_out_dir
 from .site import navigation, page_path, write_index
 from .startup import skip_unused_format_checker
 
@@ -194,6 +195,14 @@ def default_jobs() -> int:
     return (os.cpu_count() or 1) + 1
 
 
+def worker_count(jobs: int, lessons: int) -> int:
+    """Workers (each with a kernel) for ``lessons``: ``jobs`` (0: the default), but never
+    more than :func:`default_jobs` or than there are lessons to render."""
+    if jobs < 0:
+        raise ParameterError(f"jobs must be 0 (one per core) or more, not {jobs}")
+    return max(1, min(jobs or default_jobs(), default_jobs(), lessons))
+
+
 def _executor(workers: int) -> Executor:
     if workers <= 1:
         return _Inline()
@@ -308,9 +317,10 @@ def build(options: BuildOptions, progress: Progress | None = None, on_plan: Call
     files = {p.stem: p for p in iter_content_files(options.content_dir)}
     require_known(options.ids, files)
     template_path(options.template)
+    check_out_dir(options.out_dir, options.content_dir)
     cache = BuildCache(options.out_dir)
     wanted = len(options.ids or files) * len(options.editions)
-    workers = max(1, min(options.jobs or default_jobs(), wanted))
+    workers = worker_count(options.jobs, wanted)
     executor: Executor | None = None
     size = 0
     results: list[LessonResult] = []

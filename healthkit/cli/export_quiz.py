@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from ..content import load_catalog
-from ..io import write_bytes_atomic
+from ..io import check_output_file, write_bytes_atomic
 from ..registry import QUIZ_FORMATS
-from .options import add_region
+from .options import add_force, add_region
 
 
 
@@ -31,12 +31,14 @@ def register(sub: Any) -> None:
     p.add_argument("--authored-only", action="store_true", help="leave out generated questions")
     p.add_argument("--seed", type=int, default=0, help="seed for generated questions (default: 0)")
     add_region(p)
+    add_force(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..exporters.lms import bank, export
 
+    check_output_file(args.output, args.force)
     catalog = load_catalog(args.content, args.ids)
     ids = args.ids or catalog.ids
     banks = [bank(catalog[i], seed=args.seed, include_generated=not args.authored_only, region=args.region) for i in ids]

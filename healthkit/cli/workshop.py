@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .options import add_jobs
 
 
 def register(sub: Any) -> None:
@@ -23,7 +24,7 @@ def register(sub: Any) -> None:
     p.add_argument("--title", default="Health workshop", help="title for the participant README")
     p.add_argument("--zip", action="store_true", help="also write DIR.zip")
     p.add_argument("--template", type=Path, default=None, metavar="PATH", help="template notebook (default: notebooks/lesson.ipynb)")
-    p.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="lessons rendered at once (default: number of cores)")
+    add_jobs(p)
     p.set_defaults(run=run)
 
 

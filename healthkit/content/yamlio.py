@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -89,58 +90,68 @@ def _forbidden_characters(text: str, path: str) -> list[Diagnostic]:
     return found
 
 
-def _syntax_error(exc: MarkedYAMLError, text: str, path: str) -> Diagnostic:
+def _syntax_error(exc: MarkedYAMLError, text: str, path: str, opener: Any = None) -> Diagnostic:
     """Place a syntax error where the author can fix it.
 
-    A bracket or quote left open is only noticed where the file ends (or much later), so
-    the error is put where that construct opens, and the message names its line.
+    A bracket or quote left open is only noticed where the file ends (or much later), so the
+    error is put where that construct opens, and the message names its line. ``opener`` is
+    the mark of the innermost flow collection still open when parsing stopped.
     """
     problem, context = exc.problem_mark, exc.context_mark
     what = exc.problem or exc.context or "invalid YAML"
     lines = text.split("\n")
     if text.endswith("\n"):
         lines.pop()
-    opened = ""
+    last = max(len(lines), 1)
     mark = problem or context
-    if context is not None and exc.context:
-        opened = f" ({exc.context.replace('while parsing', 'in').replace('while scanning', 'in')} that opens on line {context.line + 1}, column {context.column + 1})"
-        construct = any(word in exc.context for word in ("flow sequence", "flow mapping", "quoted scalar"))
-        if problem is None or (construct and problem.line > context.line):
-            mark = context
+    late = mark is not None and (mark.line + 1 > last or (mark.line + 1 == last and mark.column >= len(lines[-1] if lines else "")))
+    if context is not None and exc.context and "quoted scalar" in exc.context and problem is not None and problem.line > context.line:
+        mark, what = context, f"this quoted text is never closed ({what})"
+    elif opener is not None and (late or (problem is not None and problem.line > opener.line)):
+        mark, what = opener, f"this bracket is never closed ({what})"
     if mark is None:
         return _diag(path, 0, 0, f"YAML syntax error: {what}")
     line, column = mark.line + 1, mark.column + 1
-    if line > max(len(lines), 1):  # past the end: the last line that exists
-        line = max(len(lines), 1)
-        column = len(lines[-1]) + 1 if lines else 1
-    return _diag(path, line, column, f"YAML syntax error: {what}{opened}; check indentation, brackets and quoting")
+    if line > last:  # past the end: the last line that exists
+        line, column = last, (len(lines[-1]) + 1 if lines else 1)
+    if mark is not problem and problem is not None:
+        what += f", opened on line {line}"
+    return _diag(path, line, column, f"YAML syntax error: {what}; check indentation, brackets and quoting")
 
 
 def _walk_events(text: str, path: str) -> list[Diagnostic]:
     """Parse (without composing) to refuse deep nesting, anchors and aliases early.
 
     The parser keeps its own stack, so even a file of 28,000 ``[`` is read safely here;
-    composing such a file would exhaust the process's stack.
+    composing such a file would exhaust the process's stack. A syntax error is raised as a
+    positioned :class:`ContentError`.
     """
     problems: list[Diagnostic] = []
+    open_flows: list[Any] = []  # start marks of the flow collections still open
     depth = 0
-    for event in _yaml().parse(io.StringIO(text)):
-        mark = event.start_mark
-        if isinstance(event, CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                problems.append(
-                    _diag(path, mark.line + 1, mark.column + 1, f"lists and mappings are nested deeper than {MAX_DEPTH} levels; a condition file needs far fewer")
-                )
+    try:
+        for event in _yaml().parse(io.StringIO(text)):
+            mark = event.start_mark
+            if isinstance(event, CollectionStartEvent):
+                depth += 1
+                open_flows.append(mark if event.flow_style else None)
+                if depth > MAX_DEPTH:
+                    problems.append(
+                        _diag(path, mark.line + 1, mark.column + 1, f"lists and mappings are nested deeper than {MAX_DEPTH} levels; a condition file needs far fewer")
+                    )
+                    break
+            elif isinstance(event, CollectionEndEvent):
+                depth -= 1
+                open_flows.pop()
+            if isinstance(event, AliasEvent):
+                problems.append(_diag(path, mark.line + 1, mark.column + 1, "aliases (*name) are not allowed; write the value out"))
+            elif isinstance(event, NodeEvent) and event.anchor:
+                problems.append(_diag(path, mark.line + 1, mark.column + 1, "anchors (&name) are not allowed; write the value out"))
+            if len(problems) >= 20:
                 break
-        elif isinstance(event, CollectionEndEvent):
-            depth -= 1
-        if isinstance(event, AliasEvent):
-            problems.append(_diag(path, mark.line + 1, mark.column + 1, "aliases (*name) are not allowed; write the value out"))
-        elif isinstance(event, NodeEvent) and event.anchor:
-            problems.append(_diag(path, mark.line + 1, mark.column + 1, "anchors (&name) are not allowed; write the value out"))
-        if len(problems) >= 20:
-            break
+    except MarkedYAMLError as exc:
+        opener = next((m for m in reversed(open_flows) if m is not None), None)
+        raise ContentError([_syntax_error(exc, text, path, opener)]) from None
     return problems
 
 
