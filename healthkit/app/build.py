@@ -25,7 +25,7 @@ from ..content import check_file, iter_content_files
 from ..content.loader import require_known
 from ..content.readability import reading_levels, reading_minutes
 from ..errors import BuildError, HealthkitError, ParameterError
-from ..io import write_text_atomic
+from ..io import write_bytes_atomic
 from ..lesson.render import review_status_text
 from ..registry import EDITIONS, EDITIONS_SPEC, REGIONS
 from ..quiz.generate import needs_other_conditions
@@ -74,6 +74,8 @@ class LessonResult:
 class BuildReport:
     results: list[LessonResult]
     seconds: float
+    #: Things the user should know that did not stop the build (an ignored cache, a kept file).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -257,8 +259,7 @@ def _plan(options: BuildOptions, infos: dict[str, FileInfo], cache: BuildCache) 
             key = f"{edition}/{name}"
             fingerprint = _fingerprint(options, info, template_digest, others, edition, nav)
             if not options.force and cache.fresh(key, fingerprint):
-                outputs = [Path(p) for p in cache.lessons[key]["outputs"]]
-                done.append(LessonResult(name, edition, "skipped", outputs=outputs))
+                done.append(LessonResult(name, edition, "skipped", outputs=cache.outputs(key)))
                 continue
             job = LessonJob(
                 condition=name,
@@ -276,16 +277,15 @@ def _plan(options: BuildOptions, infos: dict[str, FileInfo], cache: BuildCache) 
 
 
 # -- writing -------------------------------------------------------------------------------
-def _write(task: Task, rendered: Rendered, options: BuildOptions) -> list[Path]:
+def _write(task: Task, rendered: Rendered, options: BuildOptions) -> dict[Path, str]:
+    """Write one lesson's files; returns each path with the digest of what was written."""
     job = task.job
-    notebook = job.lesson_dir / f"{job.condition}.ipynb"
-    write_text_atomic(notebook, rendered.notebook)
-    outputs = [notebook]
+    files = {job.lesson_dir / f"{job.condition}.ipynb": rendered.notebook.encode("utf-8")}
     if rendered.page is not None:
-        page = page_path(options.out_dir, job.condition, job.edition)
-        write_text_atomic(page, rendered.page)
-        outputs.append(page)
-    return outputs
+        files[page_path(options.out_dir, job.condition, job.edition)] = rendered.page.encode("utf-8")
+    for path, data in files.items():
+        write_bytes_atomic(path, data)
+    return {path: digest_bytes(data) for path, data in files.items()}
 
 
 def _finish(task: Task, future: Future[Rendered], options: BuildOptions, cache: BuildCache) -> LessonResult:
@@ -294,7 +294,7 @@ def _finish(task: Task, future: Future[Rendered], options: BuildOptions, cache: 
         rendered = future.result()
         outputs = _write(task, rendered, options)
         cache.record(task.key, task.fingerprint, outputs)
-        return LessonResult(job.condition, job.edition, "built", rendered.seconds, outputs)
+        return LessonResult(job.condition, job.edition, "built", rendered.seconds, list(outputs))
     except BuildError as exc:
         cache.forget(task.key)
         return LessonResult(job.condition, job.edition, "failed", error=exc.message, cell=exc.cell)
@@ -361,19 +361,18 @@ def build(options: BuildOptions, progress: Progress | None = None, on_plan: Call
     if not options.ids:  # a full build: drop what was built for conditions that are gone
         _prune(cache, set(files))
     if options.html:
-        write_index(options, infos, cache, changed=any(r.status == "built" for r in results))
+        write_index(options, infos, files, cache, changed=any(r.status == "built" for r in results))
     order = {(name, edition): i for i, (name, edition) in enumerate((n, e) for n in (options.ids or files) for e in options.editions)}
     results.sort(key=lambda r: order.get((r.condition, r.edition), -1))
-    return BuildReport(results, time.perf_counter() - started)
+    return BuildReport(results, time.perf_counter() - started, cache.warnings)
 
 
 def _prune(cache: BuildCache, present: set[str]) -> None:
-    """Delete the outputs of lessons whose content file was removed (they would go stale)."""
+    """Delete what was built for lessons whose content file was removed (it would go stale):
+    only inside the output folder, and only files that still hold what the build wrote."""
     for key in [k for k in cache.lessons if "/" in k and not k.startswith("site/")]:
         if key.split("/", 1)[1] not in present:
-            for output in cache.lessons[key].get("outputs", []):
-                Path(output).unlink(missing_ok=True)
-            cache.forget(key)
+            cache.prune(key)
 
 
 class _Describer(Executor):

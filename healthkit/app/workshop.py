@@ -16,7 +16,7 @@ from ..registry import QUIZ_FORMATS
 from ..io import write_bytes_atomic, write_text_atomic
 from .build import BuildOptions, BuildReport, Progress, build
 from .cache import CACHE_NAME
-from .site import ENVIRONMENT
+from .site import environment_file
 
 
 
@@ -81,8 +81,9 @@ def make_workshop(options: WorkshopOptions, progress: Progress | None = None) ->
     banks = [bank(catalog[cid]) for cid in ids]
     for fmt, spec in QUIZ_FORMATS.items():
         write_bytes_atomic(out / "quizzes" / spec.workshop_name, export(banks, fmt))
-    if ENVIRONMENT.is_file():
-        shutil.copy2(ENVIRONMENT, out / "environment.yml")
+    environment = environment_file()
+    if environment is not None:
+        shutil.copy2(environment, out / "environment.yml")
     write_text_atomic(out / "README.md", participant_readme(options.title, [catalog[c] for c in ids]))
     (out / CACHE_NAME).unlink(missing_ok=True)
     if options.zip:

@@ -81,9 +81,24 @@ def _read(path: Path) -> str:
     return _decode(raw, path)
 
 
+def _refuse_outside_link(path: Path) -> None:
+    """A symbolic link may point to another file of its folder, never out of it: content is
+    copied into lessons and bundles, so a link to ``/etc/passwd`` would publish that file."""
+    if not path.is_symlink():
+        return
+    real, folder = Path(os.path.realpath(path)), Path(os.path.realpath(path.parent))
+    if real.parent != folder:
+        raise ContentError(
+            [Diagnostic(str(path), 0, 0, "error", "this is a symbolic link to a file outside the content folder; copy the file into the folder instead")]
+        )
+
+
 def check_file(path: str | os.PathLike[str], today: dt.date | None = None, warnings: bool = True) -> CheckResult:
+    """Check one content file (see :func:`check_text`); a symbolic link that leads out of
+    the file's folder is refused and never read."""
     p = Path(path)
     try:
+        _refuse_outside_link(p)
         text = _read(p)
     except ContentError as exc:
         return CheckResult(str(p), None, exc.diagnostics)
