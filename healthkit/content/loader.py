@@ -135,6 +135,8 @@ def require_known(ids: Iterable[str], valid: Iterable[str]) -> None:
 def iter_content_files(directory: str | os.PathLike[str]) -> Iterator[Path]:
     """Condition files in ``directory``, sorted by name."""
     root = Path(directory)
+    if root.exists() and not root.is_dir():
+        raise ContentError([Diagnostic(str(root), 0, 0, "error", "this is a file, not a folder; pass the folder that holds the condition files as --content DIR")])
     if not root.is_dir():
         raise ContentError([Diagnostic(str(root), 0, 0, "error", "content folder does not exist; pass --content DIR")])
     yield from sorted(p for p in root.iterdir() if p.suffix in SUFFIXES and p.is_file())
