@@ -31,6 +31,7 @@ from ..registry import EDITIONS, EDITIONS_SPEC, REGIONS
 from ..quiz.generate import needs_other_conditions
 from ..render.execute import LessonJob, template_path
 from ..render.kernels import WarmKernel
+from ..render.lifeline import watch_parent
 from .cache import BuildCache, FileInfo, code_digest, digest_bytes
 from .outputs import check_out_dir
 from .site import navigation, page_path, write_index
@@ -121,15 +122,26 @@ def _preload_builder() -> None:
     from ..exporters import html  # noqa: F401
 
 
-def _worker_init() -> None:
-    """Start this worker's kernel early, and import in parallel with its boot."""
+def _worker_init(build_pid: int = 0) -> None:
+    """Start this worker's kernel early, and import in parallel with its boot.
+
+    A worker (``build_pid``: the build that started it) exits, stopping its kernel, as soon as
+    the build is gone, however it ended.
+    """
     global _KERNEL
     skip_unused_format_checker()
+    if build_pid:
+        watch_parent(build_pid, _kill_kernel)
     _KERNEL = WarmKernel()
     _KERNEL.launch()
     _KERNEL.preload(KERNEL_PRELOAD)
     atexit.register(_KERNEL.close)
     threading.Thread(target=_preload_builder, daemon=True).start()
+
+
+def _kill_kernel() -> None:
+    if _KERNEL is not None:
+        _KERNEL.kill()
 
 
 def describe(path: Path) -> FileInfo:
@@ -210,7 +222,9 @@ def _executor(workers: int) -> Executor:
         return _Inline()
     # Fresh interpreters ("spawn"): forking a process that already talks to kernels over
     # ZeroMQ can kill the child.
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init)
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init, initargs=(os.getpid(),)
+    )
 
 
 # -- planning ------------------------------------------------------------------------------
