@@ -1,8 +1,9 @@
 """Quiz questions for learning management systems: GIFT, Moodle XML and IMS QTI 1.2.
 
 Every format carries text as escaped HTML, so markup in content shows as text. GIFT declares
-the format (``[html]``), entity-encodes a leading ``%`` or ``[`` (which GIFT readers take for
-a weight or a format switch) and backslash-escapes ``~ = # { } :``; Moodle XML and QTI carry
+the format (``[html]``), writes braces and a leading ``%`` or ``[`` (which GIFT readers take
+for a weight or a format switch) as character references, and backslash-escapes
+``~ = # { } :``; Moodle XML and QTI carry
 the escaped HTML inside XML that lxml serialises. Characters XML cannot hold (controls,
 noncharacters) are replaced by U+FFFD. Per-option feedback and the explanation (general
 feedback) are kept in every format. Functions return text or bytes and never write files.
@@ -80,9 +81,10 @@ def gift_escape(text: str) -> str:
 
 
 def gift_text(text: str) -> str:
-    """A text as GIFT carries it in ``[html]`` format: HTML-escaped, a leading ``%`` or ``[``
-    entity-encoded, then GIFT-escaped. Moodle shows exactly ``text``."""
-    escaped = _html(text).strip()
+    """A text as GIFT carries it in ``[html]`` format: HTML-escaped; braces and a leading
+    ``%`` or ``[`` written as character references (some GIFT readers end an answer block at
+    an escaped brace); then GIFT-escaped. Moodle shows exactly ``text``."""
+    escaped = _html(text).strip().replace("{", "&#123;").replace("}", "&#125;")
     if escaped[:1] in _GIFT_LEADING:
         escaped = _GIFT_LEADING[escaped[0]] + escaped[1:]
     return gift_escape(escaped)
