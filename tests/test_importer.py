@@ -177,7 +177,7 @@ def test_an_oversized_article_is_refused_before_it_is_read(tmp_path: Path, capsy
 
 # Paragraph text a hostile or careless article may hold: YAML syntax, comment markers, line
 # separators of every kind, control characters, markup.
-_hostile_chars = st.sampled_from(list("#:-{}[]&*!|>'\"%@`?,\\ \t\n") + BREAKS + ["\x00", "\x1b", "\x7f", "\ufffe", "<script>", "&#133;", "&#x2028;"])
+_hostile_chars = st.sampled_from(list("#:-{}[]&*!|>'\"%@`?,\\ \t\n") + BREAKS + ["\x00", "\x1b", "\x7f", "\ufffe", "<script>", "&#133;", "&#x2028;", "{x}", "{doctor}"])
 _hostile_text = st.lists(st.one_of(_hostile_chars, st.text(max_size=6), st.sampled_from(["reviewed_by: Mallory", "status: published", "- id: x", "key: value"])), max_size=12).map("".join)
 
 
@@ -205,3 +205,12 @@ def test_a_draft_never_holds_a_key_the_importer_did_not_write(tmp_path_factory: 
     assert _draft_keys(text) == _written_keys(condition)
     result = check_text(text, "eczema.yaml", today=DAY)
     assert result.ok, [d.format() for d in result.diagnostics if d.severity == "error"]
+
+
+def test_braces_in_an_article_never_become_placeholders(tmp_path: Path) -> None:
+    article = (FIXTURES / "eczema.md").read_text().replace("Soaps and detergents", "Soaps {x} and {doctor} detergents")
+    path = tmp_path / "eczema.md"
+    path.write_text(article)
+    condition, _, text = import_article(path, today=DAY)
+    assert "Soaps (x) and (doctor) detergents" in condition.sections.causes.items[1].description
+    assert check_text(text, "eczema.yaml", today=DAY).ok

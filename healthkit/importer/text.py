@@ -13,6 +13,7 @@ import unicodedata
 from html.parser import HTMLParser
 from pathlib import PurePath
 
+from ..content.localise import PLACEHOLDER
 from ..content.yamlio import FORBIDDEN
 
 #: Elements whose text is never part of the article.
@@ -27,9 +28,10 @@ _BREAKS = str.maketrans({"\x85": "\n", "\u2028": "\n", "\u2029": "\n\n", "\x0b":
 
 def normalise_text(text: str) -> str:
     """NFC, Unix line endings, plain quotes, no control characters; dashes are kept (titles
-    use them)."""
+    use them). ``{word}`` becomes ``(word)``: in content it would be a region placeholder."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    return FORBIDDEN.sub("", text.translate(_BREAKS)).translate(_PUNCTUATION)
+    text = FORBIDDEN.sub("", text.translate(_BREAKS)).translate(_PUNCTUATION)
+    return PLACEHOLDER.sub(r"(\1)", text)
 
 
 class _ArticleHTML(HTMLParser):
