@@ -32,7 +32,7 @@ from ..quiz.generate import needs_other_conditions
 from ..render.execute import LessonJob, template_path
 from ..render.kernels import WarmKernel
 from ..render.lifeline import watch_parent
-from .cache import BuildCache, FileInfo, code_digest, digest_bytes
+from .cache import BuildCache, FileInfo, code_digest, content_digest, digest_bytes
 from .outputs import check_out_dir
 from .site import navigation, page_path, write_index
 from .startup import skip_unused_format_checker
@@ -146,7 +146,7 @@ def _kill_kernel() -> None:
 
 def describe(path: Path) -> FileInfo:
     """Check one content file and keep what navigation, the index and the cache need."""
-    digest = digest_bytes(path.read_bytes())
+    digest = content_digest(path)
     result = check_file(path)
     if not result.ok or result.condition is None:
         first = next(d for d in result.diagnostics if d.severity == "error")
@@ -339,7 +339,7 @@ def build(options: BuildOptions, progress: Progress | None = None, on_plan: Call
     size = 0
     results: list[LessonResult] = []
     try:
-        known = {n: i for n, p in files.items() if (i := cache.file_info(p.name, digest_bytes(p.read_bytes()))) is not None}
+        known = {n: i for n, p in files.items() if (i := cache.file_info(p.name, content_digest(p))) is not None}
         uncached = [p for n, p in files.items() if n not in known]
         if uncached:
             # Something will be rendered: start the kernels now, so they boot while files are

@@ -231,3 +231,17 @@ class BuildCache:
 def digest_bytes_file(path: Path) -> str:
     """:func:`digest_bytes` of a file's content."""
     return digest_bytes(path.read_bytes())
+
+
+def content_digest(path: Path) -> str:
+    """Digest of a content file, reading no more than a content file may hold (a larger
+    file is refused by ``check`` anyway; its size keeps the digest distinct)."""
+    from ..content.yamlio import MAX_BYTES
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(MAX_BYTES + 1)
+        size = os.stat(path).st_size
+    except OSError:
+        return digest_bytes(b"unreadable")
+    return digest_bytes(str(size).encode(), head)
