@@ -1,9 +1,10 @@
 """Writing files safely.
 
-Atomic writes: a reader sees the old file or the new one, never half of one. healthkit only
-ever replaces regular files (never a folder, a device such as ``/dev/full``, a pipe or a
-symbolic link), and every failure is an :class:`~healthkit.errors.OutputError` naming the
-file, never a traceback.
+Atomic writes: a reader sees the old file or the new one, never half of one. Commands never
+replace a file a user already has unless asked (:func:`refuse_overwrite`, before any work
+is done), healthkit only ever replaces regular files (never a folder, a device such as
+``/dev/full``, a pipe or a symbolic link), and every failure is an
+:class:`~healthkit.errors.OutputError` naming the file, never a traceback.
 """
 
 from __future__ import annotations
@@ -43,13 +44,20 @@ def refuse_unless_regular(path: Path) -> bool:
     return True
 
 
-def check_output_file(path: Path, force: bool) -> None:
+class OutputExistsError(OutputError):
+    """The output file exists and the command was not told to replace it."""
+
+
+def refuse_overwrite(path: Path, force: bool) -> None:
     """Refuse an output path that exists, unless ``force`` and it is a regular file.
 
-    Called before any work, so a command that will not be able to write says so first.
+    Called before any work, so a command that will not be able to write says so first:
+    :class:`OutputExistsError` for an existing file without ``force``, :class:`OutputError`
+    for anything that is not a regular file (even with ``force``).
     """
     if refuse_unless_regular(path) and not force:
-        raise OutputError(f"{path} exists; pass --force to overwrite it", str(path))
+        raise OutputExistsError(f"{path} exists; pass --force to overwrite it", str(path))
+
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:

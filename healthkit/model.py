@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any, Literal, Mapping, Optional
 
-from .registry import SAFETY_TIERS, SECTIONS, QuestionType, SectionName
+from .registry import DEFAULT_PASSING_SCORE, SAFETY_TIERS, SECTIONS, QuestionType, SectionName
 
 #: The seven sections every condition article has, in reading order.
 SECTION_NAMES: tuple[SectionName, ...] = typing.cast("tuple[SectionName, ...]", tuple(SECTIONS))
@@ -238,6 +238,15 @@ class Condition:
     reading_time_minutes: Optional[int] = field(
         default=None,
         metadata={"doc": "Override of the estimated reading time, in minutes (1 to 600).", "minimum": 1, "maximum": 600},
+    )
+    passing_score: Optional[int] = field(
+        default=None,
+        metadata={
+            "doc": f"Percent of the lesson's questions right on the first try that passes it in a learning "
+            f"platform (SCORM packages). Default: {DEFAULT_PASSING_SCORE}.",
+            "minimum": 1,
+            "maximum": 100,
+        },
     )
 
     def all_items(self) -> tuple[tuple[SectionName, Item], ...]:

@@ -12,7 +12,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Literal, Mapping
+from typing import Literal, Mapping, Protocol, TypeVar
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+N = TypeVar("N", bound=_Named)
+
+
+def _table(*entries: N) -> Mapping[str, N]:
+    """A read-only table of ``entries`` by name, in the order given."""
+    return MappingProxyType({entry.name: entry for entry in entries})
+
 
 # -- sections ------------------------------------------------------------------------------
 SectionName = Literal["types", "causes", "symptoms", "diagnosis", "prevention", "treatments", "home_remedies"]
@@ -28,19 +42,14 @@ class SectionSpec:
     advice: bool = False
 
 
-SECTIONS: Mapping[str, SectionSpec] = MappingProxyType(
-    {
-        s.name: s
-        for s in (
-            SectionSpec("types", "Types", "a type of"),
-            SectionSpec("causes", "Causes", "a possible cause of"),
-            SectionSpec("symptoms", "Symptoms", "a symptom of"),
-            SectionSpec("diagnosis", "Diagnosis", "a way doctors diagnose"),
-            SectionSpec("prevention", "Prevention", "a way to help prevent", advice=True),
-            SectionSpec("treatments", "Treatments", "a treatment for", advice=True),
-            SectionSpec("home_remedies", "Home remedies", "a home remedy for", advice=True),
-        )
-    }
+SECTIONS: Mapping[str, SectionSpec] = _table(
+    SectionSpec("types", "Types", "a type of"),
+    SectionSpec("causes", "Causes", "a possible cause of"),
+    SectionSpec("symptoms", "Symptoms", "a symptom of"),
+    SectionSpec("diagnosis", "Diagnosis", "a way doctors diagnose"),
+    SectionSpec("prevention", "Prevention", "a way to help prevent", advice=True),
+    SectionSpec("treatments", "Treatments", "a treatment for", advice=True),
+    SectionSpec("home_remedies", "Home remedies", "a home remedy for", advice=True),
 )
 
 # -- quiz kinds ----------------------------------------------------------------------------
@@ -67,18 +76,13 @@ class QuizKind:
         return {"input": self.input, "hint": self.hint, "multiple": self.correct == "some"}
 
 
-QUIZ_KINDS: Mapping[str, QuizKind] = MappingProxyType(
-    {
-        k.name: k
-        for k in (
-            QuizKind("single", "one right option", "radio", "Choose one answer.", "one"),
-            QuizKind("multiple", "one or more right options", "checkbox", "Choose all that apply.", "some"),
-            QuizKind(
-                "true_false", "a statement that is true or false", "radio", "Choose True or False.", "one",
-                fixed_texts=("True", "False"), shuffled=False,
-            ),
-        )
-    }
+QUIZ_KINDS: Mapping[str, QuizKind] = _table(
+    QuizKind("single", "one right option", "radio", "Choose one answer.", "one"),
+    QuizKind("multiple", "one or more right options", "checkbox", "Choose all that apply.", "some"),
+    QuizKind(
+        "true_false", "a statement that is true or false", "radio", "Choose True or False.", "one",
+        fixed_texts=("True", "False"), shuffled=False,
+    ),
 )
 
 # -- editions ------------------------------------------------------------------------------
@@ -92,14 +96,9 @@ class EditionSpec:
     shows_answers: bool
 
 
-EDITIONS_SPEC: Mapping[str, EditionSpec] = MappingProxyType(
-    {
-        e.name: e
-        for e in (
-            EditionSpec("learner", "for learners: quizzes with feedback, no answer key", "lessons", False),
-            EditionSpec("teacher", "for educators: answer keys, facilitator notes and an answer sheet", "teacher", True),
-        )
-    }
+EDITIONS_SPEC: Mapping[str, EditionSpec] = _table(
+    EditionSpec("learner", "for learners: quizzes with feedback, no answer key", "lessons", False),
+    EditionSpec("teacher", "for educators: answer keys, facilitator notes and an answer sheet", "teacher", True),
 )
 EDITIONS: tuple[str, ...] = tuple(EDITIONS_SPEC)
 
@@ -115,16 +114,11 @@ class SafetyTier:
     required: bool
 
 
-SAFETY_TIERS: Mapping[str, SafetyTier] = MappingProxyType(
-    {
-        t.name: t
-        for t in (
-            SafetyTier("emergency", "Call the emergency number or go to an emergency department now.", True),
-            SafetyTier("urgent", "Get urgent advice today (an urgent appointment or an urgent-advice line).", True),
-            SafetyTier("see_doctor", "Book a normal appointment with a doctor.", False),
-            SafetyTier("pharmacist", "A pharmacist can help (optional).", False),
-        )
-    }
+SAFETY_TIERS: Mapping[str, SafetyTier] = _table(
+    SafetyTier("emergency", "Call the emergency number or go to an emergency department now.", True),
+    SafetyTier("urgent", "Get urgent advice today (an urgent appointment or an urgent-advice line).", True),
+    SafetyTier("see_doctor", "Book a normal appointment with a doctor.", False),
+    SafetyTier("pharmacist", "A pharmacist can help (optional).", False),
 )
 
 # -- regions -------------------------------------------------------------------------------
@@ -210,18 +204,44 @@ class ExportFormat:
     workshop_name: str
 
 
-QUIZ_FORMATS: Mapping[str, ExportFormat] = MappingProxyType(
-    {
-        f.name: f
-        for f in (
-            ExportFormat("gift", "Moodle's GIFT text format", ".gift", "healthkit.exporters.lms:gift_bytes", "quizzes.gift"),
-            ExportFormat("moodle-xml", "Moodle XML", ".xml", "healthkit.exporters.lms:moodle_xml_bytes", "quizzes-moodle.xml"),
-            ExportFormat("qti", "an IMS QTI 1.2 zip with imsmanifest.xml (Canvas imports it)", ".zip", "healthkit.exporters.lms:qti_zip", "quizzes-qti.zip"),
-        )
-    }
+QUIZ_FORMATS: Mapping[str, ExportFormat] = _table(
+    ExportFormat("gift", "Moodle's GIFT text format", ".gift", "healthkit.exporters.lms:gift_bytes", "quizzes.gift"),
+    ExportFormat("moodle-xml", "Moodle XML", ".xml", "healthkit.exporters.lms:moodle_xml_bytes", "quizzes-moodle.xml"),
+    ExportFormat("qti", "an IMS QTI 1.2 zip with imsmanifest.xml (Canvas imports it)", ".zip", "healthkit.exporters.lms:qti_zip", "quizzes-qti.zip"),
 )
 
 
-def describe(table: Mapping[str, object], sep: str = "|") -> str:
-    """``a|b|c`` for help texts."""
-    return sep.join(table)
+# -- learning-platform packages ------------------------------------------------------------
+@dataclass(frozen=True)
+class ScormStandard:
+    """A SCORM version ``healthkit scorm`` packages lessons for."""
+
+    name: str
+    doc: str
+    #: The run-time API object a page looks for in its parent frames and opener.
+    api: str
+    #: ``<schemaversion>`` in imsmanifest.xml.
+    schemaversion: str
+    #: Characters ``cmi.suspend_data`` holds; the saved answers must fit.
+    suspend_data_limit: int
+    #: Folder under ``healthkit/exporters/templates/scorm/schemas`` with the XML Schema files the
+    #: standard wants at the root of every package.
+    schemas: str
+    #: "module:function" returning imsmanifest.xml for a package, imported only when used.
+    manifest: str
+
+
+SCORM_STANDARDS: Mapping[str, ScormStandard] = _table(
+    ScormStandard(
+        "1.2", "SCORM 1.2, the most widely supported: one status (passed, failed, completed or incomplete) and a score",
+        "API", "1.2", 4096, "1.2", "healthkit.exporters.scorm:manifest_12",
+    ),
+    ScormStandard(
+        "2004", "SCORM 2004 4th Edition: completion and success reported apart, and a scaled score",
+        "API_1484_11", "2004 4th Edition", 64000, "2004", "healthkit.exporters.scorm:manifest_2004",
+    ),
+)
+DEFAULT_SCORM_STANDARD = "1.2"
+#: Percent of a lesson's questions right on the first try that passes, unless the content or
+#: the command line says otherwise.
+DEFAULT_PASSING_SCORE = 80

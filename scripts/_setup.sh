@@ -55,3 +55,25 @@ ensure_python_deps() {
 ensure_chromium() {
   if [ ! -x /usr/bin/chromium ]; then apt_install chromium fonts-dejavu-core; fi
 }
+
+# Independent checkers for the SCORM tests: xmllint (validates manifests against the SCORM
+# schemas), Node.js, and the npm packages pinned in tests/tools/package-lock.json (a SCORM
+# run-time playing the learning platform, and the schema files), installed into .cache/npm.
+NPM_DIR="$ROOT/.cache/npm"
+ensure_test_tools() {
+  local missing=()
+  command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+  if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+  local lock="$ROOT/tests/tools/package-lock.json" stamp="$NPM_DIR/.installed" hash
+  hash="$(cat "$ROOT/tests/tools/package.json" "$lock" | sha256sum | cut -c1-16)"
+  if [ "$(cat "$stamp" 2>/dev/null || true)" != "$hash" ]; then
+    say "installing the test tools from tests/tools/package-lock.json into .cache/npm"
+    rm -rf "$NPM_DIR"
+    mkdir -p "$NPM_DIR"
+    cp "$ROOT/tests/tools/package.json" "$lock" "$NPM_DIR/"
+    (cd "$NPM_DIR" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+    echo "$hash" > "$stamp"
+  fi
+}

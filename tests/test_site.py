@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -208,7 +209,9 @@ def test_pages_carry_a_strict_content_security_policy(site: Path) -> None:
         csp = html.split('http-equiv="Content-Security-Policy" content="', 1)[1].split('"', 1)[0]
         assert "default-src 'none'" in csp
         assert "http" not in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
-        assert "https://" not in html.split("<main", 1)[0]  # nothing remote in the head
+        head = re.sub(r'<script type="application/ld\+json">.*?</script>', "", html.split("<main", 1)[0], flags=re.S)
+        assert "https://" not in head  # nothing remote in the head (JSON-LD data blocks name sources, load nothing)
+        assert not re.search(r'src="(https?:)?//|<link\b', html)  # and nothing remote anywhere is loaded
 
 
 def test_markdown_cells_cannot_inject_markup() -> None:

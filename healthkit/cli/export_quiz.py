@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..content import load_catalog
-from ..io import check_output_file, write_bytes_atomic
+from ..io import refuse_overwrite, write_bytes_atomic
 from ..registry import QUIZ_FORMATS
 from .options import add_force, add_region
 
@@ -38,7 +38,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..exporters.lms import bank, export
 
-    check_output_file(args.output, args.force)
+    refuse_overwrite(args.output, args.force)
     catalog = load_catalog(args.content, args.ids)
     ids = args.ids or catalog.ids
     banks = [bank(catalog[i], seed=args.seed, include_generated=not args.authored_only, region=args.region) for i in ids]

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..content import check_text
 from ..errors import HealthkitError
-from ..io import check_output_file, write_text_atomic
+from ..io import refuse_overwrite, write_text_atomic
 from .options import add_force
 
 
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.article.is_file():
         raise HealthkitError(f"{args.article}: no such file")
     if args.output:
-        check_output_file(args.output, args.force)
+        refuse_overwrite(args.output, args.force)
     condition_id = args.id or (args.output.name.split(".")[0] if args.output else None)
     condition, report, text = import_article(args.article, condition_id=condition_id)
     check = check_text(text, str(args.output or f"{condition.id}.yaml"))

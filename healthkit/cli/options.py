@@ -10,13 +10,14 @@ from ..registry import EDITIONS, EDITIONS_SPEC, REGIONS, default_region
 BOTH = "both"
 
 
-def add_edition(parser: Any, default: str = "learner") -> None:
+def add_edition(parser: Any, default: str = "learner", both: bool = True) -> None:
+    """``--edition``; ``both=False`` for commands that make one edition at a time."""
     editions = ", ".join(f"{name}: {spec.doc}" for name, spec in EDITIONS_SPEC.items())
     parser.add_argument(
         "--edition",
-        choices=(*EDITIONS, BOTH),
+        choices=(*EDITIONS, BOTH) if both else EDITIONS,
         default=default,
-        help=f"which edition to render ({editions}; or {BOTH}; default: {default})",
+        help=f"which edition to render ({editions}{f'; or {BOTH}' if both else ''}; default: {default})",
     )
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from ..content.schema import dumps_schema
-from ..io import check_output_file, write_text_atomic
+from ..io import refuse_overwrite, write_text_atomic
 from .options import add_force
 
 
@@ -21,7 +21,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     text = dumps_schema()
     if args.output:
-        check_output_file(args.output, args.force)
+        refuse_overwrite(args.output, args.force)
         write_text_atomic(args.output, text)
     else:
         print(text, end="")

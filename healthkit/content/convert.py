@@ -182,7 +182,8 @@ class Converter:
         value = int(text, 10)
         low, high = meta.get("minimum"), meta.get("maximum")
         if (low is not None and value < low) or (high is not None and value > high):
-            return self.error(node, key, f"{value} is out of range; use a whole number from {low} to {high}")
+            bounds = f"from {low} to {high}" if low is not None and high is not None else f"at least {low}" if low is not None else f"at most {high}"
+            return self.error(node, key, f"expected a whole number {bounds}, found {value}")
         return value
 
     def _date(self, node: ScalarNode, key: KeyPath) -> Any:

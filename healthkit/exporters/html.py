@@ -10,7 +10,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 from functools import lru_cache
-from typing import Any
+from typing import Any, Sequence
 
 import mistune
 from nbconvert.exporters import TemplateExporter
@@ -21,9 +21,17 @@ from traitlets import Bool, Dict, Unicode
 from .page import TEMPLATES, asset, content_security_policy, json_for_script, lesson_css
 from .widgets import WidgetStatePreprocessor
 
+#: Structured data (schema.org JSON-LD) in an output; the page puts it in its <head>.
+JSONLD_MIMETYPE = "application/ld+json"
 _STYLE_BLOCK = re.compile(r"<style\b[^>]*>.*?</style\s*>", re.S | re.I)
 _SCRIPT_BLOCK = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.S | re.I)
 _markdown = mistune.create_markdown(escape=True)
+
+#: What a page says about where answers go, unless the caller says otherwise.
+FOOTER = (
+    "This page works offline and makes no network requests. Your quiz answers are kept only in this "
+    "browser on this device; nothing is sent anywhere."
+)
 
 
 def safe_markdown(text: str) -> str:
@@ -44,7 +52,7 @@ class LessonHTMLExporter(TemplateExporter):
     file_extension = Unicode(".html").tag(config=True)
     template_name = Unicode("healthkit").tag(config=True)
     hide_code = Bool(True, help="Hide code cells (learners never need to read Python).").tag(config=True)
-    nav = Dict(help="Links: {'index': href, 'prev': {href, title} | None, 'next': ...}").tag(config=True)
+    nav = Dict(help="Links: {'index': href | None, 'prev': {href, title} | None, 'next': ...}").tag(config=True)
 
     @property
     def default_config(self) -> Any:
@@ -85,18 +93,34 @@ class LessonPagePreprocessor(WidgetStatePreprocessor):
         runtime = asset("runtime.js")
         title = _title(nb)
         data = {"lesson": meta.get("condition", ""), "title": title, "models": widgets["models"], "esm": widgets["esm"]}
+        structured = _structured_data(nb)
         options = resources.get("hk_options", {})
+        scripts = list(options.get("scripts", ()))
         resources["hk"] = {
             "title": title,
             "language": meta.get("language", "en"),
             "css": css,
             "runtime": runtime,
             "data": json_for_script(data),
-            "csp": content_security_policy([runtime], [css]),
+            "blocks": [(name, json_for_script(value)) for name, value in options.get("blocks", ())],
+            "scripts": scripts,
+            "jsonld": [json_for_script(item) for item in structured],
+            "csp": content_security_policy([*scripts, runtime], [css]),
             "nav": options.get("nav") or {"index": "index.html", "prev": None, "next": None},
             "hide_code": options.get("hide_code", True),
+            "footer": options.get("footer") or FOOTER,
         }
         return nb, resources
+
+
+def _structured_data(nb: Any) -> list[Any]:
+    """Every JSON-LD document the lesson's outputs carry (the header has one)."""
+    return [
+        output["data"][JSONLD_MIMETYPE]
+        for cell in nb.cells
+        for output in cell.get("outputs", [])
+        if JSONLD_MIMETYPE in output.get("data", {})
+    ]
 
 
 def _title(nb: Any) -> str:
@@ -115,8 +139,26 @@ def _shared_exporter() -> LessonHTMLExporter:
     return LessonHTMLExporter()
 
 
-def export_lesson(nb: Any, nav: dict[str, Any] | None = None, hide_code: bool = True) -> tuple[str, dict[str, Any]]:
-    """Export one executed lesson notebook to (html, resources)."""
-    options = {"nav": nav or {"index": "index.html", "prev": None, "next": None}, "hide_code": hide_code}
+def export_lesson(
+    nb: Any,
+    nav: dict[str, Any] | None = None,
+    hide_code: bool = True,
+    scripts: Sequence[str] = (),
+    blocks: Sequence[tuple[str, Any]] = (),
+    footer: str = "",
+) -> tuple[str, dict[str, Any]]:
+    """Export one executed lesson notebook to (html, resources).
+
+    ``scripts`` are classic inline scripts that run before the page runtime (each allowed by
+    its hash in the page's Content-Security-Policy); ``blocks`` are ``(id, value)`` pairs
+    embedded as JSON data elements they can read; ``footer`` replaces the privacy note.
+    """
+    options = {
+        "nav": nav or {"index": "index.html", "prev": None, "next": None},
+        "hide_code": hide_code,
+        "scripts": tuple(scripts),
+        "blocks": tuple(blocks),
+        "footer": footer,
+    }
     output, resources = _shared_exporter().from_notebook_node(nb, {"hk_options": options})
     return str(output), resources

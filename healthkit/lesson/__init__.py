@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping
 
 from ..content import check_file, iter_content_files
 from ..errors import ParameterError
@@ -17,9 +17,11 @@ from ..model import SECTION_NAMES, Condition
 from ..quiz import final_quiz, flashcards, section_quiz
 from ..quiz.generate import needs_other_conditions
 from ..quiz.model import Quiz
-from . import render
 from ..content.localise import localise, region_for
 from ..registry import EDITIONS, GENERIC_REGION, REGIONS, Region
+from . import render
+from .structured import MIMETYPE as JSONLD_MIMETYPE
+from .structured import lesson_jsonld
 
 if TYPE_CHECKING:
     from ..widget import QuizWidget, ScoreboardWidget
@@ -32,9 +34,11 @@ class Fragment:
     """An HTML fragment that displays as HTML, with readable plain text for other viewers."""
 
     html: str
+    #: Other representations (e.g. JSON-LD), by mimetype; viewers that do not know them ignore them.
+    extra: Mapping[str, Any] = field(default_factory=dict)
 
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
-        return {"text/html": self.html, "text/plain": render.to_text(self.html)}
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
+        return {**self.extra, "text/html": self.html, "text/plain": render.to_text(self.html)}
 
     def __repr__(self) -> str:
         return render.to_text(self.html)
@@ -128,7 +132,8 @@ class Lesson:
 
     def header(self) -> Fragment:
         style = f"<style>{_css()}</style>"
-        return self._show(style + render.header(self.condition, self.edition))
+        structured = {JSONLD_MIMETYPE: lesson_jsonld(self.condition)}
+        return Fragment(style + render.header(self.condition, self.edition), structured)
 
     def safety(self) -> Fragment:
         """When to get help, by urgency, naming the region's services."""

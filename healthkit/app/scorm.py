@@ -1,0 +1,184 @@
+"""SCORM packages for learning platforms: plan, render the lessons, package their pages.
+
+The lessons are rendered by the build (in a temporary folder this module owns and removes);
+their pages are then exported for a package (no links to other pages, the SCORM adapter
+inline) and zipped by :mod:`healthkit.exporters.scorm`. Nothing here writes an output file:
+the caller gets the packages as bytes.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..content import check_file, iter_content_files
+from ..content.loader import require_known
+from ..content.readability import reading_levels, reading_minutes
+from ..errors import ParameterError
+from ..lesson.render import review_status_text
+from ..model import Condition
+from ..registry import DEFAULT_PASSING_SCORE, DEFAULT_SCORM_STANDARD, EDITIONS, REGIONS, SCORM_STANDARDS
+from .build import BuildOptions, LessonResult, Progress, build
+
+
+@dataclass(frozen=True)
+class ScormOptions:
+    ids: tuple[str, ...] = ()
+    content_dir: Path = Path("content")
+    standard: str = DEFAULT_SCORM_STANDARD
+    #: Pass mark in percent for every lesson; None: each lesson's ``passing_score``, else 80.
+    passing: int | None = None
+    #: Report completion only: no pass mark (SCORM 1.2 "completed", 2004 success "unknown").
+    completion_only: bool = False
+    edition: str = "learner"
+    region: str = ""
+    #: One package per lesson instead of one package with a lesson (SCO) each.
+    split: bool = False
+    #: Title of a package with several lessons (default: "Health lessons").
+    title: str = ""
+    template: Path | None = None
+    jobs: int = 0
+    #: Put the standard's XML Schema files beside the manifest.
+    schemas: bool = True
+
+
+@dataclass(frozen=True)
+class Package:
+    """One zip to write: ``name`` is the lesson id (with --split) or "" for the one package."""
+
+    name: str
+    data: bytes
+    lessons: tuple[str, ...]
+
+
+@dataclass
+class ScormReport:
+    packages: list[Package] = field(default_factory=list)
+    #: Lessons that could not be rendered, with their errors.
+    failed: list[LessonResult] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+# -- plan -----------------------------------------------------------------------------------
+def _validate(options: ScormOptions) -> None:
+    if options.standard not in SCORM_STANDARDS:
+        raise ParameterError(f"SCORM standard {options.standard!r} is not known; use one of: {', '.join(SCORM_STANDARDS)}")
+    if options.edition not in EDITIONS:
+        raise ParameterError(f"edition {options.edition!r} is not valid; use one of: {', '.join(EDITIONS)}")
+    if options.region and options.region not in REGIONS:
+        raise ParameterError(f"region {options.region!r} is not known; use one of: {', '.join(REGIONS)}")
+    if options.passing is not None and not 1 <= options.passing <= 100:
+        raise ParameterError(f"pass mark {options.passing} is not a percentage from 1 to 100")
+
+
+def plan(options: ScormOptions) -> tuple[list[Condition], list[LessonResult]]:
+    """The conditions to package, and those whose content is invalid (reported, not packaged)."""
+    _validate(options)
+    files = {p.stem: p for p in iter_content_files(options.content_dir)}
+    require_known(options.ids, files)
+    ids = options.ids or tuple(files)
+    if not ids:
+        raise ParameterError(f"no condition files in {options.content_dir}; pass --content DIR")
+    conditions: list[Condition] = []
+    failed: list[LessonResult] = []
+    for condition_id in dict.fromkeys(ids):
+        result = check_file(files[condition_id], warnings=False)
+        if result.ok and result.condition is not None:
+            conditions.append(result.condition)
+        else:
+            first = next(d for d in result.diagnostics if d.severity == "error")
+            failed.append(LessonResult(condition_id, options.edition, "failed", error=f"invalid content: {first.format()}"))
+    return conditions, failed
+
+
+def passing_score(options: ScormOptions, condition: Condition) -> int | None:
+    if options.completion_only:
+        return None
+    if options.passing is not None:
+        return options.passing
+    return condition.passing_score or DEFAULT_PASSING_SCORE
+
+
+# -- run ------------------------------------------------------------------------------------
+def render_notebooks(options: ScormOptions, conditions: list[Condition], progress: Progress | None = None) -> tuple[dict[str, Any], list[LessonResult]]:
+    """Render the lessons in a temporary folder; returns their notebooks and the failures."""
+    import nbformat
+
+    if not conditions:
+        return {}, []
+    with tempfile.TemporaryDirectory(prefix="healthkit-scorm-") as tmp:
+        report = build(
+            BuildOptions(
+                content_dir=options.content_dir,
+                out_dir=Path(tmp),
+                ids=tuple(c.id for c in conditions),
+                editions=(options.edition,),
+                template=options.template,
+                jobs=options.jobs,
+                html=False,
+                force=True,
+                region=options.region,
+            ),
+            progress,
+        )
+        notebooks = {r.condition: nbformat.read(r.outputs[0], as_version=4) for r in report.results if r.status == "built"}
+    return notebooks, [r for r in report.results if r.status == "failed"]
+
+
+# -- publish --------------------------------------------------------------------------------
+def _entry(condition: Condition) -> Any:
+    from ..exporters.index import IndexEntry
+
+    whole, _ = reading_levels(condition)
+    return IndexEntry(
+        condition.id, condition.title, condition.tagline, "", reading_minutes(condition), whole.grade, condition.updated,
+        review_status_text(condition),
+    )
+
+
+def publish(options: ScormOptions, conditions: list[Condition], notebooks: dict[str, Any]) -> list[Package]:
+    """Export each rendered lesson's page for a package and zip them."""
+    from ..exporters.scorm import Sco, ScormPackage, identifier, package_index, package_page, package_zip
+
+    suffix = "" if options.edition == "learner" else options.edition
+    packaged = [c for c in conditions if c.id in notebooks]
+    scos = []
+    for condition in packaged:
+        passing = passing_score(options, condition)
+        page, resources = package_page(notebooks[condition.id], options.standard, passing)
+        scos.append(Sco(condition.id, resources["hk"]["title"] or condition.title, page, passing))
+    if options.split:
+        return [
+            Package(sco.id, package_zip(ScormPackage(identifier("healthkit", sco.id, suffix), sco.title, options.standard, (sco,), schemas=options.schemas)), (sco.id,))
+            for sco in scos
+        ]
+    if not scos:
+        return []
+    ids = tuple(s.id for s in scos)
+    if len(scos) == 1:
+        package = ScormPackage(identifier("healthkit", ids[0], suffix), options.title or scos[0].title, options.standard, tuple(scos), schemas=options.schemas)
+    else:
+        title = options.title or "Health lessons"
+        package = ScormPackage(
+            identifier("healthkit", *ids, suffix), title, options.standard, tuple(scos),
+            index=package_index(title, [_entry(c) for c in packaged]), schemas=options.schemas,
+        )
+    return [Package("", package_zip(package), ids)]
+
+
+def make_scorm(options: ScormOptions, progress: Progress | None = None) -> ScormReport:
+    """Plan, render and package. With several lessons and no ``split``, a lesson that fails
+    means no package (one with a lesson missing would mislead); with ``split`` the others are
+    still packaged."""
+    conditions, failed = plan(options)
+    notebooks, render_failed = render_notebooks(options, conditions, progress)
+    report = ScormReport(failed=failed + render_failed)
+    if report.failed and not options.split:
+        return report
+    report.packages = publish(options, conditions, notebooks)
+    return report
