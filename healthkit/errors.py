@@ -106,3 +106,15 @@ class MissingDependencyError(HealthkitError):
             f"{feature} needs the optional dependency '{package}', which is missing; "
             f"run: pip install {package}"
         )
+
+
+class LiteError(HealthkitError):
+    """Building or checking a Lite site failed. ``step`` names what was being done."""
+
+    def __init__(self, step: str, message: str):
+        self.step = step
+        self.message = message
+        super().__init__(f"lite: {step}: {message}")
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        return (type(self), (self.step, self.message))

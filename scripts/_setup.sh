@@ -56,6 +56,13 @@ ensure_chromium() {
   if [ ! -x /usr/bin/chromium ]; then apt_install chromium fonts-dejavu-core; fi
 }
 
+# Inputs of a Lite site (Pyodide, JupyterLite, the wheels its kernel loads): pinned with their
+# hashes in healthkit/lite/pins.py, downloaded once into the user's cache and verified, so the
+# tests build Lite sites without downloading anything.
+ensure_lite_inputs() {
+  "$VENV/bin/healthkit" lite --download-only >/dev/null
+}
+
 # Independent checkers for the SCORM tests: xmllint (validates manifests against the SCORM
 # schemas), Node.js, and the npm packages pinned in tests/tools/package-lock.json (a SCORM
 # run-time playing the learning platform, and the schema files), installed into .cache/npm.

@@ -128,7 +128,7 @@ class Lms:
         with self.lock:
             return self.commits[-1] if self.commits else {}
 
-    def wait_for(self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 10.0) -> dict[str, Any]:
+    def wait_for(self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 30.0) -> dict[str, Any]:
         """The first commit from now on (or the last one so far) whose cmi data satisfies ``predicate``."""
         deadline = time.monotonic() + timeout
         with self.arrived:
@@ -224,7 +224,7 @@ class Session:
 
     def wait_for_calls(self, name: str, count: int) -> None:
         self.page.wait_for_function(
-            "([name, count]) => window.calls.filter((c) => c[0] === name).length >= count", arg=[name, count], timeout=10_000
+            "([name, count]) => window.calls.filter((c) => c[0] === name).length >= count", arg=[name, count], timeout=30_000
         )
 
     def close(self) -> None:

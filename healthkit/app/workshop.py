@@ -42,6 +42,8 @@ class WorkshopOptions:
     jobs: int = 0
     title: str = "Health workshop"
     zip: bool = False
+    #: Also put a Lite site (the lessons running in the browser) in ``lite/``.
+    lite: bool = False
     #: Write into a folder that is not empty, and replace an existing zip.
     force: bool = False
 
@@ -52,7 +54,17 @@ def zip_path(out_dir: Path) -> Path:
     return real.parent / f"{real.name}.zip"
 
 
-def participant_readme(title: str, conditions: list[Condition]) -> str:
+LITE_README = """
+## Run the lessons in a web browser, with nothing to install
+
+`lite/` is the lessons in JupyterLab running inside the browser. Serve the folder over HTTP
+(browsers do not run it from `file://`), for example with `python -m http.server -d lite
+--bind 127.0.0.1`, and open the address it prints. It needs no internet connection. Put
+`lite/` on any static web host to share it.
+"""
+
+
+def participant_readme(title: str, conditions: list[Condition], lite: bool = False) -> str:
     lessons = "\n".join(f"- {c.title}: {review_status_text(c)}" for c in conditions)
     return f"""# {title}
 
@@ -63,7 +75,7 @@ Lessons in this pack:
 ## Read the lessons in a web browser (no installation)
 
 Open `site/index.html`. Each lesson works offline; quiz answers stay in your browser.
-
+{LITE_README if lite else ""}
 ## Use the lessons in JupyterLab
 
 1. Install the environment, with conda: `conda env create -f environment.yml`,
@@ -85,10 +97,11 @@ This material is for learning only. It is not medical advice.
 """
 
 
-def pack_files(root: Path, ids: list[str], content_files: list[Path], with_environment: bool) -> list[BundleFile]:
+def pack_files(root: Path, ids: list[str], content_files: list[Path], with_environment: bool, with_lite: bool = False) -> list[BundleFile]:
     """What a pack holds, as entries relative to the pack folder ``root``: the learner
     notebooks, the teacher edition (notebooks and pages), the offline site, the quiz exports,
-    the content the notebooks read, environment.yml and the participant README."""
+    the content the notebooks read, environment.yml, the participant README and, with
+    ``with_lite``, every file of the Lite site this run built in ``root/lite``."""
     names: list[str] = []
     for cid in ids:
         names.append(f"{EDITIONS_SPEC['learner'].lesson_folder}/{cid}.ipynb")
@@ -101,6 +114,8 @@ def pack_files(root: Path, ids: list[str], content_files: list[Path], with_envir
     if with_environment:
         names.append("environment.yml")
     names.append("README.md")
+    if with_lite:
+        names += sorted(p.relative_to(root).as_posix() for p in (root / "lite").rglob("*") if p.is_file() and not p.is_symlink())
     return [BundleFile(name, root / name) for name in names]
 
 
@@ -137,8 +152,13 @@ def _assemble(root: Path, options: WorkshopOptions, catalog_ids: list[str], file
     environment = environment_file()
     if environment is not None:
         shutil.copyfile(environment, root / "environment.yml")
-    write_text_atomic(root / "README.md", participant_readme(options.title, conditions))
-    return report, pack_files(root, catalog_ids, [files[cid] for cid in catalog_ids], environment is not None)
+    write_text_atomic(root / "README.md", participant_readme(options.title, conditions, options.lite))
+    if options.lite:
+        from .lite import LiteOptions, make_lite
+
+        lite = make_lite(LiteOptions(root / "lite", tuple(catalog_ids), options.content_dir, template=options.template, jobs=options.jobs, title=options.title))
+        report.results.extend(r for r in lite.lessons.results if r.status == "failed")
+    return report, pack_files(root, catalog_ids, [files[cid] for cid in catalog_ids], environment is not None, options.lite)
 
 
 def _previous(out: Path) -> dict[str, str]:

@@ -8,9 +8,9 @@ from typing import Sequence
 
 from .. import __version__
 from ..errors import HealthkitError
-from . import build, check, export_quiz, import_, schema, scorm, workshop
+from . import build, check, export_quiz, import_, lite, schema, scorm, workshop
 
-COMMANDS = (check, build, import_, export_quiz, workshop, scorm, schema)
+COMMANDS = (check, build, import_, export_quiz, workshop, scorm, lite, schema)
 
 
 def make_parser() -> argparse.ArgumentParser:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from ..registry import EDITIONS, EDITIONS_SPEC, REGIONS, default_region
@@ -56,4 +57,10 @@ def add_region(parser: Any) -> None:
         metavar="REGION",
         help=f"health services named in the lessons: {regions}. Default: from each condition's language "
         f"(en-GB: {default_region('en-GB')}, en-US: {default_region('en-US')}, otherwise {default_region('')})",
+    )
+
+
+def add_content(parser: Any) -> None:
+    parser.add_argument(
+        "--content", type=Path, default=Path("content"), metavar="DIR", help="folder of condition files (default: content)"
     )

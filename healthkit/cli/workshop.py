@@ -25,6 +25,7 @@ def register(sub: Any) -> None:
     p.add_argument("--zip", action="store_true", help="also write a zip of the pack beside it, named after the folder (DIR.zip)")
     p.add_argument("--force", action="store_true", help="write into a folder that is not empty (its other files are left alone and never packed) and replace an existing zip")
     p.add_argument("--template", type=Path, default=None, metavar="PATH", help="template notebook (default: notebooks/lesson.ipynb)")
+    p.add_argument("--lite", action="store_true", help="also add lite/: the lessons running in the browser (see 'healthkit lite')")
     add_jobs(p)
     p.set_defaults(run=run)
 
@@ -35,7 +36,9 @@ def run(args: argparse.Namespace) -> int:
     from ..app.workshop import WorkshopOptions, make_workshop, zip_path
 
     skip_unused_format_checker()
-    options = WorkshopOptions(tuple(args.ids), args.output, args.content, args.template, args.jobs, args.title, args.zip, args.force)
+    options = WorkshopOptions(
+        tuple(args.ids), args.output, args.content, args.template, args.jobs, args.title, zip=args.zip, lite=args.lite, force=args.force
+    )
     report = make_workshop(options)
     for failed in (r for r in report.results if r.status == "failed"):
         print(f"healthkit: lesson failed: {describe_failure(failed)}", file=sys.stderr)

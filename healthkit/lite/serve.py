@@ -1,0 +1,53 @@
+"""Serve a Lite site on this computer only (127.0.0.1).
+
+Browsers refuse to run JupyterLite from ``file://`` (module scripts, web workers and the
+service worker all need HTTP), so even a site on a USB stick is opened through a small local
+web server. Any static web server works; this one binds to the loopback address only and
+sends the MIME types the browser insists on (``.mjs`` as JavaScript, ``.wasm`` as WebAssembly).
+"""
+
+from __future__ import annotations
+
+import functools
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from ..errors import LiteError
+from .welcome import WELCOME
+
+HOST = "127.0.0.1"
+
+MIME_TYPES = {
+    ".mjs": "text/javascript",
+    ".js": "text/javascript",
+    ".wasm": "application/wasm",
+    ".json": "application/json",
+    ".ipynb": "application/json",
+    ".whl": "application/zip",
+    ".yaml": "text/plain; charset=utf-8",
+    ".md": "text/markdown; charset=utf-8",
+}
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base class's name)
+        pass  # quiet: a lesson makes hundreds of requests
+
+
+def make_server(site: Path, port: int = 8000) -> ThreadingHTTPServer:
+    """A server for ``site`` on 127.0.0.1 (``port=0`` picks a free port); call serve_forever()."""
+    if not (site / "jupyter-lite.json").is_file():
+        raise LiteError("serve", f"{site} is not a Lite site (no jupyter-lite.json); build it with 'healthkit lite -o {site}'")
+    handler = functools.partial(_Handler, directory=str(site))
+    try:
+        return ThreadingHTTPServer((HOST, port), handler)
+    except OSError as exc:
+        raise LiteError("serve", f"cannot listen on {HOST}:{port} ({exc.strerror}); choose another --port") from None
+
+
+def start_url(server: ThreadingHTTPServer) -> str:
+    """The address that opens JupyterLab on the welcome page."""
+    return f"http://{HOST}:{server.server_address[1]}/lab/index.html?path={WELCOME}"
