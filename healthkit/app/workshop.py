@@ -125,7 +125,7 @@ def _check(options: WorkshopOptions) -> None:
     if inside(Path.cwd(), out):
         raise OutputError(f"-o {out} is the current folder (or holds it); name a new folder for the pack, e.g. -o workshop", str(out))
     if inside(content, out):
-        raise OutputError(f"-o {out} holds the content folder {content}; name a new folder for the pack", str(out))
+        raise OutputError(f"-o {out} is or holds the content folder {content}; name a new folder for the pack", str(out))
     if out.exists() and not out.is_dir():
         raise OutputError(f"-o {out} is not a folder; name a new folder for the pack", str(out))
     if out.is_dir() and any(out.iterdir()) and not (out / PACK_MANIFEST).is_file() and not options.force:
@@ -134,7 +134,7 @@ def _check(options: WorkshopOptions) -> None:
         archive = zip_path(out)
         if refuse_unless_regular(archive) and not options.force:
             raise OutputError(f"{archive} exists; pass --force to overwrite it", str(archive))
-    check_out_dir(Path(os.path.realpath(out)).parent, content, option="the folder of -o")
+    check_out_dir(Path(os.path.realpath(out)).parent, option="the folder of -o")
 
 
 def _assemble(root: Path, options: WorkshopOptions, catalog_ids: list[str], files: dict[str, Path], conditions: list[Condition], progress: Progress | None) -> tuple[BuildReport, list[BundleFile]]:
