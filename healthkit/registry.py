@@ -72,7 +72,7 @@ class QuizKind:
     shuffled: bool = True
 
     def to_data(self) -> dict[str, object]:
-        """What the browser widget needs to draw and grade this kind."""
+        """What the browser widget needs to draw this kind (it grades every kind alike)."""
         return {"input": self.input, "hint": self.hint, "multiple": self.correct == "some"}
 
 
@@ -94,11 +94,17 @@ class EditionSpec:
     lesson_folder: str
     #: Whether answer keys, facilitator notes and the answer sheet are shown.
     shows_answers: bool
+    #: The browser storage key under which offline pages of this edition keep quiz answers,
+    #: so the editions never share saved progress.
+    progress_store: str
 
 
 EDITIONS_SPEC: Mapping[str, EditionSpec] = _table(
-    EditionSpec("learner", "for learners: quizzes with feedback, no answer key", "lessons", False),
-    EditionSpec("teacher", "for educators: answer keys, facilitator notes and an answer sheet", "teacher", True),
+    EditionSpec("learner", "for learners: quizzes with feedback, no answer key", "lessons", False, "healthkit.progress.v1"),
+    EditionSpec(
+        "teacher", "for educators: answer keys, facilitator notes and an answer sheet", "teacher", True,
+        "healthkit.teacher-progress.v1",
+    ),
 )
 EDITIONS: tuple[str, ...] = tuple(EDITIONS_SPEC)
 

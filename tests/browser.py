@@ -6,6 +6,7 @@ Playwright never downloads a browser here; if Chromium is missing the browser te
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -14,7 +15,7 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 CHROMIUM = os.environ.get("HEALTHKIT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -27,6 +28,20 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-dev-shm-usage",
 ]
+
+
+#: JupyterLab's theme setting (plugin id) and its dark theme's name.
+THEMES = "@jupyterlab/apputils-extension:themes"
+DARK = "JupyterLab Dark"
+
+
+def save_screenshot(target: Any, name: str) -> None:
+    """Save a screenshot of a page or locator when $HEALTHKIT_SCREENSHOTS names a folder
+    (scripts/update-screenshots sets it to docs/img)."""
+    folder = os.environ.get("HEALTHKIT_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        target.screenshot(path=str(Path(folder) / name))
 
 
 def free_port() -> int:
@@ -50,18 +65,36 @@ def chromium() -> Iterator[object]:
 
 
 @contextmanager
-def jupyter_lab(root: Path, log: Path) -> Iterator[str]:
-    """Start a real ``jupyter lab`` on 127.0.0.1 (no token) and stop it by its PID."""
+def jupyter_lab(root: Path, log: Path, settings: dict[str, dict[str, Any]] | None = None, state: Path | None = None) -> Iterator[str]:
+    """Start a real ``jupyter lab`` on 127.0.0.1 (no token) and stop it by its PID.
+
+    ``settings`` are default settings by plugin id, written to ``overrides.json`` in the
+    server's own settings folder (e.g. ``{THEMES: {"theme": "JupyterLab Dark"}}``). The
+    server's config, runtime, user settings and workspaces live under ``state`` (default:
+    ``root``), never in the user's home.
+    """
+    state = state or root
+    config = state / ".jupyter-config"
+    app_settings = config / "lab" / "settings"
+    app_settings.mkdir(parents=True, exist_ok=True)
+    (app_settings / "overrides.json").write_text(json.dumps(settings or {}, indent=2))
     port = free_port()
     cmd = [
         sys.executable, "-m", "jupyterlab",
         "--no-browser", "--ip=127.0.0.1", f"--port={port}",
         "--ServerApp.token=", "--ServerApp.password=", "--ServerApp.disable_check_xsrf=True",
         f"--ServerApp.root_dir={root}", "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        f"--LabApp.app_settings_dir={app_settings}",
     ]
     if os.geteuid() == 0:
         cmd.append("--allow-root")
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(root / ".jupyter-config"), "JUPYTER_RUNTIME_DIR": str(root / ".jupyter-runtime")}
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(config),
+        "JUPYTER_RUNTIME_DIR": str(state / ".jupyter-runtime"),
+        "JUPYTERLAB_SETTINGS_DIR": str(state / ".jupyter-user-settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(state / ".jupyter-workspaces"),
+    }
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=root)
     url = f"http://127.0.0.1:{port}"

@@ -233,3 +233,16 @@ def test_every_registered_format_exports(tmp_path: Path) -> None:
         assert lms.export(banks, name), name
     with pytest.raises(HealthkitError):
         lms.export(banks, "docx")
+
+
+def test_platforms_keep_the_order_the_lessons_show() -> None:
+    """Options are exported in display order, and Moodle XML and QTI say not to shuffle them."""
+    b = bank(load_condition(SEED))
+    assert any(q.answer != (0,) for q in b.questions if q.kind == "single")  # the order is not the written one
+    root = etree.fromstring(dumps_moodle_xml([b]).encode())
+    multichoice = root.findall("question[@type='multichoice']")
+    assert multichoice and all(node.findtext("shuffleanswers") == "false" for node in multichoice)
+    archive = zipfile.ZipFile(io.BytesIO(qti_zip([b])))
+    item_root = etree.fromstring(archive.read(f"{b.condition.id}/{b.condition.id}.xml"))
+    renders = item_root.findall(".//{%s}render_choice" % QTI_NS)
+    assert len(renders) == len(b.questions) and all(r.get("shuffle") == "No" for r in renders)

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from healthkit import load_condition
+from healthkit import HealthkitError, load_condition
 from healthkit.content.lint import normalise
 from healthkit.model import SECTION_NAMES, Condition, Item, Section
-from healthkit.quiz import final_quiz, flashcards, generated, section_quiz
+from healthkit.quiz import final_quiz, flashcards, generated, lesson_questions, section_quiz
 from healthkit.quiz.generate import _kin, needs_other_conditions
 from healthkit.quiz.model import Choice, Question
 
@@ -80,10 +80,33 @@ def test_section_and_final_quizzes() -> None:
     assert len(quiz.questions) == 2 and all(q.section == "home_remedies" for q in quiz.questions)
     final = final_quiz(SEED_CONDITION, size=7)
     assert {q.section for q in final.questions} == set(SECTION_NAMES)  # round-robin covers all
-    with pytest.raises(ValueError, match="unknown section"):
+    with pytest.raises(HealthkitError, match="unknown section"):
         section_quiz(SEED_CONDITION, "sympton")
     score = final.score({q.id: q.answer for q in final.questions[:3]})
     assert score == 3
+
+
+def _shown_in_sections(condition: Condition, seed: int, size: int = 2) -> list[Question]:
+    return [q for s in SECTION_NAMES for q in section_quiz(condition, s, size=size, seed=seed).questions]
+
+
+def test_section_quizzes_show_authored_questions_first() -> None:
+    for section in SECTION_NAMES:
+        mine = [q for q in SEED_CONDITION.quiz if q.section == section]
+        shown = section_quiz(SEED_CONDITION, section, size=2).questions
+        assert [q.origin for q in shown] == ["authored"] * min(2, len(mine)) + ["generated"] * (len(shown) - min(2, len(mine)))
+
+
+def test_final_quiz_never_repeats_a_section_question() -> None:
+    for seed in range(4):
+        shown = _shown_in_sections(SEED_CONDITION, seed)
+        final = final_quiz(SEED_CONDITION, size=20, seed=seed).questions
+        assert final, "the final quiz has questions of its own"
+        assert not {q.id for q in shown} & {q.id for q in final}
+        assert not {normalise(q.prompt) for q in shown} & {normalise(q.prompt) for q in final}
+        # It takes every generated question and the authored ones left over.
+        left = {q.id for q in lesson_questions(SEED_CONDITION, seed)} - {q.id for q in shown}
+        assert {q.id for q in final} == left
 
 
 def test_flashcards_come_from_the_faq_and_key_terms() -> None:
@@ -110,3 +133,5 @@ def test_any_condition_and_seed_give_valid_questions(condition: Condition, seed:
     quiz = final_quiz(condition, size=5, seed=seed)
     assert len(quiz.questions) <= 5
     assert len({q.id for q in quiz.questions}) == len(quiz.questions)
+    shown = _shown_in_sections(condition, seed)
+    assert not {normalise(q.prompt) for q in shown} & {normalise(q.prompt) for q in quiz.questions}

@@ -48,7 +48,7 @@ def questions(draw: st.DrawFn, qid: str) -> QuizQuestion:
     texts = draw(st.lists(text, min_size=2, max_size=4, unique_by=lambda t: "".join(c for c in t.lower() if c.isalnum() or c.isspace()).split().__str__()))
     right = draw(st.integers(0, len(texts) - 1))
     opts = tuple(Option(t, i == right, draw(text)) for i, t in enumerate(texts))
-    return QuizQuestion(id=qid, type=draw(st.sampled_from(["single", "multiple"])), prompt=draw(text), options=opts, explanation=draw(text), section=draw(section_names))
+    return QuizQuestion(id=qid, type=draw(st.sampled_from(["single", "multiple"])), prompt=draw(text), options=opts, explanation=draw(text), section=draw(section_names), fixed_order=draw(st.booleans()))
 
 
 @st.composite

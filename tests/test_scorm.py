@@ -70,8 +70,9 @@ def page_data(html: str) -> dict[str, list[dict[str, Any]]]:
     assert found
     data = json.loads(found.group(1))
     quizzes: dict[str, list[dict[str, Any]]] = {}
-    for entry in data["models"].values():
-        quiz = entry["state"].get("quiz")
+    # Page order: the order of the widgets in the page, not of the (random) model ids.
+    for model_id in re.findall(r'data-hk-model="([^"]+)"', html):
+        quiz = data["models"].get(model_id, {}).get("state", {}).get("quiz")
         if quiz:
             quizzes.setdefault(quiz["id"], quiz["questions"])
     return quizzes
@@ -355,8 +356,9 @@ def test_answers_come_back_in_a_fresh_browser(platform: Lms, packages: dict[str,
         assert "hk-wrong" in box.locator(f"fieldset[data-question='{wrong['id']}']").get_attribute("class")
         checked = box.locator(f"fieldset[data-question='{right['id']}'] input:checked")
         labels = [box.locator(f"label[for='{checked.nth(i).get_attribute('id')}']").inner_text() for i in range(checked.count())]
-        assert sorted(labels) == sorted(f"{c['text']} (your answer)" for c in right["choices"] if c["correct"])
-        assert box.locator(".hk-score").inner_text() == "Score: 1 of 2"
+        # A right answer marks its option(s) as the right answer, in words.
+        assert sorted(labels) == sorted(f"{c['text']} ✓ Right answer (your answer)" for c in right["choices"] if c["correct"])
+        assert box.locator(".hk-score").inner_text() == "Score: 1 of 2 right first time"
         restored = frame.locator("html").evaluate("() => globalThis.healthkitProgressStore.load()")
         responses = restored[quiz]["responses"]
         assert responses[right["id"]] | {"selected": None} == {"selected": None, "correct": True, "attempts": 1, "first_try": True, "revealed": False}

@@ -9,14 +9,16 @@ from typing import Any, Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
 from healthkit import load_condition
 from healthkit.app.build import BuildOptions, build
 from healthkit.content import dumps_condition
 from healthkit.lesson import open_lesson
 
-from .browser import chromium
-from .conftest import CONTENT, ROOT
+from .a11y import focus_ring, text_contrast
+from .browser import chromium, save_screenshot
+from .conftest import CONTENT, ROOT, SEED
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -79,9 +81,13 @@ def test_pages_fit_the_size_budget(site: Path) -> None:
         assert page.stat().st_size <= BUDGET, f"{page.name} is {page.stat().st_size} bytes"
 
 
+def _lesson_total(condition: str = "back-spasms") -> int:
+    return sum(len(q.questions) for q in open_lesson(condition, content_dir=CONTENT).all_quiz_models())
+
+
 def test_lesson_page_makes_no_requests_and_answers_by_click(site: Path, browser: Any) -> None:
     quiz, (first, second) = _answers()
-    visit = Visit(browser, (site / "back-spasms.html").as_uri())
+    visit = Visit(browser, (site / "back-spasms.html").as_uri(), viewport={"width": 1000, "height": 900})
     page = visit.ready()
     assert page.locator(".hk-quiz").count() == 8
     box = page.locator(f".hk-quiz[data-quiz='{quiz.id}']")
@@ -89,53 +95,126 @@ def test_lesson_page_makes_no_requests_and_answers_by_click(site: Path, browser:
     q1 = box.locator(f"fieldset[data-question='{first.id}']")
     q1.locator("label").nth(wrong).click()
     q1.get_by_role("button", name="Check answer").click()
-    assert "Not quite." in q1.locator(".hk-feedback").inner_text()
-    assert first.explanation in q1.locator(".hk-feedback").inner_text()
+    feedback = q1.locator(".hk-feedback").inner_text()
+    # A first wrong try teaches without telling: no explanation, no marked answer yet.
+    assert "Not quite." in feedback and first.explanation not in feedback
+    assert "Right answer" not in q1.inner_text()
+    q2 = box.locator(f"fieldset[data-question='{second.id}']")
+    q2.locator("label").nth(second.answer[0]).click()
+    q2.get_by_role("button", name="Check answer").click()
+    page.evaluate("document.getElementById('section-types').scrollIntoView()")
+    page.mouse.move(0, 0)
+    save_screenshot(page, "offline-lesson.png")
+    # The pointer takes the learner to the section's heading.
+    q1.get_by_role("link", name="the section on types").click()
+    assert page.evaluate("document.activeElement.id") == "section-types-title"
     q1.get_by_role("button", name="Try again").click()
-    right = first.answer[0]
-    q1.locator("label").nth(right).click()
+    q1.locator("label").nth(first.answer[0]).click()
     q1.get_by_role("button", name="Check answer").click()
     assert "Correct!" in q1.locator(".hk-feedback").inner_text()
-    assert box.locator(".hk-score").inner_text() == "Score: 1 of 2"
-    assert page.locator(".hk-summary").inner_text().startswith("1 of 22 questions right")
+    assert first.explanation in q1.locator(".hk-feedback").inner_text()
+    # Only the question right on the first try counts.
+    assert box.locator(".hk-score").inner_text() == "Score: 1 of 2 right first time"
+    assert page.locator(".hk-summary").inner_text().startswith(f"1 of {_lesson_total()} questions right first time")
     assert visit.requests == [] and visit.errors == []
 
     # The score stays in this browser only: the index shows it, and can forget it.
     index = visit.context.new_page()
     index.goto((site / "index.html").as_uri())
     progress = index.locator("[data-progress='back-spasms']")
-    assert progress.inner_text() == "Your progress: 1 right out of 1 answered."
+    assert progress.inner_text() == "Your progress: 1 of 2 answered questions right first time."
     index.get_by_role("button", name="Forget my answers").click()
     assert progress.inner_text() == "Not started yet."
     assert visit.requests == []
     visit.context.close()
 
 
-def test_a_whole_quiz_can_be_done_with_the_keyboard(site: Path, browser: Any) -> None:
-    quiz, questions = _answers()
+@pytest.mark.parametrize("kind", ["single", "multiple"])
+def test_a_whole_quiz_can_be_done_with_the_keyboard(site: Path, browser: Any, kind: str) -> None:
+    lesson = open_lesson("back-spasms", content_dir=CONTENT)
+    quiz = next(q for q in lesson.all_quiz_models() if any(question.kind == kind for question in q.questions))
+    questions = quiz.questions
     visit = Visit(browser, (site / "back-spasms.html").as_uri())
     page = visit.ready()
     box = page.locator(f".hk-quiz[data-quiz='{quiz.id}']")
     for question in questions:
         fieldset = box.locator(f"fieldset[data-question='{question.id}']")
         fieldset.locator("input").first.focus()
-        if question.kind == "multiple":  # checkboxes: Tab between them, Space toggles
+        if question.kind == "multiple":  # checkboxes: arrow keys move, Space toggles
             for i in range(len(question.choices)):
+                if i:
+                    page.keyboard.press("ArrowDown")
                 if i in question.answer:
                     page.keyboard.press("Space")
-                page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement.value") == str(len(question.choices) - 1)
+            page.keyboard.press("Tab")
         else:  # a radio group: Space selects, arrow keys move the selection
             page.keyboard.press("Space")
             for _ in range(question.answer[0]):
                 page.keyboard.press("ArrowDown")
             page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.textContent") == "Check answer"
+        assert focus_ring(page)["ratio"] >= 3
         page.keyboard.press("Enter")
-        feedback = fieldset.locator(".hk-feedback")
-        assert feedback.get_attribute("aria-live") == "polite"
-        assert "Correct!" in feedback.inner_text()
-    assert box.locator(".hk-score").inner_text() == f"Score: {len(questions)} of {len(questions)}"
+        assert "Correct!" in fieldset.locator(".hk-feedback").inner_text()
+    assert box.locator(".hk-score").inner_text() == f"Score: {len(questions)} of {len(questions)} right first time"
     assert visit.requests == [] and visit.errors == []
+    visit.context.close()
+
+
+def _answer_in_every_state(page: Any, quiz: Any) -> None:
+    """First question: wrong, then shown; second: right; a later quiz: wrong."""
+    first, second = quiz.questions[:2]
+    box = page.locator(f".hk-quiz[data-quiz='{quiz.id}']")
+    q1 = box.locator(f"fieldset[data-question='{first.id}']")
+    q1.locator("label").nth(next(i for i, c in enumerate(first.choices) if not c.correct)).click()
+    q1.get_by_role("button", name="Check answer").click()
+    q1.get_by_role("button", name="Show answer").click()
+    q2 = box.locator(f"fieldset[data-question='{second.id}']")
+    q2.locator("label").nth(second.answer[0]).click()
+    q2.get_by_role("button", name="Check answer").click()
+    later = page.locator(".hk-quiz").nth(2).locator("fieldset").first
+    later.locator("label").first.click()
+    later.get_by_role("button", name="Check answer").click()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_text_and_focus_ring_has_enough_contrast(site: Path, browser: Any, scheme: str) -> None:
+    quiz, _ = _answers()
+    visit = Visit(browser, (site / "back-spasms.html").as_uri(), color_scheme=scheme)
+    page = visit.ready()
+    dark = page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+    assert dark == (scheme == "dark")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert (background != "rgb(255, 255, 255)") == dark  # the page follows the reader's scheme
+    _answer_in_every_state(page, quiz)
+    result = text_contrast(page, "body")
+    assert result["measured"] > 200 and result["failures"] == []
+    # Verdicts, the marked answer and the safety box are among the texts measured.
+    assert page.locator(".hk-verdict").count() >= 3 and page.locator(".hk-mark:has-text('Right answer')").count() >= 1
+    # Focus rings: the buttons, an option and a link, reached by keyboard.
+    fieldset = page.locator("fieldset.hk-question").first
+    for target in (fieldset.get_by_role("button", name="Try again"), fieldset.locator("input").first, fieldset.get_by_role("link")):
+        target.focus()
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")
+        ring = focus_ring(page)
+        assert ring["ratio"] >= 3, ring
+    # Legends sit inside their question's box instead of on its border.
+    for box in page.locator("fieldset.hk-question").all()[:4]:
+        legend, frame = box.locator("legend").bounding_box(), box.bounding_box()
+        assert legend is not None and frame is not None and legend["y"] > frame["y"] + 1
+    visit.context.close()
+
+
+def test_final_quiz_and_score_are_not_under_the_flashcards(site: Path, browser: Any) -> None:
+    visit = Visit(browser, (site / "back-spasms.html").as_uri())
+    page = visit.ready()
+    headings = page.evaluate("[...document.querySelectorAll('main h1, main h2, main h3')].map(h => [h.tagName, h.textContent])")
+    at = {text: (i, tag) for i, (tag, text) in enumerate(headings)}
+    cards, final, score = at["Flashcards"], at["Final quiz"], at["Your score for this lesson"]
+    assert cards[0] < final[0] < score[0]
+    assert final[1] == cards[1] == score[1] == "H2"
     visit.context.close()
 
 
@@ -226,3 +305,64 @@ def test_markdown_cells_cannot_inject_markup() -> None:
     assert "<script>" not in main_part and "<img" not in main_part
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in main_part
     assert "<strong>bold</strong>" in main_part
+
+
+@pytest.fixture(scope="module")
+def both_editions(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("editions")
+    (root / "content").mkdir()
+    (root / "content" / "back-spasms.yaml").write_text(SEED.read_text())
+    report = build(BuildOptions(content_dir=root / "content", out_dir=root / "out", editions=("learner", "teacher"), template=TEMPLATE))
+    assert report.ok, [r.error for r in report.results]
+    return root / "out"
+
+
+def _answered(page: Any) -> int:
+    """Questions on the page that show feedback."""
+    return int(page.evaluate("[...document.querySelectorAll('.hk-feedback')].filter((f) => f.textContent.trim()).length"))
+
+
+def _stored(page: Any, key: str) -> dict[str, Any]:
+    return dict(page.evaluate(f"JSON.parse(localStorage.getItem({key!r}) || '{{}}')"))
+
+
+def test_editions_keep_their_answers_apart_and_open_pages_honour_a_reset(both_editions: Path, browser: Any) -> None:
+    from healthkit.registry import EDITIONS_SPEC
+
+    learner_store, teacher_store = EDITIONS_SPEC["learner"].progress_store, EDITIONS_SPEC["teacher"].progress_store
+    quiz = open_lesson("back-spasms", content_dir=both_editions.parent / "content").section_quiz_model("types")
+    first, second = quiz.questions
+    learner = Visit(browser, (both_editions / "site" / "back-spasms.html").as_uri())
+    page = learner.ready()
+
+    def check(on: Any, question: Any) -> None:
+        box = on.locator(f"fieldset[data-question='{question.id}']").first
+        box.locator("label").nth(question.answer[0]).click()
+        box.get_by_role("button", name="Check answer").click()
+
+    check(page, first)
+    teacher = learner.context.new_page()
+    teacher.goto((both_editions / "teacher" / "back-spasms.html").as_uri())
+    teacher.wait_for_selector("html[data-hk-ready='true']")
+    assert _answered(teacher) == 0  # the learner's answer is not in the teacher edition
+    check(teacher, second)
+    assert list(_stored(page, learner_store)["back-spasms"]["quizzes"][quiz.id]["responses"]) == [first.id]
+    assert list(_stored(page, teacher_store)["back-spasms"]["quizzes"][quiz.id]["responses"]) == [second.id]
+    page.reload()
+    page.wait_for_selector("html[data-hk-ready='true']")
+    assert _answered(page) == 1
+
+    # "Forget my answers" on the index clears both editions, and the open lesson page follows.
+    index = learner.context.new_page()
+    index.goto((both_editions / "site" / "index.html").as_uri())
+    index.get_by_role("button", name="Forget my answers").click()
+    expect(page.locator(".hk-feedback:not(:empty)")).to_have_count(0)
+    expect(teacher.locator(".hk-feedback:not(:empty)")).to_have_count(0)
+    assert page.locator(".hk-score").first.inner_text() == "Score: 0 of 2 right first time"
+    # The open page does not save its old answers back: a new answer is stored alone.
+    check(page, second)
+    assert list(_stored(page, learner_store)["back-spasms"]["quizzes"][quiz.id]["responses"]) == [second.id]
+    # The index, open in another tab, follows too.
+    expect(index.locator("[data-progress='back-spasms']")).to_have_text("Your progress: 1 of 1 answered questions right first time.")
+    assert learner.requests == [] and learner.errors == []
+    learner.context.close()

@@ -146,7 +146,7 @@ def _assemble(root: Path, options: WorkshopOptions, catalog_ids: list[str], file
         BuildOptions(content_dir=content, out_dir=root, ids=tuple(catalog_ids), editions=("learner", "teacher"), template=options.template, jobs=options.jobs),
         progress,
     )
-    banks = [bank(c) for c in conditions]
+    banks = [bank(c, others=conditions) for c in conditions]  # as the pack's lessons see them
     for fmt, spec in QUIZ_FORMATS.items():
         write_bytes_atomic(root / "quizzes" / spec.workshop_name, export(banks, fmt))
     environment = environment_file()

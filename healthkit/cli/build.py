@@ -32,7 +32,7 @@ def register(sub: Any) -> None:
     p.add_argument("--no-html", dest="html", action="store_false", help="write notebooks only")
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     p.add_argument("--quiz-size", type=int, default=8, metavar="N", help="questions in each final quiz (default: 8)")
-    p.add_argument("--seed", type=int, default=0, help="seed for generated questions (default: 0)")
+    p.add_argument("--seed", type=int, default=0, help="seed for generated questions and the order of options (default: 0)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or table, only failures")
     p.set_defaults(run=run)
 

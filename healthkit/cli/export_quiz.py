@@ -19,7 +19,8 @@ def register(sub: Any) -> None:
         "export-quiz",
         help="export quiz questions for Moodle or Canvas",
         description="Export every question of the given conditions (all by default): authored ones and "
-        "generated ones, with per-option feedback and explanations. gift: Moodle's GIFT text; "
+        "generated ones, with per-option feedback and explanations, options in the order the lessons "
+        "show them (for the same --seed). gift: Moodle's GIFT text; "
         "moodle-xml: Moodle XML; qti: an IMS QTI 1.2 zip with imsmanifest.xml, which Canvas imports.",
         epilog="Example: healthkit export-quiz back-spasms --format gift -o back-spasms.gift",
     )
@@ -29,7 +30,7 @@ def register(sub: Any) -> None:
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="file to write")
     p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="folder of condition files (default: content)")
     p.add_argument("--authored-only", action="store_true", help="leave out generated questions")
-    p.add_argument("--seed", type=int, default=0, help="seed for generated questions (default: 0)")
+    p.add_argument("--seed", type=int, default=0, help="seed for generated questions and the order of options, as in the lessons (default: 0)")
     add_region(p)
     add_force(p)
     p.set_defaults(run=run)
@@ -41,7 +42,11 @@ def run(args: argparse.Namespace) -> int:
     refuse_overwrite(args.output, args.force)
     catalog = load_catalog(args.content, args.ids)
     ids = args.ids or catalog.ids
-    banks = [bank(catalog[i], seed=args.seed, include_generated=not args.authored_only, region=args.region) for i in ids]
+    everyone = list(catalog)
+    banks = [
+        bank(catalog[i], seed=args.seed, include_generated=not args.authored_only, region=args.region, others=everyone)
+        for i in ids
+    ]
     write_bytes_atomic(args.output, export(banks, args.format))
     total = sum(len(b.questions) for b in banks)
     print(f"Wrote {total} questions from {len(banks)} condition(s) to {args.output} ({args.format})", file=sys.stderr)

@@ -73,6 +73,7 @@ def lint(
     if not warnings:
         return [d for d in report.out if d.severity == "error"]
     _coverage(condition, report)
+    _quiz_quality(condition, report)
     _reading(condition, report)
     if condition.status == "draft":
         report.add("warning", "status", "this condition is a draft: review every section, add quiz questions and when to get help (safety), then set status: published")
@@ -202,6 +203,14 @@ def _coverage(condition: Condition, report: _Report) -> None:
     missing = [s for s in SECTION_NAMES if s not in covered]
     if missing:
         report.add("warning", "quiz", "no authored quiz question for: " + ", ".join(missing))
+
+
+def _quiz_quality(condition: Condition, report: _Report) -> None:
+    """Items a learner can answer without learning (see :mod:`.quizcheck`)."""
+    from .quizcheck import quiz_findings  # it uses normalise() from here
+
+    for key, message in quiz_findings(condition):
+        report.add("warning", key, message)
 
 
 def _reading(condition: Condition, report: _Report) -> None:

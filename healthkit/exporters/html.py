@@ -18,6 +18,7 @@ from nbconvert.filters import DataTypeFilter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets import Bool, Dict, Unicode
 
+from ..registry import EDITIONS_SPEC
 from .page import TEMPLATES, asset, content_security_policy, json_for_script, lesson_css
 from .widgets import WidgetStatePreprocessor
 
@@ -92,7 +93,16 @@ class LessonPagePreprocessor(WidgetStatePreprocessor):
         css = "\n".join([asset("page.css"), lesson_css(), *widgets["css"].values()])
         runtime = asset("runtime.js")
         title = _title(nb)
-        data = {"lesson": meta.get("condition", ""), "title": title, "models": widgets["models"], "esm": widgets["esm"]}
+        edition = meta.get("edition", "learner")
+        spec = EDITIONS_SPEC.get(edition, EDITIONS_SPEC["learner"])
+        data = {
+            "lesson": meta.get("condition", ""),
+            "title": title,
+            "edition": spec.name,
+            "store": spec.progress_store,
+            "models": widgets["models"],
+            "esm": widgets["esm"],
+        }
         structured = _structured_data(nb)
         options = resources.get("hk_options", {})
         scripts = list(options.get("scripts", ()))

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..lesson.render import esc
+from ..registry import EDITIONS_SPEC
 from .page import asset, content_security_policy, json_for_script
 
 
@@ -24,26 +25,34 @@ class IndexEntry:
 
 PROGRESS_JS = """
 const lessons = JSON.parse(document.getElementById("hk-lessons").textContent);
-const STORE = "healthkit.progress.v1";
+const [STORE, ...OTHER_STORES] = JSON.parse(document.getElementById("hk-stores").textContent);
 function load() { try { return JSON.parse(localStorage.getItem(STORE) || "{}"); } catch { return {}; } }
 function show() {
   const all = load();
   for (const id of lessons) {
     const out = document.querySelector(`[data-progress="${id}"]`);
     const quizzes = Object.values((all[id] || {}).quizzes || {});
-    if (!quizzes.length) { out.textContent = "Not started yet."; continue; }
-    const score = quizzes.reduce((s, q) => s + q.score, 0);
-    const answered = quizzes.reduce((s, q) => s + Object.keys(q.responses || {}).length, 0);
-    out.textContent = `Your progress: ${score} right out of ${answered} answered.`;
+    const responses = quizzes.flatMap((q) => Object.values(q.responses || {})).filter((r) => r && Array.isArray(r.selected));
+    if (!responses.length) { out.textContent = "Not started yet."; continue; }
+    // Older records have no first_try: their one check was the first try.
+    const first = responses.filter((r) => (typeof r.first_try === "boolean" ? r.first_try : Boolean(r.correct))).length;
+    out.textContent = `Your progress: ${first} of ${responses.length} answered questions right first time.`;
   }
 }
 document.getElementById("hk-forget").addEventListener("click", () => {
-  try { localStorage.removeItem(STORE); } catch {}
+  try { for (const key of [STORE, ...OTHER_STORES]) localStorage.removeItem(key); } catch {}
   show();
   document.getElementById("hk-forget-status").textContent = "Your saved answers were removed from this browser.";
 });
+window.addEventListener("storage", show);
 show();
 """
+
+
+def _stores() -> list[str]:
+    """The learner store (whose progress the index shows) first, then every other edition's."""
+    learner = EDITIONS_SPEC["learner"].progress_store
+    return [learner, *(e.progress_store for e in EDITIONS_SPEC.values() if e.progress_store != learner)]
 
 
 def render_index(entries: list[IndexEntry], title: str = "Health lessons", zip_href: str | None = "lessons.zip") -> str:
@@ -79,10 +88,12 @@ def render_index(entries: list[IndexEntry], title: str = "Health lessons", zip_h
         f'<ul class="hk-index-list">{"".join(items)}</ul>\n'
         '<section aria-labelledby="privacy-title"><h2 id="privacy-title">Your privacy</h2>\n'
         "<p>Quiz scores are saved only in this browser on this device (local storage). "
-        "Nothing leaves your device: these pages make no network requests.</p>\n"
+        "Nothing leaves your device: these pages make no network requests. "
+        "Progress counts the questions you got right on your first try.</p>\n"
         '<button type="button" class="hk-forget" id="hk-forget">Forget my answers</button>\n'
         '<p id="hk-forget-status" role="status" aria-live="polite"></p></section>\n'
         "</main>\n"
         f'<script type="application/json" id="hk-lessons">{json_for_script([e.id for e in entries])}</script>\n'
+        f'<script type="application/json" id="hk-stores">{json_for_script(_stores())}</script>\n'
         f'<script type="module">{PROGRESS_JS}</script>\n</body>\n</html>\n'
     )

@@ -3,10 +3,15 @@
 Every format carries text as escaped HTML, so markup in content shows as text. GIFT declares
 the format (``[html]``), writes braces and a leading ``%`` or ``[`` (which GIFT readers take
 for a weight or a format switch) as character references, and backslash-escapes
-``~ = # { } :``; Moodle XML and QTI carry
-the escaped HTML inside XML that lxml serialises. Characters XML cannot hold (controls,
-noncharacters) are replaced by U+FFFD. Per-option feedback and the explanation (general
-feedback) are kept in every format. Functions return text or bytes and never write files.
+``~ = # { } :``; Moodle XML and QTI carry the escaped HTML inside XML that lxml serialises.
+Characters XML cannot hold (controls, noncharacters) are replaced by U+FFFD. Per-option
+feedback and the explanation (general feedback) are kept in every format. Functions return
+text or bytes and never write files.
+
+Options are written in the order the lessons show them (balanced, see
+:mod:`healthkit.quiz.order`). Moodle XML sets ``shuffleanswers`` to false and QTI sets
+``shuffle="No"``, so the platform keeps that order; GIFT has no such switch, and Moodle
+shuffles GIFT imports unless the quiz's "Shuffle within questions" setting is off.
 """
 
 from __future__ import annotations
@@ -26,7 +31,8 @@ from ..content.yamlio import FORBIDDEN
 from ..errors import ParameterError
 from ..model import Condition
 from ..registry import QUIZ_FORMATS
-from ..quiz import authored, generated
+from ..quiz import lesson_questions
+from ..quiz.generate import needs_other_conditions
 from ..quiz.model import Question
 
 QTI_NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
@@ -46,14 +52,27 @@ class QuestionBank:
         return "$course$/healthkit/" + re.sub(r"\W", "_", self.condition.id)
 
 
-def bank(condition: Condition, seed: int = 0, include_generated: bool = True, region: str = "") -> QuestionBank:
-    """The questions of ``condition`` with its texts worded for ``region`` (default: its language's)."""
-    condition = localise(condition, region_for(condition, region or None))
-    questions = list(authored(condition))
-    if include_generated:
-        taken = {q.id for q in questions}
-        questions += [q for q in generated(condition, seed) if q.id not in taken]
-    return QuestionBank(condition, tuple(questions))
+def bank(
+    condition: Condition,
+    seed: int = 0,
+    include_generated: bool = True,
+    region: str = "",
+    others: Sequence[Condition] = (),
+) -> QuestionBank:
+    """The questions of ``condition`` with its texts worded for ``region`` (default: its language's).
+
+    Options are in the lesson's display order (see :mod:`healthkit.quiz.order`), the one the
+    notebook, the pages and the answer sheet show for the same ``seed``; ``others`` are the
+    catalogue's other conditions, which the lesson uses when its own sections cannot supply
+    enough distractors.
+    """
+    where = region_for(condition, region or None)
+    condition = localise(condition, where)
+    neighbours = [localise(o, where) for o in others if o.id != condition.id] if needs_other_conditions(condition) else []
+    questions = lesson_questions(condition, seed, neighbours)
+    if not include_generated:
+        questions = tuple(q for q in questions if q.origin == "authored")
+    return QuestionBank(condition, questions)
 
 
 def _fraction(n: int) -> str:
@@ -141,7 +160,8 @@ def dumps_moodle_xml(banks: Iterable[QuestionBank]) -> str:
             correct = [c for c in q.choices if c.correct]
             if kind == "multichoice":
                 etree.SubElement(node, "single").text = "false" if q.kind == "multiple" else "true"
-                etree.SubElement(node, "shuffleanswers").text = "true"
+                # Our order is already shuffled and balanced, and the answer sheet follows it.
+                etree.SubElement(node, "shuffleanswers").text = "false"
                 etree.SubElement(node, "answernumbering").text = "abc"
             for choice in q.choices:
                 if q.kind == "multiple":
@@ -180,7 +200,7 @@ def _qti_item(section: etree._Element, q: Question, number: int) -> None:
     presentation = etree.SubElement(item, _q("presentation"))
     _mattext(presentation, q.prompt)
     response = etree.SubElement(presentation, _q("response_lid"), ident="response1", rcardinality="Multiple" if q.kind == "multiple" else "Single")
-    choices = etree.SubElement(response, _q("render_choice"))
+    choices = etree.SubElement(response, _q("render_choice"), shuffle="No")  # keep the lesson's order
     idents = [f"q{number}a{i}" for i in range(len(q.choices))]
     for ident, choice in zip(idents, q.choices):
         label = etree.SubElement(choices, _q("response_label"), ident=ident)

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any, Mapping
 from ..content import check_file, iter_content_files
 from ..errors import ParameterError
 from ..model import SECTION_NAMES, Condition
-from ..quiz import final_quiz, flashcards, section_quiz
+from ..quiz import final_quiz, flashcards, lesson_questions, section_quiz
 from ..quiz.generate import needs_other_conditions
-from ..quiz.model import Quiz
+from ..quiz.model import Question, Quiz
 from ..content.localise import localise, region_for
 from ..registry import EDITIONS, GENERIC_REGION, REGIONS, Region
 from . import render
@@ -115,13 +115,25 @@ class Lesson:
     region: Region = REGIONS[GENERIC_REGION]
     quizzes: list["QuizWidget"] = field(default_factory=list)
     _board: "ScoreboardWidget | None" = None
+    _questions: tuple[Question, ...] | None = field(default=None, repr=False)
+
+    #: Questions in each section quiz.
+    SECTION_QUIZ_SIZE = 2
 
     # -- plain data (usable without a kernel) ---------------------------------------------
+    def questions(self) -> tuple[Question, ...]:
+        """Every question of the lesson, options in display order (the same in every output)."""
+        if self._questions is None:
+            self._questions = lesson_questions(self.condition, self.seed, self.others)
+        return self._questions
+
     def section_quiz_model(self, name: str) -> Quiz:
-        return section_quiz(self.condition, name, size=2, seed=self.seed, others=self.others)
+        return section_quiz(self.condition, name, size=self.SECTION_QUIZ_SIZE, seed=self.seed, pool=self.questions())
 
     def final_quiz_model(self) -> Quiz:
-        return final_quiz(self.condition, size=self.quiz_size, seed=self.seed, others=self.others)
+        return final_quiz(
+            self.condition, size=self.quiz_size, seed=self.seed, section_size=self.SECTION_QUIZ_SIZE, pool=self.questions()
+        )
 
     def all_quiz_models(self) -> list[Quiz]:
         return [self.section_quiz_model(s) for s in SECTION_NAMES] + [self.final_quiz_model()]
@@ -186,7 +198,7 @@ class Lesson:
     # -- results ----------------------------------------------------------------------------
     @property
     def score(self) -> int:
-        """Questions answered right so far, over every quiz of the lesson."""
+        """Questions answered right on the first try, over every quiz of the lesson."""
         return sum(w.score for w in self.quizzes)
 
     @property

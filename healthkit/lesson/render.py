@@ -14,7 +14,7 @@ from typing import Iterable
 
 from ..content.readability import reading_minutes
 from ..model import SECTION_TITLES, Condition, Section, Source
-from ..quiz.model import Flashcard, Quiz
+from ..quiz.model import Flashcard, Question, Quiz
 from ..registry import EDITIONS, Region
 
 Edition = str
@@ -175,7 +175,10 @@ def facilitator_notes(name: str, body: Section, condition: Condition | None = No
 
 
 def quiz_fallback(quiz: Quiz, edition: Edition = "learner") -> str:
-    """Readable quiz for untrusted notebooks and kernel-less viewers; answers only for teachers."""
+    """Readable quiz for untrusted notebooks and kernel-less viewers; answers only for teachers.
+
+    Options are numbered in display order, as the widget, the pages and the answer sheet show them.
+    """
     parts = [
         f'<div class="hk-fallback"><h3>{esc(quiz.title)}</h3>',
         '<p class="hk-run-hint"><em>Run this cell (or Run ▸ Run All Cells) to answer and get feedback.</em></p><ol>',
@@ -186,7 +189,7 @@ def quiz_fallback(quiz: Quiz, edition: Edition = "learner") -> str:
             for c in q.choices
         )
         key = f"<p><strong>Answer key:</strong> {esc(q.explanation)}</p>" if edition == "teacher" else ""
-        parts.append(f'<li><p>{esc(q.prompt)}</p><ul class="hk-fallback-choices">{choices}</ul>{key}</li>')
+        parts.append(f'<li><p>{esc(q.prompt)}</p><ol class="hk-fallback-choices">{choices}</ol>{key}</li>')
     parts.append("</ol></div>")
     return "".join(parts)
 
@@ -232,12 +235,17 @@ def sources(condition: Condition, today: dt.date | None = None) -> str:
     )
 
 
+def _answer(question: Question) -> str:
+    """'option 2, Muscle strain': positions as the learners see them (options in display order)."""
+    return "; ".join(f"option {i + 1}, {question.choices[i].text}" for i in question.answer)
+
+
 def answer_sheet(quizzes: Iterable[Quiz]) -> str:
-    """Printable answer key for the teacher edition."""
+    """Printable answer key for the teacher edition, numbered as the options are shown."""
     blocks = []
     for quiz in quizzes:
         rows = "".join(
-            f"<li>{esc(q.prompt)} <strong>Answer:</strong> {esc('; '.join(c.text for c in q.choices if c.correct))}</li>"
+            f"<li>{esc(q.prompt)} <strong>Answer:</strong> {esc(_answer(q))}</li>"
             for q in quiz.questions
         )
         blocks.append(f"<h3>{esc(quiz.title)}</h3><ol>{rows}</ol>")

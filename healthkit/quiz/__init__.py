@@ -1,7 +1,8 @@
 """Quiz model, grading and generation: pure Python, usable without Jupyter."""
 
-from .generate import authored, final_quiz, flashcards, generated, section_quiz
+from .generate import authored, final_quiz, flashcards, generated, lesson_questions, section_quiz
 from .model import Choice, Flashcard, Grade, Question, Quiz
+from .order import arrange_lesson
 
 __all__ = [
     "Choice",
@@ -9,9 +10,11 @@ __all__ = [
     "Grade",
     "Question",
     "Quiz",
+    "arrange_lesson",
     "authored",
     "final_quiz",
     "flashcards",
     "generated",
+    "lesson_questions",
     "section_quiz",
 ]

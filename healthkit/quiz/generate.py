@@ -4,6 +4,11 @@ Generated questions follow three rules, which the tests check for any condition 
 exactly one right answer; no two options alike (ignoring case and punctuation); and no
 distractor that is also an entry of the section being asked about, so a "wrong" option is
 never secretly right. Everything is deterministic for a given seed.
+
+:func:`lesson_questions` is every question of a lesson with its options in display order
+(see :mod:`.order`); the quizzes, the widget, the pages and the exports all take questions
+from it, so a question shows its options in the same order everywhere. Section quizzes show
+authored questions first; the final quiz never repeats a question a section quiz showed.
 """
 
 from __future__ import annotations
@@ -12,9 +17,11 @@ import random
 from typing import Sequence
 
 from ..content.lint import normalise
+from ..errors import ParameterError
 from ..model import SECTION_NAMES, SECTION_TITLES, Condition, Item, QuizQuestion
 from ..registry import SECTIONS
 from .model import Choice, Flashcard, Question, Quiz
+from .order import arrange_lesson
 
 MAX_CHOICES = 4
 
@@ -70,6 +77,7 @@ def _from_authored(q: QuizQuestion) -> Question:
         choices=tuple(Choice(o.text, o.correct, o.feedback) for o in q.options),
         explanation=q.explanation,
         section=q.section,
+        fixed_order=q.fixed_order,
     )
 
 
@@ -113,7 +121,7 @@ def which_is(condition: Condition, section: str, rng: random.Random, others: Seq
         if origin is not condition:
             where += f" in the lesson on {_lower_title(origin.title)}"
         choices.append(Choice(item.name, False, f"Not this one. {item.name} comes under {where}."))
-    rng.shuffle(choices)
+    # The right answer is written first; the display order is chosen by .order.
     title = _lower_title(condition.title)
     return Question(
         id=f"gen-{section.replace('_', '-')}-{normalise(right.name).replace(' ', '-')}",
@@ -169,35 +177,73 @@ def generated(condition: Condition, seed: int = 0, others: Sequence[Condition] =
     return tuple(out)
 
 
-def section_quiz(condition: Condition, section: str, size: int = 2, seed: int = 0, others: Sequence[Condition] = ()) -> Quiz:
-    """The check-your-understanding quiz that closes a section."""
+def lesson_questions(condition: Condition, seed: int = 0, others: Sequence[Condition] = ()) -> tuple[Question, ...]:
+    """Every question of a lesson, in lesson order, with its options in display order.
+
+    Lesson order: section by section, the authored questions as written, then the generated
+    ones. A generated question whose id an authored one already uses is left out.
+    """
+    mine = authored(condition)
+    taken = {q.id for q in mine}
+    extra = [q for q in generated(condition, seed, others) if q.id not in taken]
+    ordered = [q for section in SECTION_NAMES for q in (*mine, *extra) if q.section == section]
+    return arrange_lesson(ordered, condition.id, seed)
+
+
+def section_quiz(
+    condition: Condition,
+    section: str,
+    size: int = 2,
+    seed: int = 0,
+    others: Sequence[Condition] = (),
+    pool: Sequence[Question] | None = None,
+) -> Quiz:
+    """The check-your-understanding quiz that closes a section: authored questions first.
+
+    ``pool`` is the lesson's questions (:func:`lesson_questions`), when the caller has them.
+    """
     if section not in SECTION_NAMES:
-        raise ValueError(f"unknown section {section!r}; use one of {', '.join(SECTION_NAMES)}")
-    mine = [q for q in authored(condition) if q.section == section]
+        raise ParameterError(f"unknown section {section!r}; use one of {', '.join(SECTION_NAMES)}")
+    questions = lesson_questions(condition, seed, others) if pool is None else pool
+    mine = [q for q in questions if q.section == section and q.origin == "authored"]
     _rng(seed, condition.id, section, "pick").shuffle(mine)
-    extra = [q for q in generated(condition, seed, others) if q.section == section]
-    questions = (mine + extra)[: max(size, 1)]
+    extra = [q for q in questions if q.section == section and q.origin != "authored"]
     return Quiz(
         id=f"{condition.id}-{section.replace('_', '-')}",
         title=f"Check your understanding: {SECTION_TITLES[section].lower()}",
-        questions=tuple(questions),
+        questions=tuple((mine + extra)[: max(size, 1)]),
         section=section,
     )
 
 
-def final_quiz(condition: Condition, size: int = 8, seed: int = 0, others: Sequence[Condition] = ()) -> Quiz:
-    """A mixed quiz over every section: authored questions first, then generated ones."""
-    everything = list(authored(condition)) + list(generated(condition, seed, others))
+def final_quiz(
+    condition: Condition,
+    size: int = 8,
+    seed: int = 0,
+    others: Sequence[Condition] = (),
+    section_size: int = 2,
+    pool: Sequence[Question] | None = None,
+) -> Quiz:
+    """A mixed quiz over every section, of questions the section quizzes did not show.
+
+    It never repeats a section quiz's question, nor one with the same prompt: it takes the
+    generated questions and the authored ones left over, round-robin over the sections so a
+    short quiz still covers the whole lesson. It may have fewer than ``size`` questions.
+    """
+    questions = lesson_questions(condition, seed, others) if pool is None else tuple(pool)
+    shown = [q for s in SECTION_NAMES for q in section_quiz(condition, s, section_size, seed, pool=questions).questions]
+    shown_ids = {q.id for q in shown}
+    shown_prompts = {normalise(q.prompt) for q in shown}
+    rest = [q for q in questions if q.id not in shown_ids and normalise(q.prompt) not in shown_prompts]
     rng = _rng(seed, condition.id, "final")
-    rng.shuffle(everything)
-    # Round-robin over sections so a short quiz still covers the whole lesson.
-    by_section = {s: [q for q in everything if q.section == s] for s in SECTION_NAMES}
+    rng.shuffle(rest)
+    by_section = {s: [q for q in rest if q.section == s] for s in SECTION_NAMES}
     ordered: list[Question] = []
     while any(by_section.values()):
         for s in SECTION_NAMES:
             if by_section[s]:
                 ordered.append(by_section[s].pop(0))
-    return Quiz(id=f"{condition.id}-final", title="Final quiz", questions=tuple(ordered[:size]))
+    return Quiz(id=f"{condition.id}-final", title="Final quiz", questions=tuple(ordered[: max(size, 1)]))
 
 
 def flashcards(condition: Condition) -> tuple[Flashcard, ...]:

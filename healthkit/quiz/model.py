@@ -39,6 +39,8 @@ class Question:
     explanation: str
     section: str
     origin: Origin = "authored"
+    #: Keep the written order of the choices (scales such as mild / moderate / severe).
+    fixed_order: bool = False
 
     @property
     def answer(self) -> tuple[int, ...]:
@@ -68,7 +70,8 @@ class Quiz:
     section: str | None = None
 
     def score(self, answers: dict[str, Iterable[int]]) -> int:
-        """Number of questions answered right; ``answers`` maps question id to choices."""
+        """Number of questions answered right; ``answers`` maps question id to choices
+        (indexes in display order, as the questions hold them)."""
         return sum(q.grade(answers[q.id]).correct for q in self.questions if q.id in answers)
 
     def to_data(self) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import traitlets
 
 from ..lesson.render import quiz_fallback
 from ..quiz.model import Quiz
+from ..registry import QUIZ_KINDS
 
 
 def asset(name: str) -> str:
@@ -37,19 +38,30 @@ class _Fallback:
         return data, metadata
 
 
+def kinds_data() -> dict[str, dict[str, object]]:
+    """The quiz-kind table the browser widget draws and grades with (from the registry)."""
+    return {name: kind.to_data() for name, kind in QUIZ_KINDS.items()}
+
+
 class QuizWidget(_Fallback, anywidget.AnyWidget):
-    """One quiz. Answers are checked in the browser; ``score`` and ``responses`` sync back."""
+    """One quiz. Answers are checked in the browser; ``score`` and ``responses`` sync back.
+
+    ``score`` counts the questions answered right on the first try. ``responses`` maps a
+    question id to ``{selected, correct, attempts, first_try, revealed}``, where ``selected``
+    holds option indexes in display order (the order of ``quiz``'s choices).
+    """
 
     _esm = asset("quiz.js")
     _css = asset("quiz.css")
     quiz = traitlets.Dict().tag(sync=True)
+    kinds = traitlets.Dict().tag(sync=True)
     edition = traitlets.Unicode("learner").tag(sync=True)
     responses = traitlets.Dict().tag(sync=True)
     score = traitlets.Int(0).tag(sync=True)
 
     def __init__(self, quiz: Quiz, edition: str = "learner", **kwargs: Any) -> None:
         self.model = quiz
-        super().__init__(quiz=quiz.to_data(), edition=edition, **kwargs)
+        super().__init__(quiz=quiz.to_data(), kinds=kinds_data(), edition=edition, **kwargs)
 
     @property
     def total(self) -> int:
@@ -93,6 +105,6 @@ class ScoreboardWidget(_Fallback, anywidget.AnyWidget):
 
     def _fallback_html(self) -> str:
         return (
-            '<div class="hk-fallback"><h3>Your score for this lesson</h3>'
+            '<div class="hk-fallback"><h2>Your score for this lesson</h2>'
             f"<p><em>Run the lesson's cells to answer the {self.total} questions and see your score here.</em></p></div>"
         )

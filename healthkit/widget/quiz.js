@@ -1,8 +1,21 @@
 // healthkit quiz widget (anywidget ESM). Grades in the browser so feedback is instant, and
 // runs unchanged in JupyterLab and in exported offline HTML pages (fed by a small model shim).
 // All content goes into the page through textContent, never innerHTML.
+//
+// Feedback teaches before it tells: a wrong first try shows the feedback of the chosen
+// option and a pointer to the section, and offers "Try again" and "Show answer"; only a
+// right answer or "Show answer" marks the right option(s) and shows the explanation. The
+// score counts questions right on the first try. Events and saved records follow the
+// contract in the README ("healthkit:score", "healthkit:answer", `responses`).
+//
+// The quiz kinds (form control, hint) come from the model's `kinds` table, which Python
+// fills from healthkit.registry.QUIZ_KINDS.
 
 const SCORE_EVENT = "healthkit:score";
+const ANSWER_EVENT = "healthkit:answer";
+// JupyterLab (Lumino) runs no keyboard shortcut for a keydown whose target carries this
+// attribute, so arrow keys, Space and Enter reach the quiz instead of the notebook.
+const SUPPRESS_SHORTCUTS = "data-lm-suppress-shortcuts";
 let counter = 0;
 
 function h(tag, attrs = {}, ...children) {
@@ -28,147 +41,298 @@ export function grade(question, selected) {
   return chosen.length === answer.length && chosen.every((v, i) => v === answer[i]);
 }
 
+/** A saved response in today's form. Older records ({selected, correct}) count as one try. */
+export function readResponse(saved) {
+  if (!saved || typeof saved !== "object" || !Array.isArray(saved.selected)) return null;
+  const attempts = Number.isInteger(saved.attempts) && saved.attempts > 0 ? saved.attempts : 1;
+  return {
+    selected: saved.selected.filter((i) => Number.isInteger(i)),
+    correct: Boolean(saved.correct),
+    attempts,
+    first_try: typeof saved.first_try === "boolean" ? saved.first_try : Boolean(saved.correct),
+    revealed: Boolean(saved.revealed),
+  };
+}
+
+/** Questions right on the first try. */
+export function firstTryScore(responses) {
+  return Object.values(responses).filter((r) => r && r.first_try).length;
+}
+
+function simplify(text) {
+  return text.toLowerCase().replace(/[^\p{L}\p{N}\s]/gu, "").replace(/\s+/g, " ").trim();
+}
+
+/** The option's feedback without a first sentence that only repeats the verdict. */
+function withoutVerdict(feedback, verdict) {
+  const match = feedback.match(/^([^.!?]*[.!?])\s+(\S[\s\S]*)$/);
+  return match && simplify(match[1]) === simplify(verdict) ? match[2] : feedback;
+}
+
 function sectionTitle(name) {
-  return name ? name.replace("_", " ") : "";
+  return name ? name.replaceAll("_", " ") : "";
+}
+
+/** Move focus to a section's heading (the "Review" link); false when it is not on the page. */
+function goToSection(name) {
+  const heading = document.getElementById(`section-${name}-title`) || document.getElementById(`section-${name}`);
+  if (!heading) return false;
+  if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
+  heading.scrollIntoView({ block: "start" });
+  heading.focus({ preventScroll: true });
+  return true;
+}
+
+function kindOf(question, kinds) {
+  const known = kinds[question.kind];
+  if (known) return known;
+  // A page saved without the table: draw from the data alone.
+  const several = question.choices.filter((c) => c.correct).length !== 1;
+  return { input: several ? "checkbox" : "radio", hint: "", multiple: several };
 }
 
 function renderQuestion(question, index, total, ctx) {
   const uid = `${ctx.uid}-q${index}`;
-  const multiple = question.kind === "multiple";
-  const inputs = [];
+  const kind = kindOf(question, ctx.kinds);
   const teacher = ctx.edition === "teacher";
+  const inputs = [];
+  const marks = [];
+  const notes = [];
   const options = h("div", { class: "hk-options" });
   question.choices.forEach((choice, i) => {
-    const input = h("input", {
-      type: multiple ? "checkbox" : "radio",
-      name: uid,
-      id: `${uid}-c${i}`,
-      value: String(i),
-    });
+    const input = h("input", { type: kind.input, name: uid, id: `${uid}-c${i}`, value: String(i), [SUPPRESS_SHORTCUTS]: true });
+    const mark = h("span", { class: "hk-mark" });
+    const note = h("span", { class: "hk-choice-note" });
     inputs.push(input);
-    const mark = teacher && choice.correct ? h("span", { class: "hk-key", text: " ✔ correct answer" }) : null;
-    const note = h("span", { class: "hk-choice-note", "aria-hidden": "false" });
-    options.append(
-      h("div", { class: "hk-choice" }, input, h("label", { for: input.id }, h("span", { text: choice.text }), mark, note)),
-    );
+    marks.push(mark);
+    notes.push(note);
+    const key = teacher && choice.correct ? h("span", { class: "hk-key", text: " ✔ correct answer" }) : null;
+    options.append(h("div", { class: "hk-choice" }, input, h("label", { for: input.id }, h("span", { text: choice.text }), key, mark, note)));
   });
-  const hint = multiple ? "Choose all that apply." : "Choose one answer.";
+  if (kind.input === "checkbox") {
+    // Checkboxes have no arrow-key movement of their own: give them the radio group's.
+    options.addEventListener("keydown", (event) => {
+      const at = inputs.indexOf(event.target);
+      const step = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1 }[event.key];
+      if (at < 0 || !step || event.altKey || event.ctrlKey || event.metaKey) return;
+      event.preventDefault();
+      inputs[(at + step + inputs.length) % inputs.length].focus();
+    });
+  }
+  const hint = kind.hint && !simplify(question.prompt).includes(simplify(kind.hint)) ? kind.hint : "";
   const legend = h(
     "legend",
     {},
     h("span", { class: "hk-qnum", text: `Question ${index + 1} of ${total}` }),
     h("span", { class: "hk-prompt", text: question.prompt }),
-    h("span", { class: "hk-hint", text: hint }),
+    hint ? h("span", { class: "hk-hint", text: hint }) : null,
   );
-  const feedback = h("div", { class: "hk-feedback", role: "status", "aria-live": "polite", id: `${uid}-fb` });
-  const check = h("button", { type: "button", class: "hk-button hk-check", "aria-describedby": feedback.id, text: "Check answer" });
-  const retry = h("button", { type: "button", class: "hk-button hk-retry", hidden: true, text: "Try again" });
-  const fieldset = h("fieldset", { class: "hk-question", "data-question": question.id }, legend, options, h("div", { class: "hk-actions" }, check, retry), feedback);
+  const feedback = h("div", { class: "hk-feedback", id: `${uid}-fb` });
+  const button = (cls, text) => h("button", { type: "button", class: `hk-button ${cls}`, text, [SUPPRESS_SHORTCUTS]: true });
+  const check = button("hk-check", "Check answer");
+  const retry = button("hk-retry hk-secondary", "Try again");
+  const reveal = button("hk-reveal hk-secondary", "Show answer");
+  retry.hidden = reveal.hidden = true;
+  const fieldset = h(
+    "fieldset",
+    { class: "hk-question", "data-question": question.id },
+    legend,
+    options,
+    h("div", { class: "hk-actions" }, check, retry, reveal),
+    feedback,
+  );
   if (teacher) {
     fieldset.append(h("p", { class: "hk-explanation hk-teacher-note" }, h("strong", { text: "Answer key: " }), question.explanation));
   }
+  const rightTexts = question.choices.filter((c) => c.correct).map((c) => c.text);
+  let state = readResponse(ctx.responses[question.id]);
 
   function selected() {
     return inputs.flatMap((input, i) => (input.checked ? [i] : []));
   }
 
-  function show(chosen, right) {
+  function pointer() {
+    if (!question.section) return null;
+    const link = h("a", { href: `#section-${question.section}`, text: `the section on ${sectionTitle(question.section)}`, [SUPPRESS_SHORTCUTS]: true });
+    link.addEventListener("click", (event) => {
+      if (goToSection(question.section)) event.preventDefault();
+    });
+    return h("p", { class: "hk-pointer" }, "Review: ", link);
+  }
+
+  /** Draw the feedback for `state`; returns the sentence to announce. */
+  function show() {
     feedback.replaceChildren();
-    fieldset.classList.toggle("hk-right", right);
-    fieldset.classList.toggle("hk-wrong", !right);
-    feedback.append(
-      h("p", { class: "hk-verdict" }, h("span", { "aria-hidden": "true", text: right ? "✓ " : "✗ " }), right ? "Correct!" : "Not quite."),
-    );
-    if (!right && multiple) {
-      const answer = question.choices.filter((c) => c.correct).length;
-      const found = chosen.filter((i) => question.choices[i].correct).length;
-      feedback.append(h("p", { class: "hk-hint-more", text: `You chose ${found} of the ${answer} right answers${chosen.length > found ? ", and some that are not right" : ""}.` }));
+    const done = state.correct || state.revealed;
+    fieldset.classList.toggle("hk-right", state.correct);
+    fieldset.classList.toggle("hk-wrong", !state.correct);
+    const verdict = state.correct ? "Correct!" : "Not quite.";
+    const spoken = [verdict];
+    feedback.append(h("p", { class: "hk-verdict" }, h("span", { "aria-hidden": "true", text: state.correct ? "✓ " : "✗ " }), verdict));
+    if (!state.correct && kind.multiple) {
+      const found = state.selected.filter((i) => question.choices[i]?.correct).length;
+      const extra = state.selected.length > found ? ", and some that are not right" : "";
+      const more = `You chose ${found} of the ${rightTexts.length} right answers${extra}.`;
+      feedback.append(h("p", { class: "hk-hint-more", text: more }));
+      spoken.push(more);
     }
     const list = h("ul", { class: "hk-choice-feedback" });
-    for (const i of chosen) {
+    for (const i of state.selected) {
       const choice = question.choices[i];
-      list.append(h("li", {}, h("strong", { text: `${choice.text}: ` }), choice.feedback));
+      if (!choice) continue;
+      const said = withoutVerdict(choice.feedback, verdict);
+      list.append(h("li", {}, h("strong", { text: `${choice.text}: ` }), said));
+      spoken.push(`${choice.text}: ${said}`);
     }
-    feedback.append(list, h("p", { class: "hk-explanation" }, h("strong", { text: "Why: " }), question.explanation));
-    if (question.section) {
-      feedback.append(
-        h("p", { class: "hk-pointer" }, "Review: ", h("a", { href: `#section-${question.section}`, text: `the section on ${sectionTitle(question.section)}` })),
-      );
+    if (list.childElementCount) feedback.append(list);
+    if (state.revealed && !state.correct) {
+      const answer = `${rightTexts.length > 1 ? "Right answers" : "Right answer"}: ${rightTexts.join("; ")}.`;
+      feedback.append(h("p", { class: "hk-answer" }, h("strong", { text: answer })));
+      spoken.push(answer);
     }
-    inputs.forEach((input, i) => {
-      const note = input.parentElement.querySelector(".hk-choice-note");
-      note.textContent = chosen.includes(i) ? " (your answer)" : "";
+    if (done) {
+      feedback.append(h("p", { class: "hk-explanation" }, h("strong", { text: "Why: " }), question.explanation));
+      spoken.push(question.explanation);
+    } else {
+      spoken.push("Try again, or show the answer.");
+    }
+    feedback.append(pointer());
+    question.choices.forEach((choice, i) => {
+      marks[i].textContent = done && choice.correct ? " ✓ Right answer" : "";
+      marks[i].parentElement.parentElement.classList.toggle("hk-is-right", done && choice.correct);
+      notes[i].textContent = state.selected.includes(i) ? " (your answer)" : "";
     });
-    retry.hidden = right;
+    retry.hidden = state.correct;
+    reveal.hidden = done;
+    return spoken.join(" ");
+  }
+
+  function clear() {
+    feedback.replaceChildren();
+    fieldset.classList.remove("hk-right", "hk-wrong");
+    inputs.forEach((input, i) => {
+      input.checked = false;
+      marks[i].textContent = "";
+      notes[i].textContent = "";
+      marks[i].parentElement.parentElement.classList.remove("hk-is-right");
+    });
+    retry.hidden = reveal.hidden = true;
   }
 
   check.addEventListener("click", () => {
     const chosen = selected();
     if (chosen.length === 0) {
+      ctx.announce(`Question ${index + 1}: choose an answer first.`);
       feedback.replaceChildren(h("p", { class: "hk-verdict", text: "Choose an answer first." }));
       return;
     }
     const right = grade(question, chosen);
-    show(chosen, right);
-    ctx.record(question.id, chosen, right);
+    const attempts = (state ? state.attempts : 0) + 1;
+    state = {
+      selected: chosen,
+      correct: right,
+      attempts,
+      first_try: state ? state.first_try : right,
+      revealed: state ? state.revealed : false,
+    };
+    const said = show();
+    ctx.record(question, state);
+    ctx.announce(`Question ${index + 1}: ${said}`);
+  });
+
+  reveal.addEventListener("click", () => {
+    if (!state) return;
+    state = { ...state, revealed: true };
+    const said = show();
+    ctx.save(question, state);
+    ctx.announce(`Question ${index + 1}: ${said}`);
+    (retry.hidden ? check : retry).focus();
   });
 
   retry.addEventListener("click", () => {
-    inputs.forEach((input) => {
-      input.checked = false;
-      input.parentElement.querySelector(".hk-choice-note").textContent = "";
-    });
-    feedback.replaceChildren();
-    fieldset.classList.remove("hk-right", "hk-wrong");
-    retry.hidden = true;
+    clear();
     inputs[0].focus();
   });
 
-  const saved = ctx.responses[question.id];
-  if (saved && Array.isArray(saved.selected) && saved.selected.length) {
-    saved.selected.forEach((i) => inputs[i] && (inputs[i].checked = true));
-    show(saved.selected, grade(question, saved.selected));
+  if (state && state.selected.length) {
+    state.selected.forEach((i) => inputs[i] && (inputs[i].checked = true));
+    show();
   }
   return fieldset;
 }
 
 function render({ model, el }) {
   const quiz = model.get("quiz");
+  const kinds = model.get("kinds") || {};
   const edition = model.get("edition") || "learner";
   const questions = quiz.questions || [];
-  const responses = { ...(model.get("responses") || {}) };
+  const responses = {};
+  for (const [id, saved] of Object.entries(model.get("responses") || {})) {
+    const response = readResponse(saved);
+    if (response) responses[id] = response;
+  }
   const uid = `hk-${quiz.id}-${++counter}`;
-  const score = h("p", { class: "hk-score", role: "status", "aria-live": "polite" });
+  const score = h("p", { class: "hk-score" });
+  // One polite announcement per action; the visible feedback is not a live region itself.
+  const announcer = h("p", { class: "hk-sr-only", role: "status", "aria-live": "polite", "aria-atomic": "true" });
 
   function current() {
-    return Object.values(responses).filter((r) => r.correct).length;
+    return firstTryScore(responses);
   }
 
-  function announce() {
+  function publish() {
     const value = current();
-    score.textContent = `Score: ${value} of ${questions.length}`;
-    window.dispatchEvent(new CustomEvent(SCORE_EVENT, { detail: { quiz: quiz.id, score: value, total: questions.length, answered: Object.keys(responses).length } }));
+    score.textContent = `Score: ${value} of ${questions.length} right first time`;
+    const answered = Object.keys(responses).length;
+    window.dispatchEvent(new CustomEvent(SCORE_EVENT, { detail: { quiz: quiz.id, score: value, total: questions.length, answered } }));
+  }
+
+  function save(question, response) {
+    responses[question.id] = { ...response, selected: [...response.selected] };
+    model.set("responses", { ...responses });
+    model.set("score", current());
+    model.save_changes();
   }
 
   const ctx = {
     uid,
     edition,
+    kinds,
     responses,
-    record(id, selected, correct) {
-      responses[id] = { selected, correct };
-      model.set("responses", { ...responses });
-      model.set("score", current());
-      model.save_changes();
-      announce();
+    save,
+    record(question, response) {
+      save(question, response);
+      window.dispatchEvent(
+        new CustomEvent(ANSWER_EVENT, {
+          detail: {
+            quiz: quiz.id,
+            question: question.id,
+            kind: question.kind,
+            prompt: question.prompt,
+            choices: question.choices.map((c) => c.text),
+            selected: [...response.selected],
+            correct: response.correct,
+            attempt: response.attempts,
+            first_try: response.first_try,
+            revealed: response.revealed,
+          },
+        }),
+      );
+      publish();
+    },
+    announce(text) {
+      // The same words twice in a row are still read: vary an invisible trailing space.
+      announcer.textContent = announcer.textContent === text ? `${text}\u00a0` : text;
     },
   };
 
-  const heading = h("h3", { class: "hk-title", id: `${uid}-title`, text: quiz.title });
+  const heading = h(quiz.section ? "h3" : "h2", { class: "hk-title", id: `${uid}-title`, text: quiz.title });
   const root = h("section", { class: "hk-quiz", "aria-labelledby": heading.id, "data-quiz": quiz.id }, heading);
+  if (!questions.length) root.append(h("p", { text: "Every question of this lesson is in the quizzes above." }));
   questions.forEach((q, i) => root.append(renderQuestion(q, i, questions.length, ctx)));
-  root.append(score);
+  root.append(score, announcer);
   el.replaceChildren(root);
-  announce();
+  publish();
 }
 
 export default { render };

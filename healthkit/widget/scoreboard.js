@@ -1,5 +1,6 @@
 // healthkit lesson score summary (anywidget ESM). Listens to the score events every quiz of
-// the page sends, so the total is live in JupyterLab and in offline HTML alike.
+// the page sends, so the total is live in JupyterLab and in offline HTML alike. Scores count
+// questions right on the first try.
 
 const SCORE_EVENT = "healthkit:score";
 
@@ -8,11 +9,10 @@ function render({ model, el }) {
   const scores = { ...(model.get("scores") || {}) };
   const seen = {};
   const total = quizzes.reduce((sum, q) => sum + q.total, 0);
+  // Not a live region: each quiz announces its own check once; this total is read on demand.
   const out = document.createElement("p");
   out.className = "hk-summary";
-  out.setAttribute("role", "status");
-  out.setAttribute("aria-live", "polite");
-  const heading = document.createElement("h3");
+  const heading = document.createElement("h2");
   heading.textContent = "Your score for this lesson";
   const box = document.createElement("section");
   box.className = "hk-scoreboard";
@@ -21,7 +21,7 @@ function render({ model, el }) {
   function update() {
     const sum = quizzes.reduce((acc, q) => acc + (scores[q.id] || 0), 0);
     const answered = quizzes.filter((q) => (seen[q.id] || 0) > 0).length;
-    out.textContent = `${sum} of ${total} questions right, across ${answered} of ${quizzes.length} quizzes answered.`;
+    out.textContent = `${sum} of ${total} questions right first time, across ${answered} of ${quizzes.length} quizzes answered.`;
   }
 
   function onScore(event) {

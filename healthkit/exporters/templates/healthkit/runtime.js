@@ -2,10 +2,20 @@
 // small in-page model. Answers are kept by a progress store: by default this browser's
 // local storage (nothing is sent anywhere); a page packaged for a learning platform installs
 // its own store (globalThis.healthkitProgressStore) before this module runs.
+//
+// A store is {load(lesson) -> {quizId: {score, total, responses}} (or a Promise of it),
+// save(lesson, title, quizId, {score, total, responses})}, and may offer
+// subscribe(lesson, onChange) to hear of changes made elsewhere (another tab, a reset).
 const data = JSON.parse(document.getElementById("hk-data").textContent);
-const STORE = "healthkit.progress.v1";
+// Each edition keeps its answers under its own key, so a teacher page never shares progress
+// with the learner pages (the key comes from healthkit.registry.EDITIONS_SPEC).
+const STORE = data.store || "healthkit.progress.v1";
 
-/** The default store: one localStorage entry shared by the pages of a site. */
+function quizzesOf(text, lesson) {
+  try { return JSON.parse(text || "{}")[lesson]?.quizzes || {}; } catch { return {}; }
+}
+
+/** The default store: one localStorage entry shared by the pages of a site and edition. */
 function localStore() {
   function all() {
     try { return JSON.parse(localStorage.getItem(STORE) || "{}"); } catch { return {}; }
@@ -20,6 +30,15 @@ function localStore() {
       mine.updated = new Date().toISOString();
       mine.quizzes[quizId] = record;
       try { localStorage.setItem(STORE, JSON.stringify(everything)); } catch { /* private mode: keep going */ }
+    },
+    /** Another page changed this lesson's answers, or "Forget my answers" removed them. */
+    subscribe(lesson, onChange) {
+      window.addEventListener("storage", (event) => {
+        if (event.storageArea !== localStorage || (event.key !== null && event.key !== STORE)) return;
+        const before = JSON.stringify(quizzesOf(event.oldValue, lesson));
+        const after = quizzesOf(event.key === null ? null : event.newValue, lesson);
+        if (event.key === null || JSON.stringify(after) !== before) onChange(after);
+      });
     },
   };
 }
@@ -57,6 +76,8 @@ function moduleFor(key) {
   return modules.get(key);
 }
 
+const cleanups = new Map();
+
 async function mount(el, saved) {
   const entry = data.models[el.dataset.hkModel];
   if (!entry) return;
@@ -68,16 +89,30 @@ async function mount(el, saved) {
   }
   const mod = await moduleFor(entry.esm);
   const widget = mod.default ?? mod;
+  const previous = cleanups.get(el);
+  if (typeof previous === "function") previous();
   el.replaceChildren();
   el.classList.add("hk-live");
-  await widget.render({ model: new Model(state), el });
+  cleanups.set(el, await widget.render({ model: new Model(state), el }));
 }
 
 // Listeners (the score summary) first, so they hear the scores restored by the quizzes.
-const saved = (await store.load(data.lesson)) || {};
 const all = [...document.querySelectorAll("[data-hk-model]")];
 const listeners = all.filter((el) => data.models[el.dataset.hkModel]?.state.quizzes);
-for (const el of [...listeners, ...all.filter((el) => !listeners.includes(el))]) {
-  try { await mount(el, saved); } catch (err) { console.error("healthkit: widget failed", err); }
+const ordered = [...listeners, ...all.filter((el) => !listeners.includes(el))];
+
+async function mountAll(saved) {
+  for (const el of ordered) {
+    try { await mount(el, saved); } catch (err) { console.error("healthkit: widget failed", err); }
+  }
 }
+
+await mountAll((await store.load(data.lesson)) || {});
+// Answers changed elsewhere (another tab of this lesson, "Forget my answers" on the index):
+// show them, so this page never saves its stale answers back over them.
+store.subscribe?.(data.lesson, async (saved) => {
+  document.documentElement.dataset.hkReady = "false";
+  await mountAll(saved || {});
+  document.documentElement.dataset.hkReady = "true";
+});
 document.documentElement.dataset.hkReady = "true";

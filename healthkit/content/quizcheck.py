@@ -1,0 +1,193 @@
+"""Warnings about quiz items that let a learner score without learning.
+
+Each rule returns ``(key path, message)`` pairs; :func:`healthkit.content.lint.lint` turns
+them into positioned warnings (``PATH:LINE:COL: warning: ... (quiz[3].options)``). The
+messages say what to change. Thresholds are stated in docs/content-format.md:
+
+* the right option written in the same place in every single-answer item (3 or more items);
+* the right option the longest in more than half of the single-answer items (3 or more);
+* a single-answer item with only two options;
+* true/false answers outside 30-70% True (2 or more true/false items);
+* option feedback of fewer than five words, or that only gives a verdict;
+* a wrong option that is advice the lesson gives (prevention, treatments, home remedies),
+  except in questions that ask for what is *not* right ("not", "never", "except", "avoid");
+* the same prompt twice.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from ..model import Condition, QuizQuestion
+from ..registry import QUIZ_KINDS, SECTIONS
+from .lint import normalise
+
+Finding = tuple[str, str]
+
+MIN_ITEMS_FOR_PATTERN = 3
+MIN_TRUE_FALSE = 2
+TRUE_SHARE = (0.3, 0.7)
+MIN_FEEDBACK_WORDS = 5
+
+#: Words that only say right or wrong. Feedback made of these alone explains nothing.
+VERDICT_WORDS = frozenset(
+    """yes no nope correct incorrect right wrong not quite true false that thats this is its it
+    the a an answer option choice one well done great good job try again sorry exactly indeed
+    afraid im i am was isnt wasnt here so very oops best nice that's isn't wasn't it's i'm""".split()
+)
+#: Prompts that ask for what is *not* right: their wrong options may well be the lesson's advice.
+NEGATIVE_PROMPT = re.compile(r"\b(not|never|except|avoid|least|false)\b|n't\b", re.I)
+_STOP = frozenset("a an the to of for and or from in on with your you at by it is be as up into".split())
+
+
+def _words(text: str) -> list[str]:
+    return normalise(text).split()
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 3 else word
+
+
+def _content(text: str) -> tuple[str, ...]:
+    """The content words of a text, roughly stemmed, in order."""
+    return tuple(_stem(w) for w in _words(text) if w not in _STOP)
+
+
+def _holds(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
+    n = len(shorter)
+    return any(longer[i : i + n] == shorter for i in range(len(longer) - n + 1))
+
+
+def same_meaning(option: str, advice: str) -> bool:
+    """Whether an option names the same advice: the same content words in the same order, or
+    one holds the other's run of two or more content words ("from back to front" is not
+    "wiping front to back")."""
+    o, a = _content(option), _content(advice)
+    if not o or not a:
+        return False
+    return o == a or (len(a) >= 2 and _holds(o, a)) or (len(o) >= 2 and _holds(a, o))
+
+
+def _single(quiz: tuple[QuizQuestion, ...]) -> list[tuple[int, QuizQuestion]]:
+    return [(i, q) for i, q in enumerate(quiz) if q.type == "single" and sum(o.correct for o in q.options) == 1]
+
+
+def same_position(condition: Condition) -> Iterator[Finding]:
+    items = _single(condition.quiz)
+    places = {next(j for j, o in enumerate(q.options) if o.correct) for _, q in items}
+    if len(items) >= MIN_ITEMS_FOR_PATTERN and len(places) == 1:
+        (place,) = places
+        yield "quiz", (
+            f"the right option is written as option {place + 1} in all {len(items)} single-answer questions; "
+            "vary where you write it (lessons shuffle options, but items with fixed_order: true and anyone "
+            "reading this file see the written order)"
+        )
+
+
+def longest_right(condition: Condition) -> Iterator[Finding]:
+    items = _single(condition.quiz)
+    longest = []
+    for _, q in items:
+        right = next(o for o in q.options if o.correct)
+        if all(len(right.text.strip()) > len(o.text.strip()) for o in q.options if o is not right):
+            longest.append(q.id)
+    if len(items) >= MIN_ITEMS_FOR_PATTERN and len(longest) * 2 > len(items):
+        yield "quiz", (
+            f"the right option is the longest in {len(longest)} of {len(items)} single-answer questions "
+            f"({', '.join(longest)}); learners learn to pick the longest option: make the wrong options as "
+            "specific as the right one, or the right one shorter"
+        )
+
+
+def two_options(condition: Condition) -> Iterator[Finding]:
+    for i, q in _single(condition.quiz):
+        if len(q.options) == 2:
+            yield f"quiz[{i}].options", (
+                f"single-answer question {q.id!r} has only two options, so a guess is right half the time; "
+                "add a plausible wrong option (a common misconception), or make it a true_false statement"
+            )
+
+
+def true_false_balance(condition: Condition) -> Iterator[Finding]:
+    true_text = QUIZ_KINDS["true_false"].fixed_texts[0].casefold()
+    keys = [
+        next(o for o in q.options if o.correct).text.strip().casefold() == true_text
+        for q in condition.quiz
+        if q.type == "true_false" and sum(o.correct for o in q.options) == 1
+    ]
+    if len(keys) < MIN_TRUE_FALSE:
+        return
+    share = sum(keys) / len(keys)
+    low, high = TRUE_SHARE
+    if not low <= share <= high:
+        more = "False" if share > high else "True"
+        yield "quiz", (
+            f"{sum(keys)} of {len(keys)} true/false questions have the answer True ({share:.0%}); keep it between "
+            f"{low:.0%} and {high:.0%} by rewriting some statements so that {more} is right"
+        )
+
+
+def thin_feedback(condition: Condition) -> Iterator[Finding]:
+    for i, q in enumerate(condition.quiz):
+        for j, option in enumerate(q.options):
+            words = _words(option.feedback)
+            key = f"quiz[{i}].options[{j}].feedback"
+            if len(words) < MIN_FEEDBACK_WORDS:
+                yield key, (
+                    f"feedback {option.feedback!r} has {len(words)} word{'s' if len(words) != 1 else ''}; "
+                    f"say in at least {MIN_FEEDBACK_WORDS} words why {option.text!r} is {'right' if option.correct else 'wrong'}"
+                )
+            elif all(w in VERDICT_WORDS for w in words):
+                yield key, (
+                    f"feedback {option.feedback!r} only says whether {option.text!r} is right; "
+                    "say why, in terms of what the lesson teaches"
+                )
+
+
+def wrong_advice(condition: Condition) -> Iterator[Finding]:
+    advice = [
+        (name, item.name)
+        for name, section in condition.sections.items()
+        if SECTIONS[name].advice
+        for item in section.items
+    ]
+    for i, q in enumerate(condition.quiz):
+        if NEGATIVE_PROMPT.search(q.prompt):
+            continue
+        for j, option in enumerate(q.options):
+            if option.correct:
+                continue
+            for section, name in advice:
+                if same_meaning(option.text, name):
+                    yield f"quiz[{i}].options[{j}].text", (
+                        f"wrong option {option.text!r} is advice this lesson gives ({SECTIONS[section].title.lower()}: "
+                        f"{name!r}), so a learner who follows the lesson is marked wrong; choose a wrong option "
+                        "that is not the lesson's advice, or mark this one correct"
+                    )
+                    break
+
+
+def repeated_prompts(condition: Condition) -> Iterator[Finding]:
+    seen: dict[str, int] = {}
+    for i, q in enumerate(condition.quiz):
+        key = normalise(q.prompt)
+        if key in seen:
+            first = seen[key]
+            yield f"quiz[{i}].prompt", (
+                f"this prompt repeats quiz[{first}] ({condition.quiz[first].id!r}); ask each thing once, "
+                "or reword one of them"
+            )
+        seen.setdefault(key, i)
+
+
+RULES = (same_position, longest_right, two_options, true_false_balance, thin_feedback, wrong_advice, repeated_prompts)
+
+
+def quiz_findings(condition: Condition) -> list[Finding]:
+    """Every quiz-quality warning for ``condition``, as (key path, message)."""
+    return [finding for rule in RULES for finding in rule(condition)]

@@ -1,0 +1,98 @@
+"""The order in which a question's options are shown: deterministic and balanced.
+
+Every place that shows a question (section quizzes, the final quiz, the notebook widget and
+its fallback, the offline page, the teacher edition, the answer sheet and the LMS exports)
+receives questions already arranged by :func:`arrange_lesson`, so they all agree.
+
+The order of one question is derived from the condition id, the question id and the seed.
+Across a lesson, the position of the right option of single-answer questions is balanced:
+each question puts it where it has been least often so far (ties broken by that seed), and
+the first position is taken only when it is strictly the least used. So a learner who always
+picks the first option is right on at most half of a lesson's single-answer questions (unless
+the authors pinned more right options first with ``fixed_order``).
+
+Two kinds of question keep an order of their own: a question with ``fixed_order`` shows its
+options as written (scales such as mild / moderate / severe), and a kind with fixed texts
+(true/false, see :data:`healthkit.registry.QUIZ_KINDS`) shows them in the kind's order,
+True then False. A pinned single-answer question still counts toward the balance of the
+others; true/false and multiple-answer questions do not (they are not single-answer items).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+from typing import Iterable, Sequence
+
+from ..registry import QUIZ_KINDS
+from .model import Question
+
+
+def question_rng(condition_id: str, question_id: str, seed: int) -> random.Random:
+    """The random source of one question's order: the same wherever the question appears."""
+    return random.Random(f"order:{seed}:{condition_id}:{question_id}")
+
+
+def reorder(question: Question, order: Sequence[int]) -> Question:
+    """``question`` with its choices shown in ``order`` (indexes into the current choices)."""
+    if sorted(order) != list(range(len(question.choices))):
+        raise ValueError(f"{list(order)} is not an order of the {len(question.choices)} choices of {question.id!r}")
+    return dataclasses.replace(question, choices=tuple(question.choices[i] for i in order))
+
+
+def kept_order(question: Question) -> tuple[int, ...] | None:
+    """The order a question must keep, or None when healthkit may choose it."""
+    kind = QUIZ_KINDS.get(question.kind)
+    if kind is not None and kind.fixed_texts:
+        rank = {text.casefold(): i for i, text in enumerate(kind.fixed_texts)}
+        texts = [c.text.strip().casefold() for c in question.choices]
+        if all(t in rank for t in texts):
+            return tuple(sorted(range(len(texts)), key=lambda i: rank[texts[i]]))
+        return tuple(range(len(question.choices)))  # texts of its own: as written
+    if question.fixed_order or (kind is not None and not kind.shuffled):
+        return tuple(range(len(question.choices)))
+    return None
+
+
+def _balanced(question: Question, counts: list[int], rng: random.Random) -> tuple[int, ...]:
+    """An order putting the single right option where it has been least often."""
+    n = len(question.choices)
+    right = question.answer[0]
+    used = [counts[p] if p < len(counts) else 0 for p in range(n)]
+    least = min(used)
+    candidates = [p for p in range(n) if used[p] == least]
+    if len(candidates) > 1 and 0 in candidates:
+        candidates.remove(0)  # first place only when it is strictly the least used
+    target = rng.choice(candidates)
+    others = [i for i in range(n) if i != right]
+    rng.shuffle(others)
+    others.insert(target, right)
+    return tuple(others)
+
+
+def _count(counts: list[int], question: Question) -> None:
+    if len(question.answer) == 1:
+        position = question.answer[0]
+        counts.extend([0] * (position + 1 - len(counts)))
+        counts[position] += 1
+
+
+def arrange_lesson(questions: Iterable[Question], condition_id: str, seed: int = 0) -> tuple[Question, ...]:
+    """Every question of a lesson, in lesson order, with its choices in display order."""
+    counts: list[int] = []
+    out: list[Question] = []
+    for question in questions:
+        rng = question_rng(condition_id, question.id, seed)
+        kept = kept_order(question)
+        if kept is not None:
+            shown = reorder(question, kept)
+        elif question.kind == "single" and len(question.answer) == 1:
+            shown = reorder(question, _balanced(question, counts, rng))
+        else:
+            order = list(range(len(question.choices)))
+            rng.shuffle(order)
+            shown = reorder(question, order)
+        if shown.kind == "single":
+            _count(counts, shown)
+        out.append(shown)
+    return tuple(out)

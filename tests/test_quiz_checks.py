@@ -1,0 +1,155 @@
+"""`healthkit check` warns about quiz items a learner can answer without learning.
+
+Each rule has a bad file (the warning appears, at the right PATH:LINE:COL and key) and a
+good one (it does not). Files are the seed condition, changed and written to tmp_path.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+from healthkit import load_condition
+from healthkit.cli import main
+from healthkit.content import dumps_condition
+from healthkit.content.convert import Converter
+from healthkit.content.yamlio import compose
+from healthkit.model import Condition, Option, QuizQuestion
+
+from .conftest import SEED
+
+SEED_CONDITION = load_condition(SEED)
+
+
+def _quiz(condition: Condition, change: Callable[[int, QuizQuestion], QuizQuestion]) -> Condition:
+    return dataclasses.replace(condition, quiz=tuple(change(i, q) for i, q in enumerate(condition.quiz)))
+
+
+def _options(q: QuizQuestion, *options: Option) -> QuizQuestion:
+    return dataclasses.replace(q, options=options)
+
+
+def _warnings(tmp_path: Path, condition: Condition, capsys: pytest.CaptureFixture[str], phrase: str) -> list[dict[str, Any]]:
+    """The warnings of ``check --format json`` whose message holds ``phrase``; checks their place."""
+    path = tmp_path / f"{condition.id}.yaml"
+    text = dumps_condition(condition)
+    path.write_text(text)
+    assert main(["check", "--format", "json", str(path)]) == 0  # warnings never fail a check
+    found = [d for d in json.loads(capsys.readouterr().out)["diagnostics"] if phrase in d["message"]]
+    converter = Converter(str(path))
+    converter.convert(compose(text, str(path)), Condition, ())
+    for d in found:
+        assert d["severity"] == "warning" and d["path"] == str(path)
+        assert (d["line"], d["column"]) == converter.positions[d["key"]], d
+    # The text format says the same, as PATH:LINE:COL: warning: message (key).
+    assert main(["check", "-q", str(path)]) == 0
+    out = capsys.readouterr().out
+    for d in found:
+        assert f"{path}:{d['line']}:{d['column']}: warning: {d['message']} ({d['key']})" in out
+    return found
+
+
+def _swap_first_two(q: QuizQuestion) -> QuizQuestion:
+    return _options(q, q.options[1], q.options[0], *q.options[2:])
+
+
+def test_right_option_always_in_the_same_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    singles = [q for q in SEED_CONDITION.quiz if q.type == "single"]
+    assert all(q.options[0].correct for q in singles)  # the seed writes every answer first
+    (bad,) = _warnings(tmp_path, SEED_CONDITION, capsys, "is written as option")
+    assert bad["key"] == "quiz" and f"option 1 in all {len(singles)} single-answer questions" in bad["message"]
+    moved = _quiz(SEED_CONDITION, lambda i, q: _swap_first_two(q) if q.id == singles[0].id else q)
+    assert _warnings(tmp_path, moved, capsys, "is written as option") == []
+
+
+def test_right_option_the_longest_in_most_items(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def longer(i: int, q: QuizQuestion) -> QuizQuestion:
+        if q.type != "single":
+            return q
+        return _options(q, *(dataclasses.replace(o, text=o.text + ", as the lesson explains in detail") if o.correct else o for o in q.options))
+
+    (bad,) = _warnings(tmp_path, _quiz(SEED_CONDITION, longer), capsys, "is the longest")
+    assert bad["key"] == "quiz" and "acute-or-chronic" in bad["message"] and "make the wrong options as specific" in bad["message"]
+    assert _warnings(tmp_path, SEED_CONDITION, capsys, "is the longest") == []
+
+
+def test_single_answer_item_with_two_options(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    found = _warnings(tmp_path, SEED_CONDITION, capsys, "has only two options")
+    assert "quiz[0].options" in {d["key"] for d in found}
+    third = Option("Recurring", False, "Recurring spasms come back often, which this one has not done.")
+    fixed = _quiz(SEED_CONDITION, lambda i, q: _options(q, *q.options, third) if i == 0 else q)
+    assert "quiz[0].options" not in {d["key"] for d in _warnings(tmp_path, fixed, capsys, "has only two options")}
+
+
+def _true_false(answer_true: bool) -> Callable[[int, QuizQuestion], QuizQuestion]:
+    def change(i: int, q: QuizQuestion) -> QuizQuestion:
+        if q.type != "true_false":
+            return q
+        true, false = (o for o in sorted(q.options, key=lambda o: o.text != "True"))
+        return _options(q, dataclasses.replace(true, correct=answer_true), dataclasses.replace(false, correct=not answer_true))
+
+    return change
+
+
+def test_true_false_answers_mostly_true(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    count = sum(q.type == "true_false" for q in SEED_CONDITION.quiz)
+    (bad,) = _warnings(tmp_path, _quiz(SEED_CONDITION, _true_false(True)), capsys, "true/false questions have the answer True")
+    assert bad["key"] == "quiz" and bad["message"].startswith(f"{count} of {count} true/false") and "so that False is right" in bad["message"]
+    (bad,) = _warnings(tmp_path, _quiz(SEED_CONDITION, _true_false(False)), capsys, "true/false questions have the answer True")
+    assert "so that True is right" in bad["message"]
+    assert _warnings(tmp_path, SEED_CONDITION, capsys, "true/false questions") == []  # the seed mixes them
+
+
+def test_feedback_that_does_not_explain(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def thin(i: int, q: QuizQuestion) -> QuizQuestion:
+        if i != 2:
+            return q
+        first, second, *rest = q.options
+        return _options(q, dataclasses.replace(first, feedback="Correct!"), dataclasses.replace(second, feedback="No, that is not the right answer here."), *rest)
+
+    found = {d["key"]: d["message"] for d in _warnings(tmp_path, _quiz(SEED_CONDITION, thin), capsys, "feedback '")}
+    assert "has 1 word" in found["quiz[2].options[0].feedback"]
+    assert "only says whether" in found["quiz[2].options[1].feedback"]
+    assert _warnings(tmp_path, SEED_CONDITION, capsys, "feedback '") == []
+
+
+def test_wrong_option_that_is_the_lesson_s_advice(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    advice = SEED_CONDITION.sections.home_remedies.items[0].name
+
+    def distractor(prompt: str | None) -> Callable[[int, QuizQuestion], QuizQuestion]:
+        def change(i: int, q: QuizQuestion) -> QuizQuestion:
+            if i != 12:
+                return q
+            wrong = Option(advice, False, "This is a home remedy the lesson suggests, so it is not the answer here.")
+            return dataclasses.replace(_options(q, *q.options, wrong), prompt=prompt or q.prompt)
+
+        return change
+
+    (bad,) = _warnings(tmp_path, _quiz(SEED_CONDITION, distractor(None)), capsys, "is advice this lesson gives")
+    assert bad["key"] == "quiz[12].options[2].text" and f"home remedies: {advice!r}" in bad["message"]
+    # A question that asks what does NOT help may use the lesson's advice as wrong options.
+    negative = distractor("Which of these is NOT a good first step for a back spasm?")
+    assert _warnings(tmp_path, _quiz(SEED_CONDITION, negative), capsys, "is advice this lesson gives") == []
+    assert _warnings(tmp_path, SEED_CONDITION, capsys, "is advice this lesson gives") == []
+
+
+def test_the_same_prompt_twice(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first = SEED_CONDITION.quiz[0].prompt
+    twice = _quiz(SEED_CONDITION, lambda i, q: dataclasses.replace(q, prompt=first.upper()) if i == 4 else q)
+    (bad,) = _warnings(tmp_path, twice, capsys, "prompt repeats")
+    assert bad["key"] == "quiz[4].prompt" and "quiz[0] ('acute-or-chronic')" in bad["message"]
+    assert _warnings(tmp_path, SEED_CONDITION, capsys, "prompt repeats") == []
+
+
+def test_advice_is_matched_by_its_words_in_order() -> None:
+    from healthkit.content.quizcheck import same_meaning
+
+    assert same_meaning("Wiping front to back", "Wiping front to back")
+    assert same_meaning("Wipe from front to back", "Wiping front to back")  # the same advice, reworded
+    assert same_meaning("Using a heat pack for 20 minutes", "Heat pack")
+    assert not same_meaning("From back to front", "Wiping front to back")  # its opposite
+    assert not same_meaning("Bed rest for a week", "Short rest")
