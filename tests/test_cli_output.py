@@ -43,10 +43,10 @@ def test_jobs_help_agrees_everywhere(capsys: pytest.CaptureFixture[str]) -> None
 
     helps = [re.sub(r"\s+", " ", _help_text(command, capsys)) for command in ("build", "workshop", "scorm", "lite")]
     for text in helps:
-        assert f"(default: number of cores + 1, here {default_jobs()})" in text
+        assert f"(default: number of cores + 1, here {default_jobs()};" in text
     assert default_jobs() == (os.cpu_count() or 1) + 1
     readme = re.sub(r"\s+", " ", (ROOT / "README.md").read_text())
-    assert "(`-j N`, default: number of cores + 1)" in readme
+    assert "(`-j N`, default and maximum: number of cores + 1," in readme
 
 
 @pytest.mark.slow

@@ -263,7 +263,7 @@ def test_bundle_install_files_and_workshop_readme(tmp_path: Path) -> None:
     from ruamel.yaml import YAML
 
     from healthkit import load_condition
-    from healthkit.app.bundle import write_install_files
+    from healthkit.app.install import write_install_files
     from healthkit.app.workshop import participant_readme
 
     from .test_project import runtime_dependencies

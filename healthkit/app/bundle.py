@@ -1,97 +1,59 @@
-"""The install files every bundle carries, so its notebooks run outside any checkout.
+"""Bundles (zip files) made from an explicit list of files.
 
-``lessons.zip`` and the workshop folder hold, next to their notebooks: the healthkit wheel
-that built them, ``requirements.txt`` (pip) and ``environment.yml`` (conda, and Binder) that
-install that wheel from the bundle and everything else (JupyterLab included) from the
-package index, and README steps that use them. Nothing here reads the current folder.
+A bundle holds exactly the entries its list-building function returns (for example
+:func:`healthkit.app.site.lessons_zip_files` and
+:func:`healthkit.app.workshop.pack_files`): never whatever else happens to lie in a folder.
+To add something to a bundle (an installation file, say), append an entry in that function.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 
-from .. import __version__
-from ..distribution import DISTRIBUTION, requirement, runtime_requirements, wheel
+from ..errors import OutputError
 from ..io import write_bytes_atomic
 
-#: The conda environment the bundle's environment.yml creates.
-ENVIRONMENT_NAME = DISTRIBUTION
+
+@dataclass(frozen=True)
+class BundleFile:
+    """One entry of a bundle: its name inside the zip, and a file to copy or the bytes to store."""
+
+    name: str
+    source: Path | None = None
+    data: bytes | None = None
+
+    def __post_init__(self) -> None:
+        parts = PurePosixPath(self.name).parts
+        if not parts or PurePosixPath(self.name).is_absolute() or ".." in parts:
+            raise ValueError(f"bundle entry {self.name!r} is not a relative path")  # a bug, not input
+        if (self.source is None) == (self.data is None):
+            raise ValueError(f"bundle entry {self.name!r} needs either a source file or data")
+
+    def read(self) -> bytes:
+        if self.data is not None:
+            return self.data
+        assert self.source is not None
+        try:
+            return self.source.read_bytes()
+        except OSError as exc:
+            raise OutputError(f"cannot pack {self.source}: {exc.strerror}", str(self.source)) from None
 
 
-def healthkit_requirement() -> str:
-    """The line that installs healthkit: the bundled wheel, or the index when there is none."""
-    built = wheel()
-    if built is None:  # running from a source folder that was never installed
-        return f"{requirement('lab')}=={__version__}"
-    return f"./{built.filename}[lab]"
+def zip_bytes(entries: list[BundleFile]) -> bytes:
+    """A zip holding exactly ``entries``, in order (deflated, with a fixed timestamp)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for entry in entries:
+            info = zipfile.ZipInfo(entry.name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, entry.read())
+    return buffer.getvalue()
 
 
-def requirements_txt() -> str:
-    return (
-        "# Installs what these lessons need: healthkit from the wheel in this folder, and\n"
-        "# JupyterLab and the other dependencies from the package index. In this folder run:\n"
-        "#   pip install -r requirements.txt\n"
-        f"{healthkit_requirement()}\n"
-    )
-
-
-def environment_yml() -> str:
-    conda = "".join(f"  - {spec}\n" for spec in runtime_requirements())
-    return (
-        "# conda env create -f environment.yml (in this folder), then: conda activate "
-        f"{ENVIRONMENT_NAME}\n"
-        "# Binder reads this file too. healthkit comes from the wheel in this folder.\n"
-        f"name: {ENVIRONMENT_NAME}\n"
-        "channels:\n"
-        "  - conda-forge\n"
-        "dependencies:\n"
-        "  - python>=3.10\n"
-        "  - pip\n"
-        f"{conda}"
-        "  - pip:\n"
-        f"      - {healthkit_requirement()}\n"
-    )
-
-
-def install_files() -> dict[str, bytes]:
-    """``{file name: bytes}``: the wheel (when healthkit is installed) and both environment files."""
-    files: dict[str, bytes] = {}
-    built = wheel()
-    if built is not None:
-        files[built.filename] = built.data
-    files["requirements.txt"] = requirements_txt().encode("utf-8")
-    files["environment.yml"] = environment_yml().encode("utf-8")
-    return files
-
-
-def write_install_files(folder: Path) -> list[Path]:
-    """Write :func:`install_files` into ``folder``; returns the paths written."""
-    written = []
-    for name, data in install_files().items():
-        write_bytes_atomic(folder / name, data)
-        written.append(folder / name)
-    return written
-
-
-def install_steps(notebooks: str) -> str:
-    """README steps (Markdown that reads as plain text) to install and open the lessons.
-
-    ``notebooks`` is the folder of the notebooks inside the bundle, e.g. ``lessons``.
-    """
-    return f"""With Python 3.10 or newer, in this folder:
-
-    python3 -m venv .venv
-    . .venv/bin/activate            (on Windows: .venv\\Scripts\\activate)
-    pip install -r requirements.txt
-    jupyter lab
-
-Or with conda:
-
-    conda env create -f environment.yml
-    conda activate {ENVIRONMENT_NAME}
-    jupyter lab
-
-Both install healthkit from the wheel in this folder (the version that built these
-lessons) and JupyterLab from the package index. Then open a notebook in `{notebooks}/` and
-choose Run > Run All Cells.
-"""
+def write_zip(path: Path, entries: list[BundleFile]) -> None:
+    """Write the zip of ``entries`` to ``path`` atomically (see :func:`healthkit.io.write_bytes_atomic`)."""
+    write_bytes_atomic(path, zip_bytes(entries))

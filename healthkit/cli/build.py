@@ -114,6 +114,8 @@ def run(args: argparse.Namespace) -> int:
         report = build(options, shown.progress, on_plan=shown.planned)
     finally:
         shown.close()
+    for warning in report.warnings:
+        print(f"healthkit: warning: {warning}", file=sys.stderr)
     if not args.quiet:
         rows = [
             [r.condition, r.edition, r.status, f"{r.seconds:.1f}s" if r.seconds else "-", str(r.outputs[0]) if r.outputs else (r.error[:60])]

@@ -17,15 +17,6 @@ def add_template(parser: Any) -> None:
     )
 
 
-def add_jobs(parser: Any) -> None:
-    from ..app.build import default_jobs
-
-    parser.add_argument(
-        "-j", "--jobs", type=int, default=0, metavar="N",
-        help=f"lessons rendered at once (default: number of cores + 1, here {default_jobs()})",
-    )
-
-
 def add_edition(parser: Any, default: str = "learner", both: bool = True) -> None:
     """``--edition``; ``both=False`` for commands that make one edition at a time."""
     editions = ", ".join(f"{name}: {spec.doc}" for name, spec in EDITIONS_SPEC.items())
@@ -39,6 +30,31 @@ def add_edition(parser: Any, default: str = "learner", both: bool = True) -> Non
 
 def editions(args: argparse.Namespace) -> tuple[str, ...]:
     return EDITIONS if args.edition == BOTH else (args.edition,)
+
+
+def add_force(parser: Any, what: str = "the output file") -> None:
+    parser.add_argument("--force", action="store_true", help=f"overwrite {what} if it exists (only a regular file is ever replaced)")
+
+
+def jobs(value: str) -> int:
+    """``-j N``: a whole number of 1 or more (a usage error otherwise)."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of lessons to render at once; use a whole number of 1 or more")
+    return number
+
+
+def add_jobs(parser: Any) -> None:
+    from ..app.build import default_jobs
+
+    parser.add_argument(
+        "-j", "--jobs", type=jobs, default=0, metavar="N",
+        help=f"lessons rendered at once (default: number of cores + 1, here {default_jobs()}; "
+        "never more than that, nor than there are lessons)",
+    )
 
 
 def add_region(parser: Any) -> None:
