@@ -83,6 +83,20 @@ class BuildError(HealthkitError):
         return (type(self), (self.lesson, self.message, self.cell))
 
 
+class OutputError(HealthkitError, OSError):
+    """A file or folder could not be written, or healthkit refused to write it.
+
+    Also an :class:`OSError`, so code that handles file errors keeps working.
+    """
+
+    def __init__(self, message: str, path: str = ""):
+        super().__init__(message)
+        self.path = path
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        return (type(self), (str(self), self.path))
+
+
 class MissingDependencyError(HealthkitError):
     """An optional dependency is needed for this feature."""
 

@@ -236,7 +236,8 @@ class Condition:
         metadata=_items("Term to plain-language definition (required once published).", 0),
     )
     reading_time_minutes: Optional[int] = field(
-        default=None, metadata={"doc": "Override of the estimated reading time."}
+        default=None,
+        metadata={"doc": "Override of the estimated reading time, in minutes (1 to 600).", "minimum": 1, "maximum": 600},
     )
     passing_score: Optional[int] = field(
         default=None,

@@ -137,7 +137,7 @@ def test_a_failing_lesson_is_reported_and_the_others_still_build(tmp_path: Path)
     assert by_id["second"].status == "failed"
     assert by_id["second"].error == "RuntimeError: boom in second"
     assert by_id["second"].cell == 5  # 1-based, counting the injected-parameters cell
-    assert by_id["broken"].status == "failed" and "broken.yaml:3:1" in by_id["broken"].error
+    assert by_id["broken"].status == "failed" and "broken.yaml:2:8" in by_id["broken"].error  # the unclosed "["
     assert not report.ok
     assert sorted(p.name for p in (out / "lessons").iterdir()) == ["back-spasms.ipynb"]  # nothing half-written
     assert sorted(p.name for p in (out / "site").iterdir()) == ["back-spasms.html", "index.html", "lessons.zip"]

@@ -7,11 +7,15 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from healthkit.cli import main
 from healthkit.content import check_text
 from healthkit.importer import ArticleError, import_article
 from healthkit.model import SECTION_NAMES
+
+from .fuzzing import fuzz_examples
 
 FIXTURES = Path(__file__).parent / "fixtures" / "articles"
 UPDATE = os.environ.get("HEALTHKIT_UPDATE_GOLDEN") == "1"
@@ -110,3 +114,103 @@ def test_an_imported_draft_builds_into_a_lesson(tmp_path: Path) -> None:
     page = (tmp_path / "out" / "site" / "heartburn.html").read_text()
     assert "This draft does not list warning signs yet" in page
     assert "This lesson is a draft and has not been reviewed" in page
+
+
+# -- hostile articles ---------------------------------------------------------------------------
+def _keys(value: object, prefix: str = "") -> set[str]:
+    """Every key path in plain YAML data (list positions written as [])."""
+    if isinstance(value, dict):
+        return {p for k, v in value.items() for p in {f"{prefix}.{k}", *_keys(v, f"{prefix}.{k}")}}
+    if isinstance(value, list):
+        return {p for v in value for p in _keys(v, prefix + "[]")}
+    return set()
+
+
+def _draft_keys(text: str) -> set[str]:
+    import io
+
+    from ruamel.yaml import YAML
+
+    return _keys(YAML(typ="safe", pure=True).load(io.StringIO(text)))
+
+
+def _written_keys(condition: object) -> set[str]:
+    from healthkit.content.convert import to_data
+
+    return _keys(to_data(condition))
+
+
+BREAKS = ["\x85", "\u2028", "\u2029", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e"]
+
+
+@pytest.mark.parametrize("separator", BREAKS)
+def test_line_separators_in_prose_never_become_keys(tmp_path: Path, separator: str) -> None:
+    article = (FIXTURES / "eczema.md").read_text()
+    smuggled = f"You may feel tired.{separator}reviewed_by: Mallory{separator}status: published{separator}- id: evil"
+    article = article.replace("helps them understand their skin.", "helps them understand their skin. " + smuggled)
+    article = article.replace("It often starts in childhood.", "It often starts in childhood. " + smuggled)
+    article = article.replace("Diagnosis of eczema involves", smuggled + " Diagnosis of eczema involves")
+    path = tmp_path / "eczema.md"
+    path.write_text(article, encoding="utf-8")
+    condition, _, text = import_article(path, today=DAY)
+    assert "Mallory" in text  # kept for the editor, as a comment
+    assert _draft_keys(text) == _written_keys(condition)
+    result = check_text(text, "eczema.yaml", today=DAY)
+    assert result.ok, [d.format() for d in result.diagnostics if d.severity == "error"]
+    assert result.condition is not None and result.condition.status == "draft"
+
+
+def test_an_oversized_article_is_refused_before_it_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from healthkit.importer import MAX_ARTICLE_BYTES
+
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as handle:
+        handle.write((FIXTURES / "sinusitis.txt").read_bytes())
+        handle.seek(MAX_ARTICLE_BYTES)
+        handle.write(b"\n")
+    with pytest.raises(ArticleError, match="over the .* limit"):
+        import_article(path)
+    assert main(["import", str(path), "-o", str(tmp_path / "x.yaml")]) == 1
+    assert "limit" in capsys.readouterr().err
+    assert not (tmp_path / "x.yaml").exists()
+
+
+# Paragraph text a hostile or careless article may hold: YAML syntax, comment markers, line
+# separators of every kind, control characters, markup.
+_hostile_chars = st.sampled_from(list("#:-{}[]&*!|>'\"%@`?,\\ \t\n") + BREAKS + ["\x00", "\x1b", "\x7f", "\ufffe", "<script>", "&#133;", "&#x2028;", "{x}", "{doctor}"])
+_hostile_text = st.lists(st.one_of(_hostile_chars, st.text(max_size=6), st.sampled_from(["reviewed_by: Mallory", "status: published", "- id: x", "key: value"])), max_size=12).map("".join)
+
+
+@settings(max_examples=fuzz_examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(intro=_hostile_text, unplaced=_hostile_text, prose=_hostile_text, item=_hostile_text, answer=_hostile_text, fmt=st.sampled_from([".md", ".txt", ".html"]))
+def test_a_draft_never_holds_a_key_the_importer_did_not_write(tmp_path_factory: pytest.TempPathFactory, intro: str, unplaced: str, prose: str, item: str, answer: str, fmt: str) -> None:
+    article = (
+        "# Eczema – types, causes, symptoms, diagnosis, prevention, treatments, and Home Remedies\n\n"
+        f"## Introduction\n\nEczema makes skin dry. {intro}\n\n"
+        f"## Living With Eczema\n\n{unplaced}\n\n"
+        f"## Causes of Eczema\n\n1. Irritants: Soaps can trigger flare-ups. {item}\n\n"
+        f"Causes of eczema include {prose}\n\n"
+        f"## Q&A\n\n1. Is eczema catching? No. {answer}\n"
+    )
+    if fmt == ".html":
+        import html
+
+        article = "<html><body><article>" + "".join(f"<p>{html.escape(p)}</p>" for p in article.split("\n\n")) + "</article></body></html>"
+    path = tmp_path_factory.mktemp("article") / f"eczema{fmt}"
+    path.write_text(article, encoding="utf-8", newline="")
+    try:
+        condition, _, text = import_article(path, today=DAY)
+    except ArticleError:
+        return
+    assert _draft_keys(text) == _written_keys(condition)
+    result = check_text(text, "eczema.yaml", today=DAY)
+    assert result.ok, [d.format() for d in result.diagnostics if d.severity == "error"]
+
+
+def test_braces_in_an_article_never_become_placeholders(tmp_path: Path) -> None:
+    article = (FIXTURES / "eczema.md").read_text().replace("Soaps and detergents", "Soaps {x} and {doctor} detergents")
+    path = tmp_path / "eczema.md"
+    path.write_text(article)
+    condition, _, text = import_article(path, today=DAY)
+    assert "Soaps (x) and (doctor) detergents" in condition.sections.causes.items[1].description
+    assert check_text(text, "eczema.yaml", today=DAY).ok

@@ -46,7 +46,8 @@ def _banks() -> list[QuestionBank]:
 
 
 def _gift_unescape(text: str) -> str:
-    return re.sub(r"\\([~=#{}:\\])", r"\1", text).replace("\\n", "\n")
+    """What Moodle shows for a GIFT text healthkit wrote: GIFT escapes, then HTML entities."""
+    return html.unescape(re.sub(r"\\([~=#{}:\\])", r"\1", text).replace("\\n", "\n"))
 
 
 def test_gift_reads_back_in_pygiftparser() -> None:
@@ -65,6 +66,87 @@ def test_gift_reads_back_in_pygiftparser() -> None:
         assert _gift_unescape(got.generalFeedback) == source.explanation
     categories = {q.cat for q in parsed}
     assert "$course$/healthkit/back_spasms" in categories and len(categories) == len(banks)
+
+
+# Texts that other systems would read as instructions: a weight, a format switch, markup.
+INJECTIONS = Question(
+    id="injections",
+    kind="single",
+    prompt="[markdown]**Which** <script>alert(1)</script> is right?",
+    choices=(
+        Choice("%100%Rest for weeks", False, "[plain]No: <b>keep moving</b>."),
+        Choice("  %50% Keep gently active", True, "%100% right"),
+        Choice("[html]<img src=x onerror=alert(1)>", False, "<i>no</i>"),
+    ),
+    explanation="[moodle]Moving <em>helps</em> & heals.",
+    section="treatments",
+)
+MULTI_INJECTION = Question(
+    id="multi-injection",
+    kind="multiple",
+    prompt="Pick the right ones",
+    choices=(Choice("%100%Wrong one", False, "no"), Choice("Right one", True, "yes"), Choice("Also right", True, "yes")),
+    explanation="Two are right.",
+    section="treatments",
+)
+
+
+def test_gift_text_cannot_change_weights_format_or_markup() -> None:
+    seed = load_condition(SEED)
+    gift = dumps_gift([QuestionBank(seed, (INJECTIONS, MULTI_INJECTION))])
+    first, second = gift_parser.parseFile(io.StringIO(gift))
+    assert first.valid and second.valid
+    assert first.markup == "html" and _gift_unescape(first.text) == INJECTIONS.prompt
+    assert "<script" not in first.text and "<img" not in gift and "<b>" not in gift
+    for source, got in ((INJECTIONS, first), (MULTI_INJECTION, second)):
+        answers = got.answers.answers
+        assert [a.fraction > 0 for a in answers] == [c.correct for c in source.choices]
+        assert [_gift_unescape(a.answer) for a in answers] == [c.text.strip() for c in source.choices]
+        assert [_gift_unescape(a.feedback) for a in answers] == [c.feedback for c in source.choices]
+    assert _gift_unescape(first.generalFeedback) == INJECTIONS.explanation
+
+
+XML_HOSTILE = Question(
+    id="control-chars",
+    kind="single",
+    prompt="Tab\tvertical\vnull\x00escape\x1bbell\x07 and \ufffe end",
+    choices=(Choice("Yes\x00", True, "ok\x0b"), Choice("No", False, "\x1b[31mred")),
+    explanation="Fine\x07.",
+    section="types",
+)
+
+
+@pytest.mark.parametrize("fmt", ["gift", "moodle-xml", "qti"])
+def test_exports_of_control_characters_always_parse(fmt: str) -> None:
+    from healthkit.exporters.lms import export
+
+    data = export([QuestionBank(load_condition(SEED), (XML_HOSTILE,))], fmt)
+    if fmt == "moodle-xml":
+        text = etree.fromstring(data).findtext("question[@type='multichoice']/questiontext/text")
+        assert "Tab\tvertical" in html.unescape(text) and "\x00" not in text
+    elif fmt == "qti":
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        for name in archive.namelist():
+            etree.fromstring(archive.read(name))
+    else:
+        (question,) = gift_parser.parseFile(io.StringIO(data.decode()))
+        assert question.valid and "\x00" not in question.text
+
+
+@pytest.mark.parametrize("fmt", ["gift", "moodle-xml", "qti"])
+def test_cli_export_of_a_file_with_control_characters_is_a_positioned_error(
+    tmp_path: Path, seed_text: str, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    text = seed_text.replace("title: Back spasms", 'title: "Back\\vspasms\\0"', 1)
+    (content / "back-spasms.yaml").write_text(text)
+    out = tmp_path / "quiz.out"
+    assert main(["export-quiz", "--format", fmt, "-o", str(out), "--content", str(content)]) == 1
+    err = capsys.readouterr().err
+    line = text[: text.index("title: ")].count("\n") + 1
+    assert f"back-spasms.yaml:{line}:8: error: U+000B" in err and "Traceback" not in err
+    assert not out.exists()
 
 
 def test_moodle_xml_reads_back_with_lxml() -> None:
@@ -122,7 +204,7 @@ def test_cli_exports_one_or_all_conditions(tmp_path: Path, fmt: str, name: str, 
     every = tmp_path / f"all-{name}"
     assert main(["export-quiz", "--format", fmt, "-o", str(every), "--content", str(CONTENT)]) == 0
     assert every.stat().st_size > one.stat().st_size
-    assert main(["export-quiz", "nope", "--format", fmt, "-o", str(one), "--content", str(CONTENT)]) == 1
+    assert main(["export-quiz", "nope", "--format", fmt, "-o", str(tmp_path / f"nope-{name}"), "--content", str(CONTENT)]) == 1
     assert "valid conditions: back-spasms" in capsys.readouterr().err
 
 

@@ -25,13 +25,15 @@ from ..content import check_file, iter_content_files
 from ..content.loader import require_known
 from ..content.readability import reading_levels, reading_minutes
 from ..errors import BuildError, HealthkitError, ParameterError
-from ..io import write_text_atomic
+from ..io import write_bytes_atomic
 from ..lesson.render import review_status_text
 from ..registry import EDITIONS, EDITIONS_SPEC, REGIONS
 from ..quiz.generate import needs_other_conditions
 from ..render.execute import LessonJob, template_path
 from ..render.kernels import WarmKernel
-from .cache import BuildCache, FileInfo, code_digest, digest_bytes
+from ..render.lifeline import watch_parent
+from .cache import BuildCache, FileInfo, code_digest, content_digest, digest_bytes
+from .outputs import check_out_dir
 from .site import navigation, page_path, write_index
 from .startup import skip_unused_format_checker
 
@@ -73,6 +75,8 @@ class LessonResult:
 class BuildReport:
     results: list[LessonResult]
     seconds: float
+    #: Things the user should know that did not stop the build (an ignored cache, a kept file).
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -118,10 +122,16 @@ def _preload_builder() -> None:
     from ..exporters import html  # noqa: F401
 
 
-def _worker_init() -> None:
-    """Start this worker's kernel early, and import in parallel with its boot."""
+def _worker_init(build_pid: int = 0) -> None:
+    """Start this worker's kernel early, and import in parallel with its boot.
+
+    A worker (``build_pid``: the build that started it) exits, stopping its kernel, as soon as
+    the build is gone, however it ended.
+    """
     global _KERNEL
     skip_unused_format_checker()
+    if build_pid:
+        watch_parent(build_pid, _kill_kernel)
     _KERNEL = WarmKernel()
     _KERNEL.launch()
     _KERNEL.preload(KERNEL_PRELOAD)
@@ -129,9 +139,14 @@ def _worker_init() -> None:
     threading.Thread(target=_preload_builder, daemon=True).start()
 
 
+def _kill_kernel() -> None:
+    if _KERNEL is not None:
+        _KERNEL.kill()
+
+
 def describe(path: Path) -> FileInfo:
     """Check one content file and keep what navigation, the index and the cache need."""
-    digest = digest_bytes(path.read_bytes())
+    digest = content_digest(path)
     result = check_file(path)
     if not result.ok or result.condition is None:
         first = next(d for d in result.diagnostics if d.severity == "error")
@@ -194,12 +209,22 @@ def default_jobs() -> int:
     return (os.cpu_count() or 1) + 1
 
 
+def worker_count(jobs: int, lessons: int) -> int:
+    """Workers (each with a kernel) for ``lessons``: ``jobs`` (0: the default), but never
+    more than :func:`default_jobs` or than there are lessons to render."""
+    if jobs < 0:
+        raise ParameterError(f"jobs must be 0 (one per core) or more, not {jobs}")
+    return max(1, min(jobs or default_jobs(), default_jobs(), lessons))
+
+
 def _executor(workers: int) -> Executor:
     if workers <= 1:
         return _Inline()
     # Fresh interpreters ("spawn"): forking a process that already talks to kernels over
     # ZeroMQ can kill the child.
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init)
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init, initargs=(os.getpid(),)
+    )
 
 
 # -- planning ------------------------------------------------------------------------------
@@ -248,8 +273,7 @@ def _plan(options: BuildOptions, infos: dict[str, FileInfo], cache: BuildCache) 
             key = f"{edition}/{name}"
             fingerprint = _fingerprint(options, info, template_digest, others, edition, nav)
             if not options.force and cache.fresh(key, fingerprint):
-                outputs = [Path(p) for p in cache.lessons[key]["outputs"]]
-                done.append(LessonResult(name, edition, "skipped", outputs=outputs))
+                done.append(LessonResult(name, edition, "skipped", outputs=cache.outputs(key)))
                 continue
             job = LessonJob(
                 condition=name,
@@ -267,16 +291,15 @@ def _plan(options: BuildOptions, infos: dict[str, FileInfo], cache: BuildCache) 
 
 
 # -- writing -------------------------------------------------------------------------------
-def _write(task: Task, rendered: Rendered, options: BuildOptions) -> list[Path]:
+def _write(task: Task, rendered: Rendered, options: BuildOptions) -> dict[Path, str]:
+    """Write one lesson's files; returns each path with the digest of what was written."""
     job = task.job
-    notebook = job.lesson_dir / f"{job.condition}.ipynb"
-    write_text_atomic(notebook, rendered.notebook)
-    outputs = [notebook]
+    files = {job.lesson_dir / f"{job.condition}.ipynb": rendered.notebook.encode("utf-8")}
     if rendered.page is not None:
-        page = page_path(options.out_dir, job.condition, job.edition)
-        write_text_atomic(page, rendered.page)
-        outputs.append(page)
-    return outputs
+        files[page_path(options.out_dir, job.condition, job.edition)] = rendered.page.encode("utf-8")
+    for path, data in files.items():
+        write_bytes_atomic(path, data)
+    return {path: digest_bytes(data) for path, data in files.items()}
 
 
 def _finish(task: Task, future: Future[Rendered], options: BuildOptions, cache: BuildCache) -> LessonResult:
@@ -285,7 +308,7 @@ def _finish(task: Task, future: Future[Rendered], options: BuildOptions, cache: 
         rendered = future.result()
         outputs = _write(task, rendered, options)
         cache.record(task.key, task.fingerprint, outputs)
-        return LessonResult(job.condition, job.edition, "built", rendered.seconds, outputs)
+        return LessonResult(job.condition, job.edition, "built", rendered.seconds, list(outputs))
     except BuildError as exc:
         cache.forget(task.key)
         return LessonResult(job.condition, job.edition, "failed", error=exc.message, cell=exc.cell)
@@ -308,14 +331,15 @@ def build(options: BuildOptions, progress: Progress | None = None, on_plan: Call
     files = {p.stem: p for p in iter_content_files(options.content_dir)}
     require_known(options.ids, files)
     template_path(options.template)
+    check_out_dir(options.out_dir, options.content_dir)
     cache = BuildCache(options.out_dir)
     wanted = len(options.ids or files) * len(options.editions)
-    workers = max(1, min(options.jobs or default_jobs(), wanted))
+    workers = worker_count(options.jobs, wanted)
     executor: Executor | None = None
     size = 0
     results: list[LessonResult] = []
     try:
-        known = {n: i for n, p in files.items() if (i := cache.file_info(p.name, digest_bytes(p.read_bytes()))) is not None}
+        known = {n: i for n, p in files.items() if (i := cache.file_info(p.name, content_digest(p))) is not None}
         uncached = [p for n, p in files.items() if n not in known]
         if uncached:
             # Something will be rendered: start the kernels now, so they boot while files are
@@ -351,19 +375,18 @@ def build(options: BuildOptions, progress: Progress | None = None, on_plan: Call
     if not options.ids:  # a full build: drop what was built for conditions that are gone
         _prune(cache, set(files))
     if options.html:
-        write_index(options, infos, cache, changed=any(r.status == "built" for r in results))
+        write_index(options, infos, files, cache, changed=any(r.status == "built" for r in results))
     order = {(name, edition): i for i, (name, edition) in enumerate((n, e) for n in (options.ids or files) for e in options.editions)}
     results.sort(key=lambda r: order.get((r.condition, r.edition), -1))
-    return BuildReport(results, time.perf_counter() - started)
+    return BuildReport(results, time.perf_counter() - started, cache.warnings)
 
 
 def _prune(cache: BuildCache, present: set[str]) -> None:
-    """Delete the outputs of lessons whose content file was removed (they would go stale)."""
+    """Delete what was built for lessons whose content file was removed (it would go stale):
+    only inside the output folder, and only files that still hold what the build wrote."""
     for key in [k for k in cache.lessons if "/" in k and not k.startswith("site/")]:
         if key.split("/", 1)[1] not in present:
-            for output in cache.lessons[key].get("outputs", []):
-                Path(output).unlink(missing_ok=True)
-            cache.forget(key)
+            cache.prune(key)
 
 
 class _Describer(Executor):

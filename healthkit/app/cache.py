@@ -6,23 +6,40 @@ parameters and edition, the neighbours named in its page navigation, and - only 
 lesson borrows quiz distractors from other conditions - the other content files. Each entry
 is recorded after its files are written (atomically), so an interrupted build leaves at
 worst a lesson that is rebuilt next time, never a stale or half-written one.
+
+Outputs are recorded relative to the output folder, with the digest of what was written:
+a later build (run from any folder) finds them inside its own output folder, and deletes a
+file only while it still holds exactly what healthkit wrote. A cache that cannot be read, or
+that names anything outside the output folder's lesson folders, is ignored with a warning:
+everything is rebuilt and nothing is deleted.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
+import os
+import re
+import stat
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePosixPath
+from typing import Any, Mapping
 
 from .. import __version__
 from ..io import write_text_atomic
+from ..registry import EDITIONS_SPEC
+from .outputs import inside
 
 CACHE_NAME = ".healthkit-cache.json"
-CACHE_VERSION = 3
+CACHE_VERSION = 4
+#: A cache is a few KB per lesson; a much larger file is not one healthkit wrote.
+MAX_CACHE_BYTES = 16 * 1024 * 1024
+#: The folders of the output folder that hold build outputs (and may be pruned).
+OUTPUT_FOLDERS = frozenset({*(spec.lesson_folder for spec in EDITIONS_SPEC.values()), "site", "teacher"})
+_DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
 def digest_bytes(*parts: bytes) -> str:
@@ -64,34 +81,143 @@ class FileInfo:
         return dt.date.fromisoformat(self.updated)
 
 
+class CacheError(ValueError):
+    """Why a cache file was not trusted."""
+
+
+def _output_name(name: object) -> str:
+    """A recorded output: a plain relative path inside one of :data:`OUTPUT_FOLDERS`."""
+    if not isinstance(name, str) or not name:
+        raise CacheError("an output is not a file name")
+    path = PurePosixPath(name)
+    if path.is_absolute() or "\\" in name or any(part in ("", ".", "..") for part in name.split("/")):
+        raise CacheError(f"the output {name!r} is not a plain path inside the output folder")
+    if len(path.parts) < 2 or path.parts[0] not in OUTPUT_FOLDERS:
+        raise CacheError(f"the output {name!r} is not in one of the build's folders ({', '.join(sorted(OUTPUT_FOLDERS))})")
+    return name
+
+
+def _lessons(value: object) -> dict[str, dict[str, Any]]:
+    if not isinstance(value, dict):
+        raise CacheError("'lessons' is not a mapping")
+    lessons: dict[str, dict[str, Any]] = {}
+    for key, entry in value.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("fingerprint"), str) or not isinstance(entry.get("outputs"), dict):
+            raise CacheError(f"the entry {str(key)[:60]!r} is not a fingerprint with outputs")
+        outputs = {_output_name(name): digest for name, digest in entry["outputs"].items()}
+        if not all(isinstance(d, str) and _DIGEST.fullmatch(d) for d in outputs.values()):
+            raise CacheError(f"the entry {str(key)[:60]!r} has an output without a digest")
+        lessons[str(key)] = {"fingerprint": entry["fingerprint"], "outputs": outputs}
+    return lessons
+
+
+_FILE_INFO_TYPES = {f.name: f.type for f in dataclasses.fields(FileInfo)}
+_PLAIN: dict[str, type | tuple[type, ...]] = {"str": str, "bool": bool, "int": int, "float": (int, float)}
+
+
+def _files(value: object) -> dict[str, FileInfo]:
+    if not isinstance(value, dict):
+        raise CacheError("'files' is not a mapping")
+    files: dict[str, FileInfo] = {}
+    for name, info in value.items():
+        if not isinstance(info, dict) or set(info) - set(_FILE_INFO_TYPES) or not {"digest", "ok"} <= set(info):
+            raise CacheError(f"the file entry {str(name)[:60]!r} is not one healthkit wrote")
+        for key, item in info.items():
+            expected = _PLAIN.get(str(_FILE_INFO_TYPES[key]))
+            if expected is None or not isinstance(item, expected) or (expected is int and isinstance(item, bool)):
+                raise CacheError(f"the file entry {str(name)[:60]!r} has a wrong {key!r}")
+        files[str(name)] = FileInfo(**info)
+        if files[str(name)].ok:
+            try:
+                files[str(name)].updated_date
+            except ValueError:
+                raise CacheError(f"the file entry {str(name)[:60]!r} has no valid date") from None
+    return files
+
+
+def read_cache(path: Path) -> tuple[dict[str, FileInfo], dict[str, dict[str, Any]]]:
+    """The files and lessons a cache records; :class:`CacheError` says why it cannot be used."""
+    try:
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise CacheError("it is not a regular file")
+        if info.st_size > MAX_CACHE_BYTES:
+            raise CacheError(f"it is over {MAX_CACHE_BYTES:,} bytes")
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError) as exc:
+        if isinstance(exc, CacheError):
+            raise
+        raise CacheError(f"it is not readable JSON ({type(exc).__name__})") from None
+    if not isinstance(data, dict):
+        raise CacheError("it is not a mapping")
+    if data.get("version") != CACHE_VERSION:
+        raise CacheError(f"it has format {str(data.get('version'))[:20]!r}, not {CACHE_VERSION} (another version of healthkit wrote it)")
+    return _files(data.get("files", {})), _lessons(data.get("lessons", {}))
+
+
 class BuildCache:
     def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
         self.path = out_dir / CACHE_NAME
         self.files: dict[str, FileInfo] = {}
         self.lessons: dict[str, dict[str, Any]] = {}
+        #: What the build should tell the user about the cache (an ignored file, a kept output).
+        self.warnings: list[str] = []
+        if not os.path.lexists(self.path):
+            return  # a first build
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            if data.get("version") == CACHE_VERSION:
-                self.files = {k: FileInfo(**v) for k, v in data.get("files", {}).items()}
-                self.lessons = dict(data.get("lessons", {}))
-        except (OSError, ValueError, TypeError):
-            pass  # no cache, or an unreadable one: build everything
+            self.files, self.lessons = read_cache(self.path)
+        except CacheError as exc:
+            self.warnings.append(f"ignoring {self.path}: {exc}; every lesson is rebuilt and no earlier output is deleted")
 
     def file_info(self, name: str, digest: str) -> FileInfo | None:
         info = self.files.get(name)
         return info if info is not None and info.digest == digest else None
 
-    def fresh(self, key: str, fingerprint: str) -> bool:
-        entry = self.lessons.get(key)
-        return bool(entry and entry.get("fingerprint") == fingerprint and all(Path(p).is_file() for p in entry.get("outputs", [])))
+    def _resolve(self, name: str) -> Path | None:
+        """A recorded output as a path, only if it lies inside the output folder."""
+        path = self.out_dir / name
+        return path if inside(path, self.out_dir) else None
 
-    def record(self, key: str, fingerprint: str, outputs: list[Path]) -> None:
-        self.lessons[key] = {"fingerprint": fingerprint, "outputs": [str(p) for p in outputs]}
+    def _unchanged(self, name: str, digest: str) -> Path | None:
+        """The output, if it is still a regular file holding what healthkit wrote."""
+        path = self._resolve(name)
+        try:
+            if path is None or not stat.S_ISREG(os.lstat(path).st_mode):
+                return None
+            return path if digest_bytes_file(path) == digest else None
+        except OSError:
+            return None
+
+    def outputs(self, key: str) -> list[Path]:
+        return [self.out_dir / name for name in self.lessons.get(key, {}).get("outputs", {})]
+
+    def fresh(self, key: str, fingerprint: str) -> bool:
+        """Whether ``key`` was built with ``fingerprint`` and its outputs are as written."""
+        entry = self.lessons.get(key)
+        if not entry or entry.get("fingerprint") != fingerprint:
+            return False
+        return all(self._unchanged(name, digest) is not None for name, digest in entry["outputs"].items())
+
+    def record(self, key: str, fingerprint: str, outputs: Mapping[Path, str]) -> None:
+        """Remember what ``key`` wrote: each output path (inside the output folder) and its digest."""
+        names = {Path(os.path.relpath(path, self.out_dir)).as_posix(): digest for path, digest in outputs.items()}
+        self.lessons[key] = {"fingerprint": fingerprint, "outputs": {_output_name(n): d for n, d in names.items()}}
         self.save()
 
     def forget(self, key: str) -> None:
         if self.lessons.pop(key, None) is not None:
             self.save()
+
+    def prune(self, key: str) -> None:
+        """Delete the outputs of ``key`` that still hold what was written, then forget it."""
+        for name, digest in self.lessons.get(key, {}).get("outputs", {}).items():
+            path = self._unchanged(name, digest)
+            if path is not None:
+                path.unlink()
+            elif (where := self._resolve(name)) is not None and os.path.lexists(where):
+                self.warnings.append(f"kept {where}: it changed since healthkit wrote it, so it is yours now")
+        self.forget(key)
 
     def save(self) -> None:
         data = {
@@ -100,3 +226,22 @@ class BuildCache:
             "lessons": dict(sorted(self.lessons.items())),
         }
         write_text_atomic(self.path, json.dumps(data, indent=1))
+
+
+def digest_bytes_file(path: Path) -> str:
+    """:func:`digest_bytes` of a file's content."""
+    return digest_bytes(path.read_bytes())
+
+
+def content_digest(path: Path) -> str:
+    """Digest of a content file, reading no more than a content file may hold (a larger
+    file is refused by ``check`` anyway; its size keeps the digest distinct)."""
+    from ..content.yamlio import MAX_BYTES
+
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(MAX_BYTES + 1)
+        size = os.stat(path).st_size
+    except OSError:
+        return digest_bytes(b"unreadable")
+    return digest_bytes(str(size).encode(), head)

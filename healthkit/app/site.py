@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..content import iter_content_files
-from ..io import write_bytes_atomic, write_text_atomic
+from ..io import write_bytes_atomic
+from .bundle import BundleFile, zip_bytes
 from .cache import BuildCache, FileInfo, code_digest, digest_bytes
+from .outputs import inside
 
 if TYPE_CHECKING:
     from .build import BuildOptions
 
-ENVIRONMENT = Path("environment.yml")
+
+def environment_file() -> Path | None:
+    """The project's ``environment.yml`` when healthkit runs from a source checkout.
+
+    Found beside healthkit's own package (never in the current folder, which may be anyone's
+    project); an installed healthkit has none, and bundles then leave it out.
+    """
+    root = Path(__file__).resolve().parent.parent.parent
+    env = root / "environment.yml"
+    return env if (root / "pyproject.toml").is_file() and env.is_file() else None
 
 
 def site_dir(out_dir: Path) -> Path:
@@ -41,48 +50,70 @@ def navigation(catalog: list[tuple[str, str]], condition: str, edition: str) -> 
     return nav
 
 
-def lessons_zip(out_dir: Path, content_dir: Path, environment: Path | None) -> bytes:
-    """Learner notebooks, the content they read, and environment.yml, laid out to run."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for nb in sorted((out_dir / "lessons").glob("*.ipynb")):
-            archive.write(nb, f"healthkit-lessons/build/lessons/{nb.name}")
-        for path in iter_content_files(content_dir):
-            archive.write(path, f"healthkit-lessons/content/{path.name}")
-        if environment and environment.is_file():
-            archive.write(environment, "healthkit-lessons/environment.yml")
-        archive.writestr(
-            "healthkit-lessons/README.txt",
-            "Open these lessons in JupyterLab:\n\n"
-            "1. Create the environment: conda env create -f environment.yml\n"
-            "   (or: pip install healthkit jupyterlab)\n"
-            "2. Start JupyterLab in this folder: jupyter lab\n"
-            "3. Open build/lessons/<lesson>.ipynb and choose Run > Run All Cells.\n",
-        )
-    return buffer.getvalue()
+LESSONS_README = (
+    "Open these lessons in JupyterLab:\n\n"
+    "1. Create the environment: conda env create -f environment.yml\n"
+    "   (or: pip install healthkit jupyterlab)\n"
+    "2. Start JupyterLab in this folder: jupyter lab\n"
+    "3. Open build/lessons/<lesson>.ipynb and choose Run > Run All Cells.\n"
+)
 
 
-def write_index(options: "BuildOptions", infos: dict[str, FileInfo], cache: BuildCache, changed: bool) -> list[Path]:
+def lessons_zip_files(lessons: list[tuple[Path, Path]]) -> list[BundleFile]:
+    """What ``lessons.zip`` holds, laid out to run: for each published lesson, its learner
+    notebook and the content file it was built from (``(notebook, content file)`` pairs),
+    then ``environment.yml`` and a README. Nothing else is ever packed."""
+    root = "healthkit-lessons"
+    files: list[BundleFile] = []
+    for notebook, content in lessons:
+        files.append(BundleFile(f"{root}/build/lessons/{notebook.name}", notebook))
+        files.append(BundleFile(f"{root}/content/{content.name}", content))
+    environment = environment_file()
+    if environment is not None:
+        files.append(BundleFile(f"{root}/environment.yml", environment))
+    files.append(BundleFile(f"{root}/README.txt", data=LESSONS_README.encode("utf-8")))
+    return files
+
+
+def published_lessons(options: "BuildOptions", infos: dict[str, FileInfo], files: dict[str, Path], cache: BuildCache) -> list[str]:
+    """The lessons the site shows: valid content whose learner lesson this output folder holds,
+    as the cache records it (never a page or notebook that merely lies in the folder)."""
+    published = []
+    for name, info in infos.items():
+        outputs = cache.outputs(f"learner/{name}")
+        notebook = options.lesson_dir("learner") / f"{name}.ipynb"
+        page = page_path(options.out_dir, name, "learner")
+        paths = {os.path.normpath(p) for p in outputs}
+        if info.ok and os.path.normpath(notebook) in paths and os.path.normpath(page) in paths and inside(files[name], options.content_dir):
+            published.append(name)
+    return published
+
+
+def write_index(options: "BuildOptions", infos: dict[str, FileInfo], files: dict[str, Path], cache: BuildCache, changed: bool) -> list[Path]:
     """The course index and lessons.zip, rewritten only when a lesson or the catalogue changed."""
     from ..exporters.index import IndexEntry
 
     site = site_dir(options.out_dir)
+    names = published_lessons(options, infos, files, cache)
     entries = [
         IndexEntry(i.id, i.title, i.tagline, f"{i.id}.html", i.minutes, i.grade, i.updated_date, i.review)
-        for name, i in infos.items()
-        if i.ok and (site / f"{name}.html").is_file()
+        for i in (infos[n] for n in names)
     ]
+    bundle = lessons_zip_files([(options.lesson_dir("learner") / f"{n}.ipynb", files[n]) for n in names])
     index, archive = site / "index.html", site / "lessons.zip"
     fingerprint = digest_bytes(
         json.dumps([e.id + e.title + e.tagline + str(e.grade) + str(e.minutes) + str(e.updated) + e.review for e in entries]).encode(),
         code_digest().encode(),
         json.dumps({k: v.get("fingerprint") for k, v in cache.lessons.items() if k.startswith("learner/")}, sort_keys=True).encode(),
+        json.dumps([f.name for f in bundle]).encode(),
+        *(f.read() for f in bundle if f.source is not None and f.source.suffix == ".yml"),
     )
     if not changed and cache.fresh("site/index", fingerprint):
         return [index, archive]
     from ..exporters.index import render_index
 
-    write_text_atomic(index, render_index(entries))
-    write_bytes_atomic(archive, lessons_zip(options.out_dir, options.content_dir, ENVIRONMENT))
-    cache.record("site/index", fingerprint, [index, archive])
+    page, data = render_index(entries).encode("utf-8"), zip_bytes(bundle)
+    write_bytes_atomic(index, page)
+    write_bytes_atomic(archive, data)
+    cache.record("site/index", fingerprint, {index: digest_bytes(page), archive: digest_bytes(data)})
     return [index, archive]

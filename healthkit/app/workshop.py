@@ -1,23 +1,36 @@
-"""A workshop folder: everything an educator hands out, built in one go."""
+"""A workshop folder: everything an educator hands out, built in one go.
+
+The pack is assembled in a hidden folder beside the target and moved into place only when
+every lesson built, so a failure leaves no half-made pack. It holds exactly the files
+:func:`pack_files` lists (the zip too): a file someone else put in the folder is left alone
+and never packed. Everything that could stop the command (the folder, the zip's name, a
+file in the way) is checked before anything is built.
+"""
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
-import zipfile
+import tempfile
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from ..content import load_catalog
-from ..content.loader import require_known
+from ..content import iter_content_files, load_catalog
+from ..errors import OutputError
 from ..exporters.lms import bank, export
+from ..io import refuse_unless_regular, write_bytes_atomic, write_text_atomic
 from ..lesson.render import review_status_text
 from ..model import Condition
-from ..registry import QUIZ_FORMATS
-from ..io import write_bytes_atomic, write_text_atomic
+from ..registry import EDITIONS_SPEC, QUIZ_FORMATS
 from .build import BuildOptions, BuildReport, Progress, build
-from .cache import CACHE_NAME
-from .site import ENVIRONMENT
+from .bundle import BundleFile, write_zip
+from .cache import digest_bytes_file
+from .outputs import check_out_dir, inside
+from .site import environment_file, page_path, site_dir
 
+#: Records, inside a pack folder, the files the last run put there (never packed itself).
+PACK_MANIFEST = ".healthkit-workshop.json"
 
 
 @dataclass(frozen=True)
@@ -31,6 +44,14 @@ class WorkshopOptions:
     zip: bool = False
     #: Also put a Lite site (the lessons running in the browser) in ``lite/``.
     lite: bool = False
+    #: Write into a folder that is not empty, and replace an existing zip.
+    force: bool = False
+
+
+def zip_path(out_dir: Path) -> Path:
+    """``DIR/pack.v2`` -> ``DIR/pack.v2.zip``: the zip is named after the whole folder name."""
+    real = Path(os.path.realpath(out_dir))
+    return real.parent / f"{real.name}.zip"
 
 
 LITE_README = """
@@ -76,38 +97,128 @@ This material is for learning only. It is not medical advice.
 """
 
 
-def make_workshop(options: WorkshopOptions, progress: Progress | None = None) -> BuildReport:
-    """Build the pack into ``out_dir`` (and ``out_dir.zip`` if asked); returns the build report."""
-    catalog = load_catalog(options.content_dir)
-    require_known(options.ids, catalog.ids)
-    ids = options.ids or catalog.ids
-    out = options.out_dir
-    content = out / "content"
-    content.mkdir(parents=True, exist_ok=True)
-    for cid in ids:  # the notebooks read their content from ../content, inside the pack
-        shutil.copy2(options.content_dir / f"{cid}.yaml", content / f"{cid}.yaml")
+def pack_files(root: Path, ids: list[str], content_files: list[Path], with_environment: bool, with_lite: bool = False) -> list[BundleFile]:
+    """What a pack holds, as entries relative to the pack folder ``root``: the learner
+    notebooks, the teacher edition (notebooks and pages), the offline site, the quiz exports,
+    the content the notebooks read, environment.yml, the participant README and, with
+    ``with_lite``, every file of the Lite site this run built in ``root/lite``."""
+    names: list[str] = []
+    for cid in ids:
+        names.append(f"{EDITIONS_SPEC['learner'].lesson_folder}/{cid}.ipynb")
+        names.append(f"{EDITIONS_SPEC['teacher'].lesson_folder}/{cid}.ipynb")
+        names.append(page_path(Path(), cid, "teacher").as_posix())
+    site = site_dir(Path()).as_posix()
+    names += [f"{site}/index.html", *(page_path(Path(), cid, "learner").as_posix() for cid in ids), f"{site}/lessons.zip"]
+    names += [f"quizzes/{spec.workshop_name}" for spec in QUIZ_FORMATS.values()]
+    names += [f"content/{path.name}" for path in content_files]
+    if with_environment:
+        names.append("environment.yml")
+    names.append("README.md")
+    if with_lite:
+        names += sorted(p.relative_to(root).as_posix() for p in (root / "lite").rglob("*") if p.is_file() and not p.is_symlink())
+    return [BundleFile(name, root / name) for name in names]
+
+
+def _check(options: WorkshopOptions) -> None:
+    """Refuse, before any work, every pack that could not be made safely."""
+    out, content = options.out_dir, options.content_dir
+    if inside(Path.cwd(), out):
+        raise OutputError(f"-o {out} is the current folder (or holds it); name a new folder for the pack, e.g. -o workshop", str(out))
+    if inside(content, out):
+        raise OutputError(f"-o {out} is or holds the content folder {content}; name a new folder for the pack", str(out))
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"-o {out} is not a folder; name a new folder for the pack", str(out))
+    if out.is_dir() and any(out.iterdir()) and not (out / PACK_MANIFEST).is_file() and not options.force:
+        raise OutputError(f"-o {out} is not empty and is not a pack this command made; name a new folder, or pass --force to add the pack to it (other files are left alone and not packed)", str(out))
+    if options.zip:
+        archive = zip_path(out)
+        if refuse_unless_regular(archive) and not options.force:
+            raise OutputError(f"{archive} exists; pass --force to overwrite it", str(archive))
+    check_out_dir(Path(os.path.realpath(out)).parent, option="the folder of -o")
+
+
+def _assemble(root: Path, options: WorkshopOptions, catalog_ids: list[str], files: dict[str, Path], conditions: list[Condition], progress: Progress | None) -> tuple[BuildReport, list[BundleFile]]:
+    content = root / "content"
+    content.mkdir()
+    for cid in catalog_ids:  # the notebooks read their content from ../content, inside the pack
+        shutil.copyfile(files[cid], content / files[cid].name)
     report = build(
-        BuildOptions(content_dir=content, out_dir=out, ids=tuple(ids), editions=("learner", "teacher"), template=options.template, jobs=options.jobs),
+        BuildOptions(content_dir=content, out_dir=root, ids=tuple(catalog_ids), editions=("learner", "teacher"), template=options.template, jobs=options.jobs),
         progress,
     )
-    banks = [bank(catalog[cid], others=[catalog[c] for c in ids]) for cid in ids]  # as the pack's lessons see them
+    banks = [bank(c, others=conditions) for c in conditions]  # as the pack's lessons see them
     for fmt, spec in QUIZ_FORMATS.items():
-        write_bytes_atomic(out / "quizzes" / spec.workshop_name, export(banks, fmt))
-    if ENVIRONMENT.is_file():
-        shutil.copy2(ENVIRONMENT, out / "environment.yml")
-    write_text_atomic(out / "README.md", participant_readme(options.title, [catalog[c] for c in ids], options.lite))
-    (out / CACHE_NAME).unlink(missing_ok=True)
+        write_bytes_atomic(root / "quizzes" / spec.workshop_name, export(banks, fmt))
+    environment = environment_file()
+    if environment is not None:
+        shutil.copyfile(environment, root / "environment.yml")
+    write_text_atomic(root / "README.md", participant_readme(options.title, conditions, options.lite))
     if options.lite:
         from .lite import LiteOptions, make_lite
 
-        lite = make_lite(LiteOptions(out / "lite", tuple(ids), options.content_dir, template=options.template, jobs=options.jobs, title=options.title))
+        lite = make_lite(LiteOptions(root / "lite", tuple(catalog_ids), options.content_dir, template=options.template, jobs=options.jobs, title=options.title))
         report.results.extend(r for r in lite.lessons.results if r.status == "failed")
-    if options.zip:
-        archive = out.with_suffix(".zip")
-        tmp = archive.with_name(archive.name + ".tmp")
-        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
-            for path in sorted(out.rglob("*")):
-                if path.is_file():
-                    z.write(path, Path(out.name) / path.relative_to(out))
-        tmp.replace(archive)
+    return report, pack_files(root, catalog_ids, [files[cid] for cid in catalog_ids], environment is not None, options.lite)
+
+
+def _previous(out: Path) -> dict[str, str]:
+    """The files (and their digests) the last run put in ``out``; {} if unknown."""
+    try:
+        data = json.loads((out / PACK_MANIFEST).read_text(encoding="utf-8"))
+        files = data["files"]
+        if isinstance(files, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
+            return files
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        pass
+    return {}
+
+
+def _publish(entries: list[BundleFile], out: Path) -> list[BundleFile]:
+    """Move the assembled files into ``out``; remove what the last run put there and this one
+    did not (while unchanged); returns the entries at their new place."""
+    out.mkdir(parents=True, exist_ok=True)
+    old = _previous(out)
+    placed: dict[str, str] = {}
+    published = []
+    for entry in entries:
+        assert entry.source is not None
+        target = out / entry.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        refuse_unless_regular(target)
+        os.replace(entry.source, target)
+        placed[entry.name] = digest_bytes_file(target)
+        published.append(BundleFile(entry.name, target))
+    for name, digest in old.items():
+        stale = out / name
+        parts = PurePosixPath(name).parts
+        if name not in placed and ".." not in parts and not PurePosixPath(name).is_absolute() and inside(stale, out):
+            if stale.is_file() and not stale.is_symlink() and digest_bytes_file(stale) == digest:
+                stale.unlink()
+    write_text_atomic(out / PACK_MANIFEST, json.dumps({"files": placed}, indent=1))
+    return published
+
+
+def make_workshop(options: WorkshopOptions, progress: Progress | None = None) -> BuildReport:
+    """Build the pack into ``out_dir`` (and ``out_dir``'s name + ``.zip`` if asked).
+
+    Returns the build report; when a lesson failed, no pack is written (the report says why).
+    """
+    catalog = load_catalog(options.content_dir, options.ids)
+    ids = list(options.ids or catalog.ids)
+    files = {p.stem: p for p in iter_content_files(options.content_dir)}
+    _check(options)
+    out = options.out_dir
+    parent = Path(os.path.realpath(out)).parent
+    staging = Path(tempfile.mkdtemp(prefix=f".{Path(os.path.realpath(out)).name}.", suffix=".tmp", dir=parent))
+    try:
+        report, entries = _assemble(staging, options, ids, files, [catalog[c] for c in ids], progress)
+        if not report.ok:
+            report.warnings.append(f"no pack was written to {out}, because a lesson failed")
+            return report
+        published = _publish(entries, out)
+        if options.zip:
+            top = Path(os.path.realpath(out)).name
+            write_zip(zip_path(out), [BundleFile(f"{top}/{e.name}", e.source) for e in published])
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return report

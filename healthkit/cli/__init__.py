@@ -38,6 +38,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except HealthkitError as exc:
         print(f"healthkit: error: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # a file error no command foresaw: still one line, never a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"healthkit: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("healthkit: interrupted", file=sys.stderr)
         return 130

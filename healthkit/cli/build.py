@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..app.build import BuildOptions, LessonResult, build, default_jobs, describe_failure
-from .options import add_edition, add_region, editions
+from ..app.build import BuildOptions, LessonResult, build, describe_failure
+from .options import add_edition, add_jobs, add_region, editions
 from .table import render_table
 
 
@@ -27,7 +27,7 @@ def register(sub: Any) -> None:
     add_edition(p)
     add_region(p)
     p.add_argument("--template", type=Path, default=None, metavar="PATH", help="template notebook (default: notebooks/lesson.ipynb)")
-    p.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help=f"lessons rendered at once (default: cores + 1, here {default_jobs()})")
+    add_jobs(p)
     p.add_argument("--html", dest="html", action="store_true", default=True, help="also write offline HTML pages and the course index (default)")
     p.add_argument("--no-html", dest="html", action="store_false", help="write notebooks only")
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
@@ -70,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
 
     report = build(options, progress, on_plan=planned)
     bar.close()
+    for warning in report.warnings:
+        print(f"healthkit: warning: {warning}", file=sys.stderr)
     if not args.quiet:
         rows = [
             [r.condition, r.edition, r.status, f"{r.seconds:.1f}s" if r.seconds else "-", str(r.outputs[0]) if r.outputs else (r.error[:60])]

@@ -8,10 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from ..content import load_catalog
-from ..content.loader import require_known
-from ..io import write_bytes_atomic
+from ..io import refuse_overwrite, write_bytes_atomic
 from ..registry import QUIZ_FORMATS
-from .options import add_region
+from .options import add_force, add_region
 
 
 
@@ -33,14 +32,15 @@ def register(sub: Any) -> None:
     p.add_argument("--authored-only", action="store_true", help="leave out generated questions")
     p.add_argument("--seed", type=int, default=0, help="seed for generated questions and the order of options, as in the lessons (default: 0)")
     add_region(p)
+    add_force(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..exporters.lms import bank, export
 
-    catalog = load_catalog(args.content)
-    require_known(args.ids, catalog.ids)
+    refuse_overwrite(args.output, args.force)
+    catalog = load_catalog(args.content, args.ids)
     ids = args.ids or catalog.ids
     everyone = list(catalog)
     banks = [

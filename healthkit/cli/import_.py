@@ -9,7 +9,8 @@ from typing import Any
 
 from ..content import check_text
 from ..errors import HealthkitError
-from ..io import write_text_atomic
+from ..io import refuse_overwrite, write_text_atomic
+from .options import add_force
 
 
 def register(sub: Any) -> None:
@@ -24,7 +25,7 @@ def register(sub: Any) -> None:
     p.add_argument("article", type=Path, metavar="ARTICLE", help="the article file (.txt, .md or .html)")
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="where to write the draft (default: print it)")
     p.add_argument("--id", help="condition id (default: the output file name, or one made from the title)")
-    p.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    add_force(p)
     p.set_defaults(run=run)
 
 
@@ -33,8 +34,8 @@ def run(args: argparse.Namespace) -> int:
 
     if not args.article.is_file():
         raise HealthkitError(f"{args.article}: no such file")
-    if args.output and args.output.exists() and not args.force:
-        raise HealthkitError(f"{args.output} exists; pass --force to overwrite it")
+    if args.output:
+        refuse_overwrite(args.output, args.force)
     condition_id = args.id or (args.output.name.split(".")[0] if args.output else None)
     condition, report, text = import_article(args.article, condition_id=condition_id)
     check = check_text(text, str(args.output or f"{condition.id}.yaml"))

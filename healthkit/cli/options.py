@@ -26,6 +26,28 @@ def editions(args: argparse.Namespace) -> tuple[str, ...]:
     return EDITIONS if args.edition == BOTH else (args.edition,)
 
 
+def add_force(parser: Any, what: str = "the output file") -> None:
+    parser.add_argument("--force", action="store_true", help=f"overwrite {what} if it exists (only a regular file is ever replaced)")
+
+
+def jobs(value: str) -> int:
+    """``-j N``: a whole number of 1 or more (a usage error otherwise)."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of lessons to render at once; use a whole number of 1 or more")
+    return number
+
+
+def add_jobs(parser: Any) -> None:
+    parser.add_argument(
+        "-j", "--jobs", type=jobs, default=0, metavar="N",
+        help="lessons rendered at once (default: cores + 1; never more than that, nor than there are lessons)",
+    )
+
+
 def add_region(parser: Any) -> None:
     regions = ", ".join(f"{code} ({r.name}: {r.emergency_number})" for code, r in REGIONS.items())
     parser.add_argument(

@@ -10,7 +10,7 @@ from typing import Any
 from ..errors import HealthkitError
 from ..io import refuse_overwrite, write_bytes_atomic
 from ..registry import DEFAULT_PASSING_SCORE, DEFAULT_SCORM_STANDARD, SCORM_STANDARDS
-from .options import add_edition, add_region
+from .options import add_edition, add_jobs, add_region
 
 NO_PASS = "none"
 
@@ -59,7 +59,7 @@ def register(sub: Any) -> None:
     add_region(p)
     p.add_argument("--no-schemas", dest="schemas", action="store_false", help="leave the standard's XML Schema files out of the package")
     p.add_argument("--template", type=Path, default=None, metavar="PATH", help="template notebook (default: notebooks/lesson.ipynb)")
-    p.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="lessons rendered at once (default: cores + 1)")
+    add_jobs(p)
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
     p.set_defaults(run=run)
 

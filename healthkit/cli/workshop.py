@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .options import add_jobs
 
 
 def register(sub: Any) -> None:
@@ -21,22 +22,29 @@ def register(sub: Any) -> None:
     p.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="folder to create")
     p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="folder of condition files (default: content)")
     p.add_argument("--title", default="Health workshop", help="title for the participant README")
-    p.add_argument("--zip", action="store_true", help="also write DIR.zip")
+    p.add_argument("--zip", action="store_true", help="also write a zip of the pack beside it, named after the folder (DIR.zip)")
+    p.add_argument("--force", action="store_true", help="write into a folder that is not empty (its other files are left alone and never packed) and replace an existing zip")
     p.add_argument("--template", type=Path, default=None, metavar="PATH", help="template notebook (default: notebooks/lesson.ipynb)")
     p.add_argument("--lite", action="store_true", help="also add lite/: the lessons running in the browser (see 'healthkit lite')")
-    p.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="lessons rendered at once (default: number of cores)")
+    add_jobs(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..app.build import describe_failure
     from ..app.startup import skip_unused_format_checker
-    from ..app.workshop import WorkshopOptions, make_workshop
+    from ..app.workshop import WorkshopOptions, make_workshop, zip_path
 
     skip_unused_format_checker()
-    options = WorkshopOptions(tuple(args.ids), args.output, args.content, args.template, args.jobs, args.title, args.zip, args.lite)
+    options = WorkshopOptions(
+        tuple(args.ids), args.output, args.content, args.template, args.jobs, args.title, zip=args.zip, lite=args.lite, force=args.force
+    )
     report = make_workshop(options)
     for failed in (r for r in report.results if r.status == "failed"):
         print(f"healthkit: lesson failed: {describe_failure(failed)}", file=sys.stderr)
-    print(f"Workshop folder: {args.output} ({report.count('built')} lessons built)" + (f", and {args.output.with_suffix('.zip')}" if args.zip else ""))
-    return 0 if report.ok else 1
+    for warning in report.warnings:
+        print(f"healthkit: warning: {warning}", file=sys.stderr)
+    if not report.ok:
+        return 1
+    print(f"Workshop folder: {args.output} ({report.count('built')} lessons built)" + (f", and {zip_path(args.output)}" if args.zip else ""))
+    return 0

@@ -17,7 +17,7 @@ from typing import Any, Literal, Mapping, Union
 
 from ..errors import Diagnostic
 from ..model import RENAMED_KEYS
-from .yamlio import MappingNode, Node, ScalarNode, SequenceNode
+from .yamlio import FORBIDDEN, MappingNode, Node, ScalarNode, SequenceNode, describe_char
 
 KeyPath = tuple[typing.Union[str, int], ...]
 
@@ -26,6 +26,9 @@ _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
 _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+#: Characters a value may not hold even when written as an escape ("\0", "\r", "\u2028").
+_FORBIDDEN_IN_VALUES = re.compile(FORBIDDEN.pattern[:-1] + r"\r]")
 
 
 class _Invalid:
@@ -90,7 +93,12 @@ def _node_kind(node: Node) -> str:
         return "a list"
     if node.tag == _NULL:
         return "nothing"
-    return f"{node.value!r}"
+    return _quote(str(node.value))
+
+
+def _quote(value: str, limit: int = 60) -> str:
+    """``repr`` of a value, shortened: an error message never echoes a whole pasted text."""
+    return repr(value if len(value) <= limit else value[:limit] + "…")
 
 
 @dataclass
@@ -140,13 +148,21 @@ class Converter:
         raise TypeError(f"model uses unsupported type {inner!r}")  # a bug in the model, not input
 
     # -- scalars ----------------------------------------------------------------------
+    def _refused_character(self, node: Node, key: KeyPath, value: str) -> bool:
+        found = _FORBIDDEN_IN_VALUES.search(value)
+        if found:
+            self.error(node, key, f"{describe_char(found.group())} is not allowed in text; remove the escape that writes it")
+        return found is not None
+
     def _str(self, node: ScalarNode, key: KeyPath, meta: Mapping[str, Any]) -> Any:
         value = str(node.value).strip()
+        if self._refused_character(node, key, value):
+            return INVALID
         if len(value) < meta.get("min_length", 0):
             return self.error(node, key, "text is empty; write something or remove the key")
         pattern = meta.get("pattern")
         if pattern and not re.fullmatch(pattern, value):
-            return self.error(node, key, f"{value!r} does not have the expected form ({meta.get('doc', pattern)})")
+            return self.error(node, key, f"{_quote(value)} does not have the expected form ({meta.get('doc', pattern)})")
         return value
 
     def _bool(self, node: ScalarNode, key: KeyPath) -> Any:
@@ -157,13 +173,13 @@ class Converter:
         hint = ""
         if str(node.value).lower() in _YAML11_BOOLS:
             hint = " (yes/no/on/off are text in YAML 1.2)"
-        return self.error(node, key, f"expected true or false, found {node.value!r}{hint}")
+        return self.error(node, key, f"expected true or false, found {_quote(str(node.value))}{hint}")
 
     def _int(self, node: ScalarNode, key: KeyPath, meta: Mapping[str, Any]) -> Any:
-        try:
-            value = int(str(node.value), 10)
-        except ValueError:
-            return self.error(node, key, f"expected a whole number, found {node.value!r}")
+        text = str(node.value).strip()
+        if not _WHOLE_NUMBER.fullmatch(text) or len(text) > 20:
+            return self.error(node, key, f"expected a whole number, found {_quote(text)}")
+        value = int(text, 10)
         low, high = meta.get("minimum"), meta.get("maximum")
         if (low is not None and value < low) or (high is not None and value > high):
             bounds = f"from {low} to {high}" if low is not None and high is not None else f"at least {low}" if low is not None else f"at most {high}"
@@ -173,7 +189,7 @@ class Converter:
     def _date(self, node: ScalarNode, key: KeyPath) -> Any:
         value = str(node.value).strip()
         if not _DATE.fullmatch(value):
-            return self.error(node, key, f"expected a date written YYYY-MM-DD, found {value!r}")
+            return self.error(node, key, f"expected a date written YYYY-MM-DD, found {_quote(value)}")
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
@@ -186,7 +202,7 @@ class Converter:
         close = difflib.get_close_matches(value, [str(c) for c in choices], n=1)
         hint = f" (did you mean {close[0]!r}?)" if close else ""
         allowed = ", ".join(repr(c) for c in choices)
-        return self.error(node, key, f"{value!r} is not allowed here; use one of {allowed}{hint}")
+        return self.error(node, key, f"{_quote(value)} is not allowed here; use one of {allowed}{hint}")
 
     # -- containers -------------------------------------------------------------------
     def _sequence(self, node: Node, item_tp: Any, key: KeyPath, meta: Mapping[str, Any]) -> Any:
@@ -212,11 +228,14 @@ class Converter:
                 ok = False
                 continue
             name = str(knode.value)
+            if self._refused_character(knode, key, name):
+                ok = False
+                continue
             if name in seen:
                 self.error(
                     knode,
                     key + (name,),
-                    f"duplicate key {name!r} (first defined on line {seen[name]}); keep only one",
+                    f"duplicate key {_quote(name)} (first defined on line {seen[name]}); keep only one",
                 )
                 ok = False
                 continue
@@ -257,7 +276,7 @@ class Converter:
                     hint = f" (did you mean {close[0]!r}?)"
                 else:
                     hint = f"; allowed keys: {', '.join(known)}"
-                self.error(knode, key + (name,), f"unknown key {name!r}{hint}")
+                self.error(knode, key + (name,), f"unknown key {_quote(name)}{hint}")
                 broken = True
                 continue
             values[name] = self.convert(vnode, hints[name], key + (name,), known[name].metadata)

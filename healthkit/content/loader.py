@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from ..errors import ContentError, Diagnostic, ParameterError
 from ..model import Condition
 from .convert import INVALID, Converter
 from .lint import lint
-from .yamlio import MAX_BYTES, compose
+from .yamlio import MAX_BYTES, compose, position
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -46,21 +47,58 @@ def check_text(
     return CheckResult(source_name, value, tuple(sorted(found)))
 
 
-def _read(path: Path) -> str:
+def _decode(raw: bytes, path: Path) -> str:
+    """UTF-8 text, or a positioned error that names the encoding the file seems to be in."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ContentError([Diagnostic(str(path), 1, 1, "error", "file is UTF-16 text (it starts with a UTF-16 byte order mark); save it as UTF-8")])
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ContentError([Diagnostic(str(path), 0, 0, "error", f"file is {size:,} bytes, over the {MAX_BYTES:,}-byte limit for a content file")])
-        return path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise ContentError([Diagnostic(str(path), 0, 0, "error", f"file is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8")]) from None
+        good = raw[: exc.start].decode("utf-8")
+        line, column = position(good + "?", len(good))
+        raise ContentError(
+            [Diagnostic(str(path), line, column, "error", f"file is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8")]
+        ) from None
+    zeros = raw.count(b"\x00")
+    if zeros and zeros * 4 >= len(raw):  # every other byte zero: UTF-16 without a byte order mark
+        line, column = position(text, text.index("\x00"))
+        raise ContentError([Diagnostic(str(path), line, column, "error", "file looks like UTF-16 text (every other byte is zero); save it as UTF-8")])
+    return text
+
+
+def _read(path: Path) -> str:
+    """The file's text: only regular files, at most :data:`MAX_BYTES`, UTF-8."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise ContentError([Diagnostic(str(path), 0, 0, "error", "not a regular file; a condition file is a plain .yaml file")])
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise ContentError([Diagnostic(str(path), 0, 0, "error", f"cannot read file: {exc.strerror}")]) from None
+    if len(raw) > MAX_BYTES:
+        raise ContentError([Diagnostic(str(path), 0, 0, "error", f"file is over the {MAX_BYTES:,}-byte limit for a content file")])
+    return _decode(raw, path)
+
+
+def _refuse_outside_link(path: Path) -> None:
+    """A symbolic link may point to another file of its folder, never out of it: content is
+    copied into lessons and bundles, so a link to ``/etc/passwd`` would publish that file."""
+    if not path.is_symlink():
+        return
+    real, folder = Path(os.path.realpath(path)), Path(os.path.realpath(path.parent))
+    if real.parent != folder:
+        raise ContentError(
+            [Diagnostic(str(path), 0, 0, "error", "this is a symbolic link to a file outside the content folder; copy the file into the folder instead")]
+        )
 
 
 def check_file(path: str | os.PathLike[str], today: dt.date | None = None, warnings: bool = True) -> CheckResult:
+    """Check one content file (see :func:`check_text`); a symbolic link that leads out of
+    the file's folder is refused and never read."""
     p = Path(path)
     try:
+        _refuse_outside_link(p)
         text = _read(p)
     except ContentError as exc:
         return CheckResult(str(p), None, exc.diagnostics)
@@ -97,6 +135,8 @@ def require_known(ids: Iterable[str], valid: Iterable[str]) -> None:
 def iter_content_files(directory: str | os.PathLike[str]) -> Iterator[Path]:
     """Condition files in ``directory``, sorted by name."""
     root = Path(directory)
+    if root.exists() and not root.is_dir():
+        raise ContentError([Diagnostic(str(root), 0, 0, "error", "this is a file, not a folder; pass the folder that holds the condition files as --content DIR")])
     if not root.is_dir():
         raise ContentError([Diagnostic(str(root), 0, 0, "error", "content folder does not exist; pass --content DIR")])
     yield from sorted(p for p in root.iterdir() if p.suffix in SUFFIXES and p.is_file())
@@ -123,11 +163,19 @@ class Catalog:
         return tuple(self.conditions)
 
 
-def load_catalog(directory: str | os.PathLike[str]) -> Catalog:
-    """Load every condition file in ``directory``; raises one error listing all problems."""
+def load_catalog(directory: str | os.PathLike[str], ids: Sequence[str] = ()) -> Catalog:
+    """Load the condition files in ``directory``; raises one error listing all problems.
+
+    With ``ids``, only those conditions are read (an unknown id is a
+    :class:`ParameterError`), so a broken file of another condition does not stop them.
+    """
+    files = list(iter_content_files(directory))
+    if ids:
+        require_known(ids, [p.stem for p in files])
+        files = [p for p in files if p.stem in ids]
     conditions: dict[str, Condition] = {}
     problems: list[Diagnostic] = []
-    for path in iter_content_files(directory):
+    for path in files:
         result = check_file(path, warnings=False)
         if result.ok and result.condition is not None:
             conditions[result.condition.id] = result.condition

@@ -10,6 +10,13 @@ from ruamel.yaml import YAML
 
 from ..model import Condition
 from .convert import to_data
+from .yamlio import FORBIDDEN
+
+
+def comment_text(text: str) -> str:
+    """``text`` as one comment line: characters a YAML reader could take for a line break
+    (or refuse) become spaces, so nothing after ``#`` ever turns into YAML."""
+    return " ".join(FORBIDDEN.sub(" ", text).split())
 
 
 def _yaml() -> YAML:
@@ -25,7 +32,7 @@ def dumps_condition(condition: Condition, header: str = "") -> str:
     """YAML text for ``condition``; ``header`` lines are written as leading comments."""
     buffer = io.StringIO()
     _yaml().dump(to_data(condition), buffer)
-    comments = "".join(f"# {line}\n" if line else "#\n" for line in header.splitlines())
+    comments = "".join(f"# {comment_text(line)}\n" if line.strip() else "#\n" for line in header.splitlines())
     return comments + buffer.getvalue()
 
 

@@ -7,6 +7,7 @@ remote source, and quizzes run from the saved widget state with the widget's own
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 from functools import lru_cache
 from typing import Any, Sequence
@@ -137,8 +138,8 @@ def _title(nb: Any) -> str:
         for output in cell.get("outputs", []):
             html = output.get("data", {}).get("text/html", "")
             found = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S)
-            if found:
-                return re.sub(r"<[^>]+>", "", found.group(1)).strip()
+            if found:  # the heading's text, as a reader sees it (the template escapes it again)
+                return html_lib.unescape(re.sub(r"<[^>]+>", "", found.group(1))).strip()
     return str(nb.metadata.get("title", "Lesson"))
 
 

@@ -1,9 +1,12 @@
 """Quiz questions for learning management systems: GIFT, Moodle XML and IMS QTI 1.2.
 
-Each format escapes text by its own rules: GIFT backslash-escapes ``~ = # { } :``; Moodle XML
-and QTI carry HTML-escaped text inside XML that lxml serialises. Per-option feedback and the
-explanation (general feedback) are kept in every format. Functions return text or bytes and
-never write files.
+Every format carries text as escaped HTML, so markup in content shows as text. GIFT declares
+the format (``[html]``), writes braces and a leading ``%`` or ``[`` (which GIFT readers take
+for a weight or a format switch) as character references, and backslash-escapes
+``~ = # { } :``; Moodle XML and QTI carry the escaped HTML inside XML that lxml serialises.
+Characters XML cannot hold (controls, noncharacters) are replaced by U+FFFD. Per-option
+feedback and the explanation (general feedback) are kept in every format. Functions return
+text or bytes and never write files.
 
 Options are written in the order the lessons show them (balanced, see
 :mod:`healthkit.quiz.order`). Moodle XML sets ``shuffleanswers`` to false and QTI sets
@@ -24,6 +27,7 @@ from typing import Callable, Iterable, Sequence
 from lxml import etree
 
 from ..content.localise import localise, region_for
+from ..content.yamlio import FORBIDDEN
 from ..errors import ParameterError
 from ..model import Condition
 from ..registry import QUIZ_FORMATS
@@ -75,8 +79,19 @@ def _fraction(n: int) -> str:
     return f"{100 / n:.5f}".rstrip("0").rstrip(".")
 
 
+def clean(text: str) -> str:
+    """``text`` without characters an export format cannot carry (each becomes U+FFFD)."""
+    return FORBIDDEN.sub("\ufffd", text).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _html(text: str) -> str:
+    return html.escape(clean(text))
+
+
 # -- GIFT ----------------------------------------------------------------------------------
 _GIFT_SPECIAL = re.compile(r"([~=#{}:\\])")
+#: Read at the start of a text: "%50%" is a weight, "[markdown]" a format switch.
+_GIFT_LEADING = {"%": "&#37;", "[": "&#91;"}
 
 
 def gift_escape(text: str) -> str:
@@ -84,17 +99,27 @@ def gift_escape(text: str) -> str:
     return _GIFT_SPECIAL.sub(r"\\\1", text).replace("\r", "").replace("\n", r"\n")
 
 
+def gift_text(text: str) -> str:
+    """A text as GIFT carries it in ``[html]`` format: HTML-escaped; braces and a leading
+    ``%`` or ``[`` written as character references (some GIFT readers end an answer block at
+    an escaped brace); then GIFT-escaped. Moodle shows exactly ``text``."""
+    escaped = _html(text).strip().replace("{", "&#123;").replace("}", "&#125;")
+    if escaped[:1] in _GIFT_LEADING:
+        escaped = _GIFT_LEADING[escaped[0]] + escaped[1:]
+    return gift_escape(escaped)
+
+
 def _gift_question(q: Question) -> str:
-    lines = [f"::{gift_escape(q.id)}:: {gift_escape(q.prompt)} {{"]
+    lines = [f"::{gift_escape(q.id)}:: [html]{gift_text(q.prompt)} {{"]
     correct = [c for c in q.choices if c.correct]
     for choice in q.choices:
-        text, feedback = gift_escape(choice.text), gift_escape(choice.feedback)
+        text, feedback = gift_text(choice.text), gift_text(choice.feedback)
         if q.kind == "multiple":
             weight = _fraction(len(correct)) if choice.correct else "-" + _fraction(len(correct))
             lines.append(f"\t~%{weight}%{text}#{feedback}")
         else:
             lines.append(f"\t{'=' if choice.correct else '~'}{text}#{feedback}")
-    lines.append(f"\t####{gift_escape(q.explanation)}")
+    lines.append(f"\t####{gift_text(q.explanation)}")
     lines.append("}")
     return "\n".join(lines)
 
@@ -110,7 +135,7 @@ def dumps_gift(banks: Iterable[QuestionBank]) -> str:
 # -- Moodle XML ----------------------------------------------------------------------------
 def _text(parent: etree._Element, tag: str, value: str, fmt: str | None = "html") -> etree._Element:
     node = etree.SubElement(parent, tag, format=fmt) if fmt else etree.SubElement(parent, tag)
-    etree.SubElement(node, "text").text = value
+    etree.SubElement(node, "text").text = clean(value)
     return node
 
 
@@ -126,9 +151,9 @@ def dumps_moodle_xml(banks: Iterable[QuestionBank]) -> str:
         for q in b.questions:
             kind = "truefalse" if _is_true_false(q) else "multichoice"
             node = etree.SubElement(quiz, "question", type=kind)
-            _text(node, "name", q.id, fmt=None)
-            _text(node, "questiontext", f"<p>{html.escape(q.prompt)}</p>")
-            _text(node, "generalfeedback", f"<p>{html.escape(q.explanation)}</p>")
+            _text(node, "name", q.id, fmt=None)  # cleaned by _text
+            _text(node, "questiontext", f"<p>{_html(q.prompt)}</p>")
+            _text(node, "generalfeedback", f"<p>{_html(q.explanation)}</p>")
             etree.SubElement(node, "defaultgrade").text = "1"
             etree.SubElement(node, "penalty").text = "0.3333333" if kind == "multichoice" else "1"
             etree.SubElement(node, "hidden").text = "0"
@@ -143,10 +168,10 @@ def dumps_moodle_xml(banks: Iterable[QuestionBank]) -> str:
                     fraction = _fraction(len(correct)) if choice.correct else "-" + _fraction(len(correct))
                 else:
                     fraction = "100" if choice.correct else "0"
-                text = choice.text.lower() if kind == "truefalse" else html.escape(choice.text)
+                text = choice.text.lower() if kind == "truefalse" else _html(choice.text)
                 answer = etree.SubElement(node, "answer", fraction=fraction, format="moodle_auto_format" if kind == "truefalse" else "html")
-                etree.SubElement(answer, "text").text = text
-                _text(answer, "feedback", html.escape(choice.feedback))
+                etree.SubElement(answer, "text").text = clean(text)
+                _text(answer, "feedback", _html(choice.feedback))
     return bytes(etree.tostring(quiz, xml_declaration=True, encoding="UTF-8", pretty_print=True)).decode("utf-8")
 
 
@@ -157,7 +182,7 @@ def _q(tag: str) -> str:
 
 def _mattext(parent: etree._Element, text: str, texttype: str = "text/html") -> None:
     material = etree.SubElement(parent, _q("material"))
-    etree.SubElement(material, _q("mattext"), texttype=texttype).text = html.escape(text) if texttype == "text/html" else text
+    etree.SubElement(material, _q("mattext"), texttype=texttype).text = _html(text) if texttype == "text/html" else clean(text)
 
 
 def _meta(item: etree._Element, fields: Sequence[tuple[str, str]]) -> None:
@@ -170,7 +195,7 @@ def _meta(item: etree._Element, fields: Sequence[tuple[str, str]]) -> None:
 
 def _qti_item(section: etree._Element, q: Question, number: int) -> None:
     kinds = {"single": "multiple_choice_question", "true_false": "true_false_question", "multiple": "multiple_answers_question"}
-    item = etree.SubElement(section, _q("item"), ident=f"q{number}-{q.id}", title=q.id)
+    item = etree.SubElement(section, _q("item"), ident=clean(f"q{number}-{q.id}"), title=clean(q.id))
     _meta(item, [("question_type", kinds[q.kind]), ("points_possible", "1")])
     presentation = etree.SubElement(item, _q("presentation"))
     _mattext(presentation, q.prompt)
@@ -208,7 +233,7 @@ def _qti_item(section: etree._Element, q: Question, number: int) -> None:
 
 def qti_assessment(b: QuestionBank) -> bytes:
     root = etree.Element(_q("questestinterop"), nsmap={None: QTI_NS})
-    assessment = etree.SubElement(root, _q("assessment"), ident=f"healthkit-{b.condition.id}", title=f"{b.condition.title} quiz")
+    assessment = etree.SubElement(root, _q("assessment"), ident=f"healthkit-{b.condition.id}", title=clean(f"{b.condition.title} quiz"))
     section = etree.SubElement(assessment, _q("section"), ident="root_section")
     for number, q in enumerate(b.questions, 1):
         _qti_item(section, q, number)

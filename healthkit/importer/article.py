@@ -162,7 +162,7 @@ def _enumerated(prose: list[str], section: str) -> list[Item]:
             lists = [m.group("list") for m in _ENUM.finditer(sentence)]
         for listed in lists:
             parts = [p for p in re.split(r",\s*(?:and|or)\s+|,\s*|\s+and\s+|\s+or\s+", listed) if p.strip()]
-            names = [_capitalise(p) for p in parts if 0 < len(p.split()) <= 6]
+            names = [_capitalise(p) for p in parts if 0 < len(p.split()) <= 6 and normalise(p)]
             if len(names) >= 2 and len(names) == len(parts):
                 items = []
                 for name in names:
@@ -241,7 +241,9 @@ def read_article(text: str, source: str = "<article>", fmt: str = "text", condit
             published = _date(block)
             continue
         if m := _READING.match(block):
-            minutes = int(m.group("minutes"))
+            minutes = int(m.group("minutes")) if len(m.group("minutes")) <= 3 else 0
+            if not 1 <= minutes <= 600:  # the limits of reading_time_minutes
+                minutes = None
             continue
         if m := _TAGLINE.match(block):
             tagline = m.group("text").strip().strip('"')

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import stat
 import textwrap
 from pathlib import Path
 
-from ..content.serialize import dumps_condition
+from ..content.serialize import comment_text, dumps_condition
 from ..model import SECTION_TITLES, Condition
-from .article import ImportReport, read_article
+from .article import ArticleError, ImportReport, read_article
 from .text import detect_format
 
 
 def _comment_block(title: str, paragraphs: list[str]) -> str:
-    lines = [f"# {title}"]
+    lines = [f"# {comment_text(title)}"]
     for paragraph in paragraphs:
-        lines += ["#   " + line for line in textwrap.wrap(paragraph, 84)] + ["#"]
+        lines += ["#   " + line for line in textwrap.wrap(comment_text(paragraph), 84)] + ["#"]
     return "\n".join(lines) + "\n"
 
 
@@ -30,9 +31,30 @@ def render_draft(condition: Condition, report: ImportReport) -> str:
     return text + "".join(tail)
 
 
+#: Articles larger than this are refused before they are read (a saved web page with its
+#: scripts and inline images is rarely over 2 MB).
+MAX_ARTICLE_BYTES = 10 * 1024 * 1024
+
+
+def _read_limited(path: Path) -> bytes:
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise ArticleError(f"{path}: not a regular file")
+        if info.st_size > MAX_ARTICLE_BYTES:
+            raise ArticleError(f"{path} is {info.st_size:,} bytes, over the {MAX_ARTICLE_BYTES:,}-byte limit for an article")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_ARTICLE_BYTES + 1)
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot read the article: {exc.strerror}") from None
+    if len(raw) > MAX_ARTICLE_BYTES:
+        raise ArticleError(f"{path} is over the {MAX_ARTICLE_BYTES:,}-byte limit for an article")
+    return raw
+
+
 def import_article(path: Path, condition_id: str | None = None, today: dt.date | None = None) -> tuple[Condition, ImportReport, str]:
     """Read an article file; returns the draft, the report and the YAML text (not written)."""
-    raw = path.read_bytes()
+    raw = _read_limited(path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:

@@ -13,16 +13,25 @@ import unicodedata
 from html.parser import HTMLParser
 from pathlib import PurePath
 
+from ..content.localise import PLACEHOLDER
+from ..content.yamlio import FORBIDDEN
+
 #: Elements whose text is never part of the article.
 _SKIP = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button", "svg", "template", "iframe"}
 _BLOCK = {"p", "div", "section", "article", "main", "li", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "blockquote", "figcaption", "dt", "dd", "ol", "ul", "table"}
 _PUNCTUATION = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "\u00a0": " ", "\u2009": " ", "\u200b": ""})
+#: Every character some reader takes for a line or paragraph break, as plain line feeds.
+#: (A YAML reader breaks a comment line at U+0085, U+2028 or U+2029: left in an article's
+#: text, they would turn the rest of a comment into YAML.)
+_BREAKS = str.maketrans({"\x85": "\n", "\u2028": "\n", "\u2029": "\n\n", "\x0b": "\n", "\x0c": "\n\n", "\x1c": "\n\n", "\x1d": "\n\n", "\x1e": "\n"})
 
 
 def normalise_text(text: str) -> str:
-    """NFC, Unix line endings, plain quotes; dashes are kept (titles use them)."""
+    """NFC, Unix line endings, plain quotes, no control characters; dashes are kept (titles
+    use them). ``{word}`` becomes ``(word)``: in content it would be a region placeholder."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    return text.translate(_PUNCTUATION)
+    text = FORBIDDEN.sub("", text.translate(_BREAKS)).translate(_PUNCTUATION)
+    return PLACEHOLDER.sub(r"(\1)", text)
 
 
 class _ArticleHTML(HTMLParser):

@@ -5,17 +5,21 @@ keeps one kernel and, before each lesson, clears everything a lesson can leave b
 user namespace and history (IPython's ``reset``), every widget, the working directory and the
 environment variables. Modules stay imported; healthkit keeps no lesson state in them. A
 kernel that failed, timed out or died is thrown away and replaced, never reused.
+
+Each kernel keeps its sockets and connection file in a private folder, and exits (removing
+that folder) as soon as the process that started it is gone: see :mod:`.lifeline`.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
+import signal
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from ..errors import BuildError
+from .lifeline import KERNEL_FOLDER_PREFIX, remove_kernel_folder
 
 RESET = """\
 def _healthkit_reset(cwd, environ):
@@ -44,17 +48,25 @@ class WarmKernel:
         self._resetter: Any = None  # blocking client for resets
         self._cwd = os.getcwd()
         self._environ = dict(os.environ)
-        self._runtime = tempfile.mkdtemp(prefix="healthkit-kernel-")
+        self._runtime = tempfile.mkdtemp(prefix=KERNEL_FOLDER_PREFIX)
 
     def launch(self) -> None:
         """Start the kernel process; it boots while the caller does other work."""
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
-        # IPC transport: sockets in a private folder; no TCP port is opened.
-        manager = AsyncKernelManager(kernel_name=self.kernel_name, transport="ipc", ip=str(Path(self._runtime) / "k"))
-        # In-memory history, as nbclient uses for kernels it starts: no shared SQLite file.
-        run_sync(manager.start_kernel)(cwd=self._cwd, extra_arguments=["--HistoryManager.hist_file=:memory:"])
+        # IPC transport: sockets in a private folder, with the connection file; no TCP port.
+        runtime = Path(self._runtime)
+        manager = AsyncKernelManager(
+            kernel_name=self.kernel_name, transport="ipc", ip=str(runtime / "k"), connection_file=str(runtime / "kernel.json")
+        )
+        arguments = [
+            # In-memory history, as nbclient uses for kernels it starts: no shared SQLite file.
+            "--HistoryManager.hist_file=:memory:",
+            # Exit (removing the private folder) when the process that started it is gone.
+            "--IPKernelApp.extra_extensions=healthkit.render.lifeline",
+        ]
+        run_sync(manager.start_kernel)(cwd=self._cwd, extra_arguments=arguments)
         self.manager = manager
 
     def preload(self, code: str) -> None:
@@ -124,7 +136,17 @@ class WarmKernel:
 
     def close(self) -> None:
         self.shutdown()
-        shutil.rmtree(self._runtime, ignore_errors=True)
+        remove_kernel_folder(Path(self._runtime))
+
+    def kill(self) -> None:
+        """Stop the kernel process at once and remove its folder (when the build is gone)."""
+        pid = getattr(getattr(self.manager, "provisioner", None), "pid", None)
+        if isinstance(pid, int) and pid > 1:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        remove_kernel_folder(Path(self._runtime))
 
     def __enter__(self) -> "WarmKernel":
         return self

@@ -1,0 +1,68 @@
+"""Processes that end with the build that started them.
+
+A build starts worker processes, and each worker (or the build itself, for ``-j 1``) starts
+a kernel. When the build is killed (``kill -9``, SIGTERM, a closed terminal), nothing
+tells them: each one therefore watches its parent, and exits as soon as the parent is
+gone, after removing its private kernel folder (sockets and connection file).
+
+* Workers watch the build: :func:`watch_parent`, started by the worker's initializer.
+* Kernels watch their worker: this module is also an IPython extension, loaded by every
+  kernel healthkit starts (``--IPKernelApp.extensions``). It takes over from ipykernel's
+  own parent poller, which would exit without removing the kernel's folder.
+
+Watching is a daemon thread that checks the parent process id ten times a second.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+import time
+from pathlib import Path
+from typing import Any, Callable
+
+#: Prefix of a kernel's private folder (see :class:`healthkit.render.kernels.WarmKernel`).
+KERNEL_FOLDER_PREFIX = "healthkit-kernel-"
+POLL_SECONDS = 0.1
+
+
+def watch_parent(parent: int, cleanup: Callable[[], None], poll: float = POLL_SECONDS) -> threading.Thread | None:
+    """Exit this process (after ``cleanup``) as soon as its parent is no longer ``parent``.
+
+    Returns the watching thread, or None when ``parent`` is not this process's parent (no
+    known parent to watch; a parent that is already gone exits at once).
+    """
+    if parent <= 1:
+        return None
+
+    def run() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll)
+        try:
+            cleanup()
+        finally:
+            os._exit(1)
+
+    thread = threading.Thread(target=run, name="healthkit-lifeline", daemon=True)
+    thread.start()
+    return thread
+
+
+def remove_kernel_folder(folder: Path) -> None:
+    """Remove a kernel's private folder; anything not named like one is left alone."""
+    if folder.name.startswith(KERNEL_FOLDER_PREFIX):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """In a kernel: exit with the process that started it, removing the kernel's folder."""
+    from ipykernel.kernelapp import IPKernelApp
+
+    if not IPKernelApp.initialized():
+        return
+    app = IPKernelApp.instance()
+    parent = int(os.environ.get("JPY_PARENT_PID") or 0)
+    folder = Path(app.connection_file).resolve().parent
+    if watch_parent(parent, lambda: remove_kernel_folder(folder)) is not None:
+        app.poller = None  # ours does the same job, and cleans up first

@@ -1,0 +1,127 @@
+"""`healthkit workshop`: the pack holds exactly what the command made, and nothing else is touched."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from healthkit.cli import main
+
+from .conftest import ROOT, SEED
+
+TEMPLATE = ROOT / "notebooks" / "lesson.ipynb"
+pytestmark = pytest.mark.slow
+
+
+def _content(tmp_path: Path, suffix: str = ".yaml") -> Path:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / f"back-spasms{suffix}").write_text(SEED.read_text())
+    return content
+
+
+def _workshop(capsys: pytest.CaptureFixture[str], content: Path, out: Path | str, *extra: str) -> tuple[int, str]:
+    status = main(["workshop", "back-spasms", "--content", str(content), "-o", str(out), "--template", str(TEMPLATE), "-j", "1", *extra])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return status, err
+
+
+EXPECTED = {
+    "README.md", "environment.yml", "content/back-spasms.yaml",
+    "lessons/back-spasms.ipynb", "teacher/back-spasms.ipynb", "teacher/back-spasms.html",
+    "site/index.html", "site/back-spasms.html", "site/lessons.zip",
+    "quizzes/quizzes.gift", "quizzes/quizzes-moodle.xml", "quizzes/quizzes-qti.zip",
+}
+
+
+def test_the_zip_is_named_after_the_whole_folder_and_holds_only_the_pack(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = _content(tmp_path)
+    packs = tmp_path / "packs"
+    packs.mkdir()
+    unrelated = packs / "pack.zip"
+    unrelated.write_text("someone else's zip")
+    out = packs / "pack.v2"
+    status, _ = _workshop(capsys, content, out, "--zip")
+    assert status == 0
+    assert unrelated.read_text() == "someone else's zip"
+    names = set(zipfile.ZipFile(packs / "pack.v2.zip").namelist())
+    assert names == {f"pack.v2/{name}" for name in EXPECTED}
+    assert {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and not p.name.startswith(".")} == EXPECTED
+    assert not [p for p in packs.iterdir() if p.name.startswith(".")]  # no staging folder left
+
+
+def test_an_existing_zip_or_folder_needs_force_and_foreign_files_are_never_packed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = _content(tmp_path)
+    out = tmp_path / "pack"
+    out.mkdir()
+    (out / "private-notes.txt").write_text("mine")
+    archive = tmp_path / "pack.zip"
+    archive.write_text("an older zip")
+    status, err = _workshop(capsys, content, out, "--zip")
+    assert status == 1 and "--force" in err and str(out) in err
+    status, err = _workshop(capsys, content, tmp_path / "fresh", "--zip")  # the zip name is free here
+    assert status == 0
+    (out / "private-notes.txt").unlink()  # the folder is empty now; only the zip is in the way
+    status, err = _workshop(capsys, content, out, "--zip")
+    assert status == 1 and f"{archive} exists; pass --force to overwrite it" in err
+    assert archive.read_text() == "an older zip" and not list(out.iterdir())
+    (out / "private-notes.txt").write_text("mine")
+    status, err = _workshop(capsys, content, out, "--zip", "--force")
+    assert status == 0
+    assert (out / "private-notes.txt").read_text() == "mine"  # left alone
+    assert {n.split("/", 1)[1] for n in zipfile.ZipFile(archive).namelist()} == EXPECTED
+    status, err = _workshop(capsys, content, out)  # the pack it made may be remade without --force
+    assert status == 0
+
+
+def test_a_yml_content_file_works(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = _content(tmp_path, ".yml")
+    out = tmp_path / "pack"
+    status, err = _workshop(capsys, content, out)
+    assert status == 0, err
+    assert (out / "content" / "back-spasms.yml").is_file()
+    nb = nbformat.read(out / "lessons" / "back-spasms.ipynb", as_version=4)
+    assert nb.metadata["healthkit"]["parameters"]["content_dir"] == "../content"
+
+
+@pytest.mark.parametrize("command", ["workshop", "build", "export-quiz"])
+def test_a_content_file_given_as_the_content_folder_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str) -> None:
+    content = _content(tmp_path, ".yml")
+    single = content / "back-spasms.yml"
+    args = {"workshop": ["-o", str(tmp_path / "pack")], "build": ["--out", str(tmp_path / "out")], "export-quiz": ["--format", "gift", "-o", str(tmp_path / "q.gift")]}
+    assert main([command, "--content", str(single), *args[command]]) == 1
+    err = capsys.readouterr().err
+    assert f"healthkit: error: {single}:0:0: error: this is a file, not a folder" in err and "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content"]
+
+
+@pytest.mark.parametrize("zip_flag", [[], ["--zip"]])
+def test_the_current_folder_is_refused_before_building(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, zip_flag: list[str]) -> None:
+    project = tmp_path / "project"
+    project.mkdir()
+    content = _content(project)
+    (project / "README.md").write_text("my project")
+    monkeypatch.chdir(project)
+    status, err = _workshop(capsys, content, ".", *zip_flag)
+    assert status == 1 and "current folder" in err
+    assert sorted(p.name for p in project.iterdir()) == ["README.md", "content"]
+    assert (project / "README.md").read_text() == "my project"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project"]
+
+
+def test_a_failed_lesson_leaves_no_half_made_pack(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = _content(tmp_path)
+    template = nbformat.read(TEMPLATE, as_version=4)
+    template.cells.insert(3, nbformat.v4.new_code_cell('if edition == "teacher":\n    raise RuntimeError("no teacher today")'))
+    broken = tmp_path / "broken.ipynb"
+    nbformat.write(template, broken)
+    out = tmp_path / "pack"
+    status = main(["workshop", "back-spasms", "--content", str(content), "-o", str(out), "--template", str(broken), "-j", "1", "--zip"])
+    err = capsys.readouterr().err
+    assert status == 1 and "no teacher today" in err and "Traceback" not in err
+    assert not out.exists() and not (tmp_path / "pack.zip").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.ipynb", "content"]
