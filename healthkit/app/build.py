@@ -26,13 +26,14 @@ from ..content.loader import require_known
 from ..content.readability import reading_levels, reading_minutes
 from ..errors import BuildError, HealthkitError, ParameterError
 from ..io import write_bytes_atomic
-from ..lesson.render import review_status_text
+from ..lesson.render import review_overdue, review_status_text
+from ..model import Condition
 from ..registry import EDITIONS, EDITIONS_SPEC, REGIONS
 from ..quiz.generate import needs_other_conditions
 from ..render.execute import LessonJob, template_path
 from ..render.kernels import WarmKernel
 from ..render.lifeline import watch_parent
-from .cache import BuildCache, FileInfo, code_digest, content_digest, digest_bytes
+from .cache import BuildCache, FileInfo, code_digest, content_digest, digest_bytes, today
 from .outputs import check_out_dir
 from .site import navigation, page_path, write_index
 from .startup import skip_unused_format_checker
@@ -151,8 +152,14 @@ def describe(path: Path) -> FileInfo:
     if not result.ok or result.condition is None:
         first = next(d for d in result.diagnostics if d.severity == "error")
         return FileInfo(digest=digest, ok=False, error=first.format())
-    c = result.condition
+    return file_info(result.condition, digest)
+
+
+def file_info(c: Condition, digest: str = "") -> FileInfo:
+    """What the index, navigation and the cache keep of a valid condition."""
     whole, _ = reading_levels(c)
+    on = today()
+    next_review = c.clinical_review.next_review
     return FileInfo(
         digest=digest,
         ok=True,
@@ -162,7 +169,9 @@ def describe(path: Path) -> FileInfo:
         minutes=reading_minutes(c),
         grade=whole.grade,
         updated=c.updated.isoformat(),
-        review=review_status_text(c),
+        review=review_status_text(c, on),
+        next_review=next_review.isoformat() if next_review else "",
+        overdue=review_overdue(c, on),
         needs_others=needs_other_conditions(c),
         language=c.language,
     )
@@ -192,8 +201,9 @@ class _Inline(Executor):
         future: Future[T] = Future()
         try:
             future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # delivered through the future, as a pool would
+        except Exception as exc:  # delivered through the future, as a pool would
             future.set_exception(exc)
+        # Ctrl-C or SIGTERM (SystemExit) propagates at once, as it would from a pool.
         return future
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
@@ -369,6 +379,11 @@ def build(options: BuildOptions, progress: Progress | None = None, on_plan: Call
             results.append(result)
             if progress:
                 progress(result)
+    except BaseException:  # interrupted (Ctrl-C, SIGTERM): stop the lessons still running now
+        if executor is not None:
+            _stop_now(executor)
+            executor = None
+        raise
     finally:
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
@@ -387,6 +402,15 @@ def _prune(cache: BuildCache, present: set[str]) -> None:
     for key in [k for k in cache.lessons if "/" in k and not k.startswith("site/")]:
         if key.split("/", 1)[1] not in present:
             cache.prune(key)
+
+
+def _stop_now(executor: Executor) -> None:
+    """Stop ``executor`` without waiting for the lessons it is rendering: its workers are
+    terminated, and their kernels follow them (see :mod:`healthkit.render.lifeline`)."""
+    workers = getattr(executor, "_processes", None) or {}
+    for worker in list(workers.values()):
+        worker.terminate()
+    executor.shutdown(wait=False, cancel_futures=True)
 
 
 class _Describer(Executor):
