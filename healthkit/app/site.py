@@ -14,6 +14,7 @@ from .install import install_entries, install_steps
 from .outputs import inside
 
 if TYPE_CHECKING:
+    from ..exporters.index import IndexEntry
     from .build import BuildOptions
 
 
@@ -52,7 +53,8 @@ def lessons_zip_files(lessons: list[tuple[Path, Path]]) -> list[BundleFile]:
     files: list[BundleFile] = []
     for notebook, content in lessons:
         files.append(BundleFile(f"{root}/build/lessons/{notebook.name}", notebook))
-        files.append(BundleFile(f"{root}/content/{content.name}", content))
+        # A content file may link to another file of its folder (checked before it is built).
+        files.append(BundleFile(f"{root}/content/{content.name}", Path(os.path.realpath(content))))
     files += install_entries(root)
     files.append(BundleFile(f"{root}/README.txt", data=LESSONS_README.encode("utf-8")))
     return files
@@ -72,16 +74,18 @@ def published_lessons(options: "BuildOptions", infos: dict[str, FileInfo], files
     return published
 
 
-def write_index(options: "BuildOptions", infos: dict[str, FileInfo], files: dict[str, Path], cache: BuildCache, changed: bool) -> list[Path]:
-    """The course index and lessons.zip, rewritten only when a lesson or the catalogue changed."""
+def index_entry(info: FileInfo, href: str) -> "IndexEntry":
+    """A lesson's card on an index page (the course index, a SCORM package's overview)."""
     from ..exporters.index import IndexEntry
 
+    return IndexEntry(info.id, info.title, info.tagline, href, info.minutes, info.grade, info.updated_date, info.review)
+
+
+def write_index(options: "BuildOptions", infos: dict[str, FileInfo], files: dict[str, Path], cache: BuildCache, changed: bool) -> list[Path]:
+    """The course index and lessons.zip, rewritten only when a lesson or the catalogue changed."""
     site = site_dir(options.out_dir)
     names = published_lessons(options, infos, files, cache)
-    entries = [
-        IndexEntry(i.id, i.title, i.tagline, f"{i.id}.html", i.minutes, i.grade, i.updated_date, i.review)
-        for i in (infos[n] for n in names)
-    ]
+    entries = [index_entry(info, f"{info.id}.html") for info in (infos[n] for n in names)]
     bundle = lessons_zip_files([(options.lesson_dir("learner") / f"{n}.ipynb", files[n]) for n in names])
     index, archive = site / "index.html", site / "lessons.zip"
     fingerprint = digest_bytes(

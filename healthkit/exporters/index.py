@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ..lesson.render import esc
-from ..registry import EDITIONS_SPEC
+from ..registry import DEFAULT_COURSE_TITLE, EDITIONS_SPEC
 from .page import asset, content_security_policy, json_for_script
 
 
@@ -55,7 +55,7 @@ def _stores() -> list[str]:
     return [learner, *(e.progress_store for e in EDITIONS_SPEC.values() if e.progress_store != learner)]
 
 
-def render_index(entries: list[IndexEntry], title: str = "Health lessons", zip_href: str | None = "lessons.zip") -> str:
+def render_index(entries: list[IndexEntry], title: str = DEFAULT_COURSE_TITLE, zip_href: str | None = "lessons.zip") -> str:
     """The index page HTML; progress is read from localStorage by a hashed inline script."""
     css = asset("page.css")
     csp = content_security_policy([PROGRESS_JS], [css])
