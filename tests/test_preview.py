@@ -35,10 +35,11 @@ TEMPLATE = ROOT / "notebooks" / "lesson.ipynb"
 LEARNER_STORE = EDITIONS_SPEC["learner"].progress_store
 
 
-def _content(folder: Path, ids: list[str]) -> Path:
+def _content(folder: Path, ids: list[str], titles: dict[str, str] | None = None) -> Path:
     folder.mkdir(parents=True)
     for i in ids:
-        text = SEED.read_text().replace("id: back-spasms", f"id: {i}").replace("title: Back spasms", f"title: Lesson {i}")
+        title = (titles or {}).get(i, f"Lesson {i}")
+        text = SEED.read_text().replace("id: back-spasms", f"id: {i}").replace("title: Back spasms", f"title: {title}")
         (folder / f"{i}.yaml").write_text(text)
     return folder
 
@@ -169,8 +170,8 @@ def test_rapid_saves_are_reported_together(tmp_path: Path) -> None:
 def test_a_file_that_changes_while_it_is_read_is_left_for_the_next_round(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "back-spasms.yaml"
     path.write_text(SEED.read_text())
-    raw, errors, ok = read_settled(path) or (None, [], False)
-    assert ok and errors == [] and raw == path.read_bytes()
+    settled = read_settled(path)
+    assert settled is not None and settled.ok and settled.errors == [] and settled.raw == path.read_bytes()
     stamps = iter([(10, 1), (20, 2)])  # its size and time differ before and after the read
     monkeypatch.setattr(preview_module, "_stamp", lambda _p: next(stamps))
     assert read_settled(path) is None
@@ -254,13 +255,14 @@ class Running:
 @pytest.mark.browser
 @pytest.mark.slow
 def test_an_author_edits_breaks_and_fixes_a_lesson_while_the_page_follows(tmp_path: Path) -> None:
-    content = _content(tmp_path / "content", ["a-one", "b-two", "c-three"])
+    titles = {"anaemia": "Anaemia", "back-spasms": "Back spasms", "cystitis": "Cystitis"}
+    content = _content(tmp_path / "content", list(titles), titles)
     out = tmp_path / "out"
     scratch = tmp_path / "tmp"  # the preview's kernel folders go here, so they can be counted
     scratch.mkdir()
-    edited = content / "b-two.yaml"
+    edited = content / "back-spasms.yaml"
     original = edited.read_text()
-    shown = Path("content") / "b-two.yaml"  # as the author named the folder
+    shown = Path("content") / "back-spasms.yaml"  # as the author named the folder
     running = Running(
         ["--content", "content", "--out", "out", "--port", "0", "-j", "2", "--template", str(TEMPLATE)],
         {**os.environ, "TMPDIR": str(scratch)},
@@ -269,20 +271,20 @@ def test_an_author_edits_breaks_and_fixes_a_lesson_while_the_page_follows(tmp_pa
     children: dict[int, int] = {}
     try:
         url = running.wait_for(r"(http://127\.0\.0\.1:\d+/)", 120).group(1)
-        running.wait_for(r"built a-one, b-two, c-three", 240)
+        running.wait_for(r"built anaemia, back-spasms, cystitis", 240)
         with chromium() as browser:
             context = browser.new_context(viewport={"width": 1000, "height": 800})
             page = context.new_page()
             problems: list[str] = []
             page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
             page.on("pageerror", lambda exc: problems.append(str(exc)))
-            page.goto(url + "b-two.html")
+            page.goto(url + "back-spasms.html")
             page.wait_for_selector("html[data-hk-ready='true']", timeout=60_000)
             neighbour = context.new_page()
-            neighbour.goto(url + "a-one.html")
+            neighbour.goto(url + "anaemia.html")
             neighbour.wait_for_selector("html[data-hk-ready='true']", timeout=60_000)
             assert page.evaluate("JSON.parse(document.getElementById('hk-data').textContent).store") == preview_store(LEARNER_STORE)
-            notebook = out / "lessons" / "a-one.ipynb"
+            notebook = out / "lessons" / "anaemia.ipynb"
             neighbour_run = notebook.stat().st_mtime_ns
 
             # Workers and kernels are up: remember them, to check that Ctrl-C stops them all.
@@ -292,7 +294,7 @@ def test_an_author_edits_breaks_and_fixes_a_lesson_while_the_page_follows(tmp_pa
 
             # A new title and a new section item appear without a manual reload.
             edited.write_text(
-                original.replace("title: Lesson b-two", "title: Spasms of the back")
+                original.replace("title: Back spasms", "title: Spasms of the back")
                 .replace("name: Acute back spasm", "name: Sudden back spasm", 1)
             )
             expect(page.locator("h1").first).to_have_text("Spasms of the back", timeout=60_000)
@@ -301,7 +303,7 @@ def test_an_author_edits_breaks_and_fixes_a_lesson_while_the_page_follows(tmp_pa
             assert notebook.stat().st_mtime_ns == neighbour_run, "the neighbour's lesson ran again for a title"
 
             # Broken YAML: the positioned error from check, over the last good page.
-            broken = original.replace("title: Lesson b-two", "title: [Lesson b-two")
+            broken = original.replace("title: Back spasms", "title: [Back spasms")
             edited.write_text(broken)
             (first,) = [d for d in check_text(broken, str(shown)).diagnostics if d.severity == "error"][:1]
             overlay = page.locator("#hk-preview-overlay li").first
@@ -317,20 +319,20 @@ def test_an_author_edits_breaks_and_fixes_a_lesson_while_the_page_follows(tmp_pa
             assert page.locator("#hk-preview-overlay img").count() == 0
 
             # Fixed: the overlay goes and the lesson is back, with the new text.
-            edited.write_text(original.replace("title: Lesson b-two", "title: Back spasms, fixed"))
+            edited.write_text(original.replace("title: Back spasms", "title: Back spasms, fixed"))
             expect(page.locator("h1").first).to_have_text("Back spasms, fixed", timeout=60_000)
             expect(page.locator("#hk-preview-overlay")).to_have_count(0, timeout=60_000)
             page.wait_for_selector("html[data-hk-ready='true']", timeout=60_000)
 
             # A new lesson that starts broken: its address shows the error, then the lesson.
-            new = content / "d-four.yaml"
-            new.write_text(original.replace("id: b-two", "id: d-four").replace("title: Lesson b-two", "title: [New lesson"))
+            new = content / "migraine.yaml"
+            new.write_text(original.replace("id: back-spasms", "id: migraine").replace("title: Back spasms", "title: [Migraine"))
             fresh = context.new_page()
             fresh.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-            fresh.goto(url + "d-four.html")
-            expect(fresh.locator("#hk-preview-overlay li").first).to_contain_text("d-four.yaml:", timeout=60_000)
-            new.write_text(original.replace("id: b-two", "id: d-four").replace("title: Lesson b-two", "title: New lesson"))
-            expect(fresh.locator("h1").first).to_have_text("New lesson", timeout=60_000)
+            fresh.goto(url + "migraine.html")
+            expect(fresh.locator("#hk-preview-overlay li").first).to_contain_text("migraine.yaml:", timeout=60_000)
+            new.write_text(original.replace("id: back-spasms", "id: migraine").replace("title: Back spasms", "title: Migraine"))
+            expect(fresh.locator("h1").first).to_have_text("Migraine", timeout=60_000)
             expect(fresh.locator("#hk-preview-overlay")).to_have_count(0, timeout=60_000)
             assert [p for p in problems if "Content Security Policy" in p or "Refused" in p] == []
             context.close()

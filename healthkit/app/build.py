@@ -33,7 +33,7 @@ from ..render.execute import LessonJob, template_path
 from .cache import BuildCache, FileInfo, content_digest, digest_bytes, notebook_code_digest, page_code_digest
 from .outputs import check_out_dir
 from .site import navigation, page_path, write_index
-from .workers import Rendered, Workers, default_jobs, render, stored_notebook, worker_count
+from .workers import Rendered, Workers, default_jobs, export_page, render, worker_count
 
 #: built: the lesson ran; exported: only its page was made again, from the stored notebook;
 #: skipped: nothing changed; failed: invalid content or an error while it ran.
@@ -163,21 +163,6 @@ def describe(path: Path) -> FileInfo:
     return info_from_check(check_file(path), content_digest(path))
 
 
-# -- page exports in this process ----------------------------------------------------------
-_EXPORTERS: dict[str, Any] = {}
-
-
-def export_page(notebook: bytes, nav: dict[str, Any]) -> str:
-    """A lesson page from a stored notebook (no kernel): the exporter of the current page code."""
-    from ..exporters.html import LessonHTMLExporter, export_lesson
-
-    digest = page_code_digest()
-    if digest not in _EXPORTERS:  # the page code changed (a preview): compile its templates again
-        _EXPORTERS.clear()
-        _EXPORTERS[digest] = LessonHTMLExporter()
-    return export_lesson(stored_notebook(notebook.decode("utf-8")), nav=nav, exporter=_EXPORTERS[digest])[0]
-
-
 # -- planning ------------------------------------------------------------------------------
 def _notebook_fingerprint(options: BuildOptions, info: FileInfo, template: str, others: str, edition: str) -> str:
     """Everything that can change the lesson notebook (not its page)."""
@@ -290,10 +275,10 @@ def _finish(task: Task, future: Future[Rendered], options: BuildOptions, cache: 
         return _failure(job.condition, job.edition, exc)
 
 
-def _export(task: PageTask, options: BuildOptions, cache: BuildCache) -> LessonResult:
+def _finish_page(task: PageTask, future: Future[str], options: BuildOptions, cache: BuildCache) -> LessonResult:
     started = time.perf_counter()
     try:
-        page = export_page(task.notebook, task.nav).encode("utf-8")
+        page = future.result().encode("utf-8")
         outputs = {task.notebook_path: digest_bytes(task.notebook), **_write({page_path(options.out_dir, task.condition, task.edition): page})}
         cache.record(task.key, task.fingerprint, outputs, notebook=task.notebook_fingerprint)
         return LessonResult(task.condition, task.edition, "exported", time.perf_counter() - started, list(outputs))
@@ -370,7 +355,7 @@ class Builder:
             wanted = len(options.ids or files) * len(options.editions)
             workers.warm(wanted if not cache.lessons else len(uncached) * len(options.editions))
         # Checking a file takes ~10 ms: spread over the workers only when many changed.
-        describer: Executor = workers.executor() if workers.started and workers.size > 1 and len(uncached) > 8 else _Describer()
+        describer: Executor = workers.pool if workers.pool is not None and len(uncached) > 8 else _Describer()
         infos = _describe_all(files, known, cache, describer)
         return plan(options, files, infos, cache)
 
@@ -379,15 +364,20 @@ class Builder:
         for r in results:
             if progress:
                 progress(r)
-        executor = workers.executor() if the_plan.renders else None
-        futures = {executor.submit(render, task): task for task in the_plan.renders} if executor else {}
-        # Pages need no kernel: they are exported here while the workers run the lessons.
-        for page in the_plan.pages:
-            results.append(_export(page, self.options, cache))
-            if progress:
-                progress(results[-1])
+        futures: dict[Future[Any], Task | PageTask] = {}
+        if the_plan.renders:
+            executor = workers.executor(len(the_plan.renders))
+            futures.update({executor.submit(render, task): task for task in the_plan.renders})
+        # A page needs no kernel: worker processes export pages once their lessons are done (they
+        # have the exporter loaded); without any, this process exports them.
+        pages: Executor = workers.pool or _Describer()
+        futures.update({pages.submit(export_page, page.notebook, page.nav): page for page in the_plan.pages})
         for future in as_completed(futures):
-            result = _finish(futures[future], future, self.options, cache)
+            task = futures[future]
+            if isinstance(task, Task):
+                result = _finish(task, future, self.options, cache)
+            else:
+                result = _finish_page(task, future, self.options, cache)
             results.append(result)
             if progress:
                 progress(result)
@@ -417,11 +407,14 @@ def _prune(cache: BuildCache, present: set[str]) -> None:
 
 
 class _Describer(Executor):
-    """Checks files in this process when nothing else needs a worker."""
+    """Checks files (or exports pages) in this process when nothing else needs a worker."""
 
     def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
         future: Future[T] = Future()
-        future.set_result(fn(*args, **kwargs))
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:  # delivered through the future, as a pool would
+            future.set_exception(exc)
         return future
 
 

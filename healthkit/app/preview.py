@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..content import iter_content_files
+from ..content import CheckResult, iter_content_files
 from ..content.loader import SUFFIXES, read_and_check, require_known
 from ..errors import HealthkitError
 from ..io import write_bytes_atomic
@@ -90,16 +90,31 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return info.st_size, info.st_mtime_ns
 
 
-def read_settled(path: Path) -> tuple[bytes | None, list[str], bool] | None:
-    """``(bytes, error lines, valid)`` of a content file, or None while it is being written
-    (it changed while it was read: the change that finishes it starts another round)."""
+@dataclass(frozen=True)
+class Settled:
+    """A content file as read once its writes settled: its bytes and what ``check`` found."""
+
+    raw: bytes | None
+    result: CheckResult
+
+    @property
+    def errors(self) -> list[str]:
+        return [d.format() for d in self.result.diagnostics if d.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        return self.result.ok and self.raw is not None
+
+
+def read_settled(path: Path) -> Settled | None:
+    """A content file and its check, or None while it is being written (it changed while it
+    was read: the change that finishes it starts another round)."""
     before = _stamp(path)
     raw, result = read_and_check(path, warnings=False)
     after = _stamp(path)
     if before != after or (raw is not None and before is not None and len(raw) != before[0]):
         return None
-    errors = [d.format() for d in result.diagnostics if d.severity == "error"]
-    return raw, errors, result.ok and raw is not None
+    return Settled(raw, result)
 
 
 class Preview:
@@ -153,15 +168,15 @@ class Preview:
             settled = read_settled(path)
             if settled is None:
                 continue
-            raw, errors, ok = settled
+            raw, errors = settled.raw, settled.errors
             digest = digest_bytes(raw) if raw is not None else "unreadable:" + "\n".join(errors)
             previous = self.checked.get(name)
             if previous is not None and previous.digest == digest:
                 continue
-            if ok and raw is not None:
+            if settled.ok and raw is not None:
                 copy = snapshot / name
                 write_bytes_atomic(copy, raw)
-                self.known[name] = self._describe(raw, path, content_digest(copy))
+                self.known[name] = info_from_check(settled.result, content_digest(copy))
             self.checked[name] = Checked(digest, path, tuple(errors))
             changed.add(name)
         for name in set(self.checked) - set(author):  # the author removed it
@@ -172,12 +187,6 @@ class Preview:
                 copy.unlink()
             changed.add(name)
         return changed
-
-    @staticmethod
-    def _describe(raw: bytes, path: Path, digest: str) -> FileInfo:
-        from ..content import check_text
-
-        return info_from_check(check_text(raw.decode("utf-8"), str(path), warnings=False), digest)
 
     # -- build ---------------------------------------------------------------------------
     def _ids(self) -> tuple[str, ...] | None:

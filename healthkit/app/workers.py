@@ -84,7 +84,7 @@ def render(task: Any) -> Rendered:
     """
     import nbformat  # slow to import (its schema validator): only where notebooks are made
 
-    from ..exporters import export_lesson
+    from ..exporters.html import export_lesson
     from ..render import execute_lesson
 
     started = time.perf_counter()
@@ -93,8 +93,30 @@ def render(task: Any) -> Rendered:
     text = nbformat.writes(nb)
     # The page comes from the notebook as stored, so exporting it again later from the
     # stored notebook (a page-only change) gives exactly the same page.
-    page = export_lesson(stored_notebook(text), nav=task.nav)[0] if task.html else None
+    page = export_lesson(stored_notebook(text), nav=task.nav, exporter=page_exporter())[0] if task.html else None
     return Rendered(text, page, time.perf_counter() - started)
+
+
+_EXPORTERS: dict[str, Any] = {}
+
+
+def page_exporter() -> Any:
+    """This process's page exporter, made again when the page code changed (a preview)."""
+    from ..exporters.html import LessonHTMLExporter
+    from .cache import page_code_digest
+
+    digest = page_code_digest()
+    if digest not in _EXPORTERS:
+        _EXPORTERS.clear()
+        _EXPORTERS[digest] = LessonHTMLExporter()
+    return _EXPORTERS[digest]
+
+
+def export_page(notebook: bytes, nav: dict[str, Any]) -> str:
+    """A lesson page from a stored notebook: no kernel, no lesson run."""
+    from ..exporters.html import export_lesson
+
+    return export_lesson(stored_notebook(notebook.decode("utf-8")), nav=nav, exporter=page_exporter())[0]
 
 
 def stored_notebook(text: str) -> Any:
@@ -151,30 +173,44 @@ class Workers:
     def __init__(self, size: int) -> None:
         self.size = max(1, size)
         self._executor: Executor | None = None
+        self._room = 0
 
-    @property
-    def started(self) -> bool:
-        return self._executor is not None
+    def executor(self, needed: int | None = None) -> Executor:
+        """The executor, with room for ``needed`` workers (default: :attr:`size`, never more).
 
-    def executor(self) -> Executor:
+        Workers only start when work is submitted, so a pool sized to the work never starts
+        kernels nothing needs; one too small for ``needed`` is replaced (before its workers did
+        any lesson: only :meth:`warm` may have started them).
+        """
+        wanted = min(self.size, needed or self.size)
+        if self._executor is not None and self._room < wanted:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
         if self._executor is None:
-            if self.size <= 1:
+            self._room = wanted
+            if wanted <= 1:
                 self._executor = _Inline()
             else:
                 self._executor = ProcessPoolExecutor(
-                    max_workers=self.size,
+                    max_workers=wanted,
                     mp_context=multiprocessing.get_context("spawn"),
                     initializer=_worker_init,
                     initargs=(os.getpid(),),
                 )
         return self._executor
 
+    @property
+    def pool(self) -> Executor | None:
+        """The running pool of worker processes, if any (never one in this process)."""
+        return self._executor if isinstance(self._executor, ProcessPoolExecutor) else None
+
     def warm(self, count: int | None = None) -> None:
         """Start ``count`` workers (default: all) now, so their kernels boot while other work
         goes on; returns at once."""
-        executor = self.executor()
+        count = min(count or self.size, self.size)
+        executor = self.executor(count)
         if isinstance(executor, ProcessPoolExecutor):
-            for _ in range(min(count or self.size, self.size)):
+            for _ in range(count):
                 executor.submit(ready)
 
     def pids(self) -> list[int]:
