@@ -140,11 +140,12 @@ def report(results: dict[str, dict[str, list[float]]], runs: int, lesson: str) -
     lines = [
         SECTION,
         "",
-        f"Measured by `benchmarks/bench_preview.py --runs {runs}` on {platform.system()} with {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, headless Chromium, the real catalogue (6 lessons), editing `{lesson}`. "
-        "Edit-to-reload is the time from writing the YAML file to the browser having loaded the page that "
-        "shows the new text; for `healthkit build` it includes starting the build and reloading the page by hand "
-        f"(here, at once). Median of {runs} edits after one unmeasured warm-up edit, with the range.",
+        f"Measured by `benchmarks/bench_preview.py --runs {runs}` on {platform.system()} with {os.cpu_count()} cores",
+        f"(load average {os.getloadavg()[0]:.1f} at the end: the machine is shared), Python {platform.python_version()},",
+        f"headless Chromium, the real catalogue (6 lessons), editing `{lesson}`. Edit-to-reload is the time",
+        "from writing the YAML file to the browser having loaded the page that shows the new text; for",
+        "`healthkit build` it includes the build and reloading the page (here, at once, as a script would).",
+        f"Median of {runs} edits after one unmeasured warm-up edit, and the range.",
         "",
         "| edit | `healthkit preview` | `healthkit build` + reload | ratio |",
         "| --- | ---: | ---: | ---: |",
@@ -162,7 +163,8 @@ def report(results: dict[str, dict[str, list[float]]], runs: int, lesson: str) -
         "",
         "The preview keeps its worker processes and their kernels running between edits, so an edit costs",
         "noticing the save (the watcher waits 50 ms for more writes), checking the file, running one lesson in",
-        "a warm kernel, exporting its page, and the page's reload. A new title also changes the navigation of",
+        "a warm kernel (about 0.3 s) and exporting its page; the page is shown as soon as it is written, before",
+        "the index and `lessons.zip` are written again, and then reloads. A new title also changes the navigation of",
         "the lessons before and after it: their pages are exported again from their stored notebooks (about",
         "0.05 s each), in `healthkit build` as in the preview, and neither runs them again. A plain",
         "`healthkit build` also starts Python, a worker and a kernel for every edit.",

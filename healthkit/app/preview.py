@@ -32,7 +32,7 @@ from ..preview.server import EVERY_PAGE, INDEX, Hub, PreviewServer, SiteState
 from ..preview.watch import Watcher
 from ..registry import EDITIONS_SPEC
 from ..render.execute import template_path
-from .build import BuildOptions, BuildReport, Builder, check_options, info_from_check
+from .build import BuildOptions, BuildReport, Builder, LessonResult, check_options, info_from_check
 from .cache import FileInfo, content_digest, digest_bytes, forget_code_digests
 from .outputs import check_out_dir
 from .site import page_path
@@ -75,6 +75,8 @@ class Checked:
     digest: str
     path: Path
     errors: tuple[str, ...]
+    #: Size and modification time when it was read: an unchanged file is not read again.
+    stamp: tuple[int, int] | None = None
 
 
 def url_path(name: str, edition: str) -> str:
@@ -96,6 +98,7 @@ class Settled:
 
     raw: bytes | None
     result: CheckResult
+    stamp: tuple[int, int] | None = None
 
     @property
     def errors(self) -> list[str]:
@@ -114,7 +117,7 @@ def read_settled(path: Path) -> Settled | None:
     after = _stamp(path)
     if before != after or (raw is not None and before is not None and len(raw) != before[0]):
         return None
-    return Settled(raw, result)
+    return Settled(raw, result, after)
 
 
 class Preview:
@@ -165,19 +168,22 @@ class Preview:
         author = {p.name: p for p in iter_content_files(self.options.content_dir)}
         changed: set[str] = set()
         for name, path in author.items():
+            previous = self.checked.get(name)
+            if previous is not None and previous.stamp is not None and previous.stamp == _stamp(path):
+                continue
             settled = read_settled(path)
             if settled is None:
                 continue
             raw, errors = settled.raw, settled.errors
             digest = digest_bytes(raw) if raw is not None else "unreadable:" + "\n".join(errors)
-            previous = self.checked.get(name)
             if previous is not None and previous.digest == digest:
+                self.checked[name] = Checked(digest, path, previous.errors, settled.stamp)
                 continue
             if settled.ok and raw is not None:
                 copy = snapshot / name
                 write_bytes_atomic(copy, raw)
                 self.known[name] = info_from_check(settled.result, content_digest(copy))
-            self.checked[name] = Checked(digest, path, tuple(errors))
+            self.checked[name] = Checked(digest, path, tuple(errors), settled.stamp if raw is not None else None)
             changed.add(name)
         for name in set(self.checked) - set(author):  # the author removed it
             del self.checked[name]
@@ -218,18 +224,25 @@ class Preview:
         if ids is not None:
             builder = Builder(self.options.build_options(ids), self.workers)
             builder.known = self.known
+            done: list[LessonResult] = []
+
+            def progress(result: LessonResult) -> None:
+                done.append(result)  # a page is shown as soon as it is written, before the index
+                if result.status in ("built", "exported"):
+                    self._publish(done)
+
             try:
-                report = builder.build()
+                report = builder.build(progress)
             except HealthkitError as exc:
                 self.global_errors = (f"healthkit: error: {exc}",)
-        self._publish(report)
+        self._publish(report.results if report else [])
         self._tell(report, content_changed, time.perf_counter() - started)
         return report
 
     # -- publish -------------------------------------------------------------------------
-    def _failures(self, report: BuildReport | None) -> dict[tuple[str, str], str]:
+    def _failures(self, results: list[LessonResult]) -> dict[tuple[str, str], str]:
         failed: dict[tuple[str, str], str] = {}
-        for r in report.results if report else []:
+        for r in results:
             if r.status == "failed":
                 cell = f" in cell {r.cell}" if r.cell is not None else ""
                 source = self.checked.get(next((n for n in self.checked if Path(n).stem == r.condition), ""))
@@ -237,10 +250,11 @@ class Preview:
                 failed[(r.condition, r.edition)] = f"{where}the lesson failed{cell}: {r.error}"
         return failed
 
-    def _publish(self, report: BuildReport | None) -> None:
+    def _publish(self, results: list[LessonResult]) -> None:
+        """Show the pages as they are on disk now, with the errors of ``results`` and the files."""
         out = self.options.out_dir
         wanted = set(self.options.ids) if self.options.ids else None
-        failures = self._failures(report)
+        failures = self._failures(results)
         pages: dict[str, bytes] = {}
         errors: dict[str, tuple[str, ...]] = {EVERY_PAGE: self.global_errors}
         everything: list[str] = []
