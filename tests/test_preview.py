@@ -356,3 +356,32 @@ def test_an_author_edits_breaks_and_fixes_a_lesson_while_the_page_follows(tmp_pa
         for pid, start in children.items():
             if _alive(pid, start):
                 os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.slow
+def test_a_worker_that_died_is_replaced_and_the_next_save_still_builds(tmp_path: Path) -> None:
+    content = _content(tmp_path / "content", ["a-one", "b-two"])
+    preview = Preview(PreviewOptions(content_dir=content, out_dir=tmp_path / "out", template=TEMPLATE, jobs=2))
+    try:
+        preview.workers.warm()
+        report = preview.rebuild()
+        assert report is not None and report.ok
+        (victim, *_) = preview.workers.pids()
+        started = _start(victim)
+        os.kill(victim, signal.SIGKILL)  # as the out-of-memory killer would
+        assert _wait_for(lambda: not _alive(victim, started), 30)
+        edited = content / "a-one.yaml"
+        edited.write_text(edited.read_text().replace("title: Lesson a-one", "title: Still building"))
+        report = preview.rebuild({edited})
+        assert report is not None and report.ok, [r.error for r in report.results]
+        assert "Still building" in preview.hub.current()[1].pages["/a-one.html"].decode()
+        assert victim not in preview.workers.pids()
+    finally:
+        preview.stop()
+
+
+def _start(pid: int) -> int:
+    from .test_processes import _stat
+
+    info = _stat(pid)
+    return info[2] if info else -1

@@ -355,7 +355,7 @@ class Builder:
             wanted = len(options.ids or files) * len(options.editions)
             workers.warm(wanted if not cache.lessons else len(uncached) * len(options.editions))
         # Checking a file takes ~10 ms: spread over the workers only when many changed.
-        describer: Executor = workers.pool if workers.pool is not None and len(uncached) > 8 else _Describer()
+        describer: Executor = workers.pool if workers.pool is not None and len(uncached) > 8 else _InThisProcess()
         infos = _describe_all(files, known, cache, describer)
         return plan(options, files, infos, cache)
 
@@ -370,7 +370,7 @@ class Builder:
             futures.update({executor.submit(render, task): task for task in the_plan.renders})
         # A page needs no kernel: worker processes export pages once their lessons are done (they
         # have the exporter loaded); without any, this process exports them.
-        pages: Executor = workers.pool or _Describer()
+        pages: Executor = workers.pool or _InThisProcess()
         futures.update({pages.submit(export_page, page.notebook, page.nav): page for page in the_plan.pages})
         for future in as_completed(futures):
             task = futures[future]
@@ -406,7 +406,7 @@ def _prune(cache: BuildCache, present: set[str]) -> None:
             cache.prune(key)
 
 
-class _Describer(Executor):
+class _InThisProcess(Executor):
     """Checks files (or exports pages) in this process when nothing else needs a worker."""
 
     def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import stat
 import time
+from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -232,7 +233,13 @@ class Preview:
                     self._publish(done)
 
             try:
-                report = builder.build(progress)
+                try:
+                    report = builder.build(progress)
+                except BrokenExecutor:  # a worker died (out of memory, killed): start new ones
+                    self.restart_workers()
+                    done.clear()
+                    builder.workers = self.workers
+                    report = builder.build(progress)
             except HealthkitError as exc:
                 self.global_errors = (f"healthkit: error: {exc}",)
         self._publish(report.results if report else [])
