@@ -29,8 +29,8 @@ class Diagnostic:
     key: str = ""
 
     def format(self) -> str:
-        """Render as ``PATH:LINE:COL: severity: message (key.path)``."""
-        where = f"{self.path}:{self.line}:{self.column}"
+        """Render as ``PATH:LINE:COL: severity: message (key.path)``; ``PATH: ...`` for a whole file."""
+        where = f"{self.path}:{self.line}:{self.column}" if self.line else self.path
         suffix = f" ({self.key})" if self.key else ""
         return f"{where}: {self.severity}: {self.message}{suffix}"
 
@@ -100,11 +100,11 @@ class OutputError(HealthkitError, OSError):
 class MissingDependencyError(HealthkitError):
     """An optional dependency is needed for this feature."""
 
-    def __init__(self, package: str, feature: str):
+    def __init__(self, package: str, feature: str, install: str = ""):
         self.package = package
         super().__init__(
             f"{feature} needs the optional dependency '{package}', which is missing; "
-            f"run: pip install {package}"
+            f"run: {install or 'pip install ' + package}"
         )
 
 

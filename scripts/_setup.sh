@@ -8,7 +8,12 @@ VENV="${HEALTHKIT_VENV:-$ROOT/.venv}"
 PYTHON="${PYTHON:-python3}"
 cd "$ROOT"
 
-say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+# Bold only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+if [ -t 2 ] && [ -z "${NO_COLOR:-}" ]; then
+  say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+else
+  say() { printf '==> %s\n' "$*" >&2; }
+fi
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"
@@ -37,18 +42,28 @@ ensure_venv() {
   fi
 }
 
-# ensure_python_deps [EXTRA]: install healthkit (editable) with an optional extra, once per
-# change of pyproject.toml.
+# ensure_python_deps [EXTRAS]: install healthkit (editable) with optional extras such as
+# "lab" or "lab,test", once per change of pyproject.toml.
 ensure_python_deps() {
   local extra="${1:-}" spec="." stamp hash
   [ -n "$extra" ] && spec=".[$extra]"
-  stamp="$VENV/.healthkit-installed${extra:+-$extra}"
+  stamp="$VENV/.healthkit-installed${extra:+-${extra//,/-}}"
   hash="$(cat pyproject.toml | sha256sum | cut -c1-16)"
   if [ "$(cat "$stamp" 2>/dev/null || true)" != "$hash" ]; then
     say "installing healthkit${extra:+ with [$extra]} into $VENV"
+    # Before it was named healthkit-lessons the distribution was called healthkit.
+    if "$VENV/bin/python" -m pip show --quiet healthkit >/dev/null 2>&1; then
+      "$VENV/bin/python" -m pip uninstall --quiet --yes healthkit 2> >(grep -v '^WARNING: Location' >&2)
+    fi
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$spec" 2> >(grep -v '^WARNING: Location' >&2)
     echo "$hash" > "$stamp"
   fi
+}
+
+# Wheels of healthkit's dependencies for the Pythons the install tests use, so the tests
+# install into fresh venvs without downloading (see tests/pythons.py).
+ensure_test_wheels() {
+  "$VENV/bin/python" -m tests.pythons prepare 2> >(grep -v '^WARNING: Location' >&2)
 }
 
 # Debian's Chromium drives the browser tests (Playwright never downloads a browser here).

@@ -14,6 +14,7 @@ from lxml import html as lxml_html
 from healthkit.app.build import BuildOptions, build
 from healthkit.app.cache import CACHE_NAME
 from healthkit.cli import main
+from healthkit.distribution import wheel
 
 from .conftest import ROOT, SEED
 
@@ -135,13 +136,15 @@ def test_lessons_zip_packs_exactly_the_lessons_it_built(tmp_path: Path, monkeypa
     assert "passwd.yaml" in err and "outside the content folder" in err
     archive = zipfile.ZipFile(out / "site" / "lessons.zip")
     names = sorted(archive.namelist())
-    expected = ["healthkit-lessons/README.txt", "healthkit-lessons/build/lessons/back-spasms.ipynb", "healthkit-lessons/content/back-spasms.yaml"]
-    assert [n for n in names if n != "healthkit-lessons/environment.yml"] == expected
+    built = wheel()
+    assert built is not None
+    install = [f"healthkit-lessons/{name}" for name in (built.filename, "environment.yml", "requirements.txt")]
+    expected = sorted(["healthkit-lessons/README.txt", "healthkit-lessons/build/lessons/back-spasms.ipynb", "healthkit-lessons/content/back-spasms.yaml", *install])
+    assert names == expected
     assert archive.read("healthkit-lessons/content/back-spasms.yaml") == (content / "back-spasms.yaml").read_bytes()
     assert archive.read("healthkit-lessons/build/lessons/back-spasms.ipynb") == (out / "lessons" / "back-spasms.ipynb").read_bytes()
-    if "healthkit-lessons/environment.yml" in names:  # the project's own, never the current folder's
-        assert archive.read("healthkit-lessons/environment.yml") == (ROOT / "environment.yml").read_bytes()
-    assert "healthkit-lessons/environment.yml" in names  # running from a checkout
+    # The environment file is made for the bundle, never the current folder's.
+    assert b"private-environment" not in archive.read("healthkit-lessons/environment.yml")
     index = (out / "site" / "index.html").read_text()
     assert 'href="back-spasms.html"' in index and "foreign" not in index and "passwd" not in index
 
@@ -153,7 +156,7 @@ def test_check_reports_a_symlink_out_of_the_content_folder(tmp_path: Path, capsy
     (content / "leak.yaml").symlink_to(outside)
     assert main(["check", "-q", str(content)]) == 1
     out = capsys.readouterr().out
-    assert f"{content / 'leak.yaml'}:0:0: error: " in out and "outside the content folder" in out
+    assert f"{content / 'leak.yaml'}: error: " in out and "outside the content folder" in out
 
 
 def test_page_title_is_escaped_once(tmp_path: Path) -> None:

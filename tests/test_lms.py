@@ -214,7 +214,7 @@ def test_workshop_folder_has_everything(tmp_path: Path) -> None:
     assert main(["workshop", "back-spasms", "-o", str(out), "--content", str(CONTENT), "--zip", "-j", "1"]) == 0
     for rel in ("lessons/back-spasms.ipynb", "teacher/back-spasms.ipynb", "teacher/back-spasms.html", "site/index.html",
                 "site/back-spasms.html", "quizzes/quizzes.gift", "quizzes/quizzes-moodle.xml", "quizzes/quizzes-qti.zip",
-                "environment.yml", "README.md", "content/back-spasms.yaml"):
+                "environment.yml", "requirements.txt", "README.md", "content/back-spasms.yaml"):
         assert (out / rel).is_file(), rel
     readme = (out / "README.md").read_text()
     assert "Binder" in readme and "JupyterHub" in readme and "Run All Cells" in readme

@@ -23,12 +23,38 @@ def _pyproject() -> dict:  # type: ignore[type-arg]
     return tomllib.loads((ROOT / "pyproject.toml").read_text())
 
 
+def runtime_dependencies() -> dict[str, str]:
+    """pyproject.toml's dependencies with the "build" and "lab" extras: {name: requirement}."""
+    project = _pyproject()["project"]
+    extras = project["optional-dependencies"]
+    listed = project["dependencies"] + extras["build"] + extras["lab"]
+    return {_name(r): r.replace(" ", "") for r in listed if _name(r) != project["name"]}
+
+
+def conda_dependencies(path: str) -> dict[str, str]:
+    env = YAML(typ="safe").load((ROOT / path).read_text())
+    assert env["channels"] == ["conda-forge"]
+    return {_name(d): d.replace(" ", "") for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip"))}
+
+
 def test_environment_yml_matches_pyproject_runtime_dependencies() -> None:
-    runtime = {_name(r): r.replace(" ", "") for r in _pyproject()["project"]["dependencies"]}
-    env = YAML(typ="safe").load((ROOT / "environment.yml").read_text())
-    assert "conda-forge" in env["channels"]
-    conda = {_name(d): d.replace(" ", "") for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip"))}
-    assert conda == runtime, "environment.yml and pyproject.toml list different runtime dependencies"
+    assert conda_dependencies("environment.yml") == runtime_dependencies(), "environment.yml and pyproject.toml list different dependencies"
+
+
+def test_the_core_install_stays_light() -> None:
+    """check, schema, import and export-quiz need no Jupyter at all (content CI installs only these)."""
+    core = {_name(r) for r in _pyproject()["project"]["dependencies"]}
+    assert core == {"lxml", "pyphen", "ruamel.yaml", "ruamel.yaml.clib"}
+
+
+def test_no_instruction_installs_the_other_healthkit_from_pypi() -> None:
+    """PyPI's "healthkit" is another project; ours is healthkit-lessons."""
+    wrong = re.compile(r"pip3? install\s+(?:-{1,2}[\w-]+\s+)*[\"']?healthkit(?![\w-])")
+    files = [ROOT / "README.md", *(ROOT / "docs").rglob("*.md"), *(ROOT / "healthkit").rglob("*.py"),
+             *(ROOT / "scripts").iterdir(), *(ROOT / "binder").glob("*"), ROOT / "environment.yml"]
+    offenders = [str(p.relative_to(ROOT)) for p in files if p.is_file() and wrong.search(p.read_text(errors="replace"))]
+    assert offenders == []
+    assert wrong.search("run: pip install healthkit jupyterlab") and not wrong.search('pip install "healthkit-lessons[lab]"')
 
 
 def test_readme_quickstart_has_the_two_commands_and_ci_runs_the_test_one() -> None:
@@ -47,6 +73,17 @@ def test_the_command_line_starts_without_heavy_imports() -> None:
     """`healthkit --help` and `check` stay fast, and need nothing an install might lack."""
     import subprocess
 
-    code = "import sys, healthkit.cli; print(' '.join(sorted(m for m in ('lxml', 'nbformat', 'nbconvert', 'papermill', 'textstat') if m in sys.modules)))"
+    code = "import sys, healthkit.cli; print(' '.join(sorted(m for m in ('lxml', 'nbformat', 'nbconvert', 'papermill', 'pyphen', 'tqdm') if m in sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == ""
+
+
+def test_the_modules_checked_for_each_extra_are_the_extra() -> None:
+    """`healthkit build` names the missing extra by checking these modules; they must be its packages."""
+    from healthkit.distribution import DISTRIBUTION, EXTRA_MODULES
+
+    project = _pyproject()["project"]
+    assert project["name"] == DISTRIBUTION
+    for extra, modules in EXTRA_MODULES.items():
+        packages = {_name(r) for r in project["optional-dependencies"][extra] if _name(r) != DISTRIBUTION}
+        assert set(modules) == packages, extra

@@ -153,3 +153,51 @@ def test_advice_is_matched_by_its_words_in_order() -> None:
     assert same_meaning("Using a heat pack for 20 minutes", "Heat pack")
     assert not same_meaning("From back to front", "Wiping front to back")  # its opposite
     assert not same_meaning("Bed rest for a week", "Short rest")
+
+
+def test_wrong_option_feedback_that_names_the_right_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def feedback(i: int, q: QuizQuestion, text: str) -> QuizQuestion:
+        if q.id != "most-common-cause":
+            return q
+        right, wrong, *rest = q.options
+        assert right.correct and not wrong.correct
+        return _options(q, right, dataclasses.replace(wrong, feedback=text), *rest)
+
+    index = next(i for i, q in enumerate(SEED_CONDITION.quiz) if q.id == "most-common-cause")
+    gives_away = _quiz(SEED_CONDITION, lambda i, q: feedback(i, q, "It can cause spasms, but MUSCLE STRAIN is far more common."))
+    (bad,) = _warnings(tmp_path, gives_away, capsys, "names the right option")
+    assert bad["key"] == f"quiz[{index}].options[1].feedback"
+    assert "wrong option 'Spinal stenosis' names the right option 'Muscle strain'" in bad["message"]
+    assert "without naming the answer" in bad["message"]
+    # Why the option is wrong, and a hint back to the lesson, without the answer's words in a row.
+    hint = "It can cause spasms, but less often. Think about what the lesson says happens when a muscle is overworked."
+    assert _warnings(tmp_path, _quiz(SEED_CONDITION, lambda i, q: feedback(i, q, hint)), capsys, "names the right option") == []
+    assert _warnings(tmp_path, SEED_CONDITION, capsys, "names the right option") == []
+
+
+def test_multiple_answer_feedback_naming_one_right_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def change(i: int, q: QuizQuestion) -> QuizQuestion:
+        if q.id != "spine-causes":
+            return q
+        *rights, wrong = q.options
+        return _options(q, *rights, dataclasses.replace(wrong, feedback="Posture is a habit. A herniated disc, by contrast, is in the spine."))
+
+    (bad,) = _warnings(tmp_path, _quiz(SEED_CONDITION, change), capsys, "names the right option")
+    assert bad["key"].endswith("options[2].feedback") and "'Herniated disc'" in bad["message"]
+
+
+def test_right_options_are_matched_as_whole_phrases() -> None:
+    from healthkit.content.quizcheck import names_answer
+
+    assert names_answer("No. Paracetamol is usually advised instead.", "Paracetamol")
+    assert names_answer("Not quite. Wipe from front to back.", "From front to back")
+    # Placeholders are filled per region: left out of both texts, they neither match nor break a phrase.
+    assert names_answer("No. You should see {doctor} about it today.", "See {doctor} about it")
+    assert not names_answer("No. {doctor} should check it.", "{doctor}")
+    # Whole words in a row, not parts of words or the same words scattered.
+    assert not names_answer("Strain on a muscle is common.", "Muscle strain")
+    assert not names_answer("Lentils are one source.", "Lentil")
+    # A right option of one short or generic word is not looked for.
+    assert not names_answer("Not quite. It is false that it always hurts.", "False")
+    assert not names_answer("No. Rest alone does not help.", "Rest")
+    assert not names_answer("No, not all of them.", "All of them")

@@ -9,6 +9,7 @@ import nbformat
 import pytest
 
 from healthkit.cli import main
+from healthkit.distribution import wheel
 
 from .conftest import ROOT, SEED
 
@@ -30,8 +31,10 @@ def _workshop(capsys: pytest.CaptureFixture[str], content: Path, out: Path | str
     return status, err
 
 
+#: The healthkit wheel every pack carries (see healthkit.app.install).
+WHEEL = wheel().filename  # type: ignore[union-attr]
 EXPECTED = {
-    "README.md", "environment.yml", "content/back-spasms.yaml",
+    "README.md", "environment.yml", "requirements.txt", WHEEL, "content/back-spasms.yaml",
     "lessons/back-spasms.ipynb", "teacher/back-spasms.ipynb", "teacher/back-spasms.html",
     "site/index.html", "site/back-spasms.html", "site/lessons.zip",
     "quizzes/quizzes.gift", "quizzes/quizzes-moodle.xml", "quizzes/quizzes-qti.zip",
@@ -95,7 +98,7 @@ def test_a_content_file_given_as_the_content_folder_is_one_line(tmp_path: Path, 
     args = {"workshop": ["-o", str(tmp_path / "pack")], "build": ["--out", str(tmp_path / "out")], "export-quiz": ["--format", "gift", "-o", str(tmp_path / "q.gift")]}
     assert main([command, "--content", str(single), *args[command]]) == 1
     err = capsys.readouterr().err
-    assert f"healthkit: error: {single}:0:0: error: this is a file, not a folder" in err and "Traceback" not in err
+    assert f"healthkit: error: {single}: error: this is a file, not a folder" in err and "Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content"]
 
 

@@ -48,8 +48,8 @@ __all__ = [
 
 @dataclass(frozen=True)
 class BuildOptions:
-    content_dir: Path = Path("content")
-    out_dir: Path = Path("build")
+    content_dir: Path
+    out_dir: Path
     ids: tuple[str, ...] = ()
     editions: tuple[str, ...] = ("learner",)
     template: Path | None = None

@@ -207,7 +207,7 @@ class Preview:
     def rebuild(self, changed: set[Path] | None = None) -> BuildReport | None:
         """One round (sync, build, publish); ``changed`` None for the first round."""
         changed = changed or set()
-        code = [p for p in changed if PACKAGE in p.parents]
+        code = [p for p in changed if PACKAGE in p.parents and p.suffix in _CODE_SUFFIXES]
         template = [p for p in changed if p not in code and p.suffix not in SUFFIXES]
         if code:
             forget_code_digests()

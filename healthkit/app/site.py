@@ -10,21 +10,11 @@ from typing import TYPE_CHECKING, Any
 from ..io import write_bytes_atomic
 from .bundle import BundleFile, zip_bytes
 from .cache import BuildCache, FileInfo, code_digest, digest_bytes
+from .install import install_entries, install_steps
 from .outputs import inside
 
 if TYPE_CHECKING:
     from .build import BuildOptions
-
-
-def environment_file() -> Path | None:
-    """The project's ``environment.yml`` when healthkit runs from a source checkout.
-
-    Found beside healthkit's own package (never in the current folder, which may be anyone's
-    project); an installed healthkit has none, and bundles then leave it out.
-    """
-    root = Path(__file__).resolve().parent.parent.parent
-    env = root / "environment.yml"
-    return env if (root / "pyproject.toml").is_file() and env.is_file() else None
 
 
 def site_dir(out_dir: Path) -> Path:
@@ -50,27 +40,20 @@ def navigation(catalog: list[tuple[str, str]], condition: str, edition: str) -> 
     return nav
 
 
-LESSONS_README = (
-    "Open these lessons in JupyterLab:\n\n"
-    "1. Create the environment: conda env create -f environment.yml\n"
-    "   (or: pip install healthkit jupyterlab)\n"
-    "2. Start JupyterLab in this folder: jupyter lab\n"
-    "3. Open build/lessons/<lesson>.ipynb and choose Run > Run All Cells.\n"
-)
+LESSONS_README = "Open these lessons in JupyterLab.\n\n" + install_steps("build/lessons")
 
 
 def lessons_zip_files(lessons: list[tuple[Path, Path]]) -> list[BundleFile]:
     """What ``lessons.zip`` holds, laid out to run: for each published lesson, its learner
     notebook and the content file it was built from (``(notebook, content file)`` pairs),
-    then ``environment.yml`` and a README. Nothing else is ever packed."""
+    then what installs them (the healthkit wheel, requirements.txt, environment.yml; see
+    :mod:`healthkit.app.install`) and a README. Nothing else is ever packed."""
     root = "healthkit-lessons"
     files: list[BundleFile] = []
     for notebook, content in lessons:
         files.append(BundleFile(f"{root}/build/lessons/{notebook.name}", notebook))
         files.append(BundleFile(f"{root}/content/{content.name}", content))
-    environment = environment_file()
-    if environment is not None:
-        files.append(BundleFile(f"{root}/environment.yml", environment))
+    files += install_entries(root)
     files.append(BundleFile(f"{root}/README.txt", data=LESSONS_README.encode("utf-8")))
     return files
 
@@ -106,7 +89,7 @@ def write_index(options: "BuildOptions", infos: dict[str, FileInfo], files: dict
         code_digest().encode(),
         json.dumps({k: v.get("fingerprint") for k, v in cache.lessons.items() if k.startswith("learner/")}, sort_keys=True).encode(),
         json.dumps([f.name for f in bundle]).encode(),
-        *(f.read() for f in bundle if f.source is not None and f.source.suffix == ".yml"),
+        *(f.data for f in bundle if f.data is not None),  # the install files and README
     )
     if not changed and cache.fresh("site/index", fingerprint):
         return [index, archive]

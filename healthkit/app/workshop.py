@@ -26,8 +26,9 @@ from ..registry import EDITIONS_SPEC, QUIZ_FORMATS
 from .build import BuildOptions, BuildReport, Progress, build
 from .bundle import BundleFile, write_zip
 from .cache import digest_bytes_file
+from .install import install_steps, write_install_files
 from .outputs import check_out_dir, inside
-from .site import environment_file, page_path, site_dir
+from .site import page_path, site_dir
 
 #: Records, inside a pack folder, the files the last run put there (never packed itself).
 PACK_MANIFEST = ".healthkit-workshop.json"
@@ -37,7 +38,7 @@ PACK_MANIFEST = ".healthkit-workshop.json"
 class WorkshopOptions:
     ids: tuple[str, ...]
     out_dir: Path
-    content_dir: Path = Path("content")
+    content_dir: Path
     template: Path | None = None
     jobs: int = 0
     title: str = "Health workshop"
@@ -78,15 +79,15 @@ Open `site/index.html`. Each lesson works offline; quiz answers stay in your bro
 {LITE_README if lite else ""}
 ## Use the lessons in JupyterLab
 
-1. Install the environment, with conda: `conda env create -f environment.yml`,
-   then `conda activate healthkit`; or with pip: `pip install healthkit jupyterlab`.
-2. Start JupyterLab in this folder: `jupyter lab`.
-3. Open a notebook in `lessons/` and choose **Run > Run All Cells**. Then answer the quizzes.
+{install_steps("lessons")}
+Then answer the quizzes.
 
 ## On Binder or a JupyterHub
 
-Upload this folder (or its zip) to your JupyterHub, or put it in a Git repository and open
-it on Binder: `environment.yml` tells Binder what to install. Then follow step 3 above.
+Upload this folder (or its zip) to your JupyterHub and run the pip commands above there, or
+put the folder in a Git repository and open it on Binder: Binder reads `environment.yml`
+and installs the wheel from the folder. Then open a notebook in `lessons/` and choose
+**Run > Run All Cells**.
 
 ## For the facilitator
 
@@ -97,11 +98,12 @@ This material is for learning only. It is not medical advice.
 """
 
 
-def pack_files(root: Path, ids: list[str], content_files: list[Path], with_environment: bool, with_lite: bool = False) -> list[BundleFile]:
+def pack_files(root: Path, ids: list[str], content_files: list[Path], install: list[str], with_lite: bool = False) -> list[BundleFile]:
     """What a pack holds, as entries relative to the pack folder ``root``: the learner
     notebooks, the teacher edition (notebooks and pages), the offline site, the quiz exports,
-    the content the notebooks read, environment.yml, the participant README and, with
-    ``with_lite``, every file of the Lite site this run built in ``root/lite``."""
+    the content the notebooks read, the ``install`` files (the healthkit wheel,
+    requirements.txt, environment.yml; see :mod:`healthkit.app.install`), the participant
+    README and, with ``with_lite``, every file of the Lite site this run built in ``root/lite``."""
     names: list[str] = []
     for cid in ids:
         names.append(f"{EDITIONS_SPEC['learner'].lesson_folder}/{cid}.ipynb")
@@ -111,8 +113,7 @@ def pack_files(root: Path, ids: list[str], content_files: list[Path], with_envir
     names += [f"{site}/index.html", *(page_path(Path(), cid, "learner").as_posix() for cid in ids), f"{site}/lessons.zip"]
     names += [f"quizzes/{spec.workshop_name}" for spec in QUIZ_FORMATS.values()]
     names += [f"content/{path.name}" for path in content_files]
-    if with_environment:
-        names.append("environment.yml")
+    names += install
     names.append("README.md")
     if with_lite:
         names += sorted(p.relative_to(root).as_posix() for p in (root / "lite").rglob("*") if p.is_file() and not p.is_symlink())
@@ -149,16 +150,14 @@ def _assemble(root: Path, options: WorkshopOptions, catalog_ids: list[str], file
     banks = [bank(c, others=conditions) for c in conditions]  # as the pack's lessons see them
     for fmt, spec in QUIZ_FORMATS.items():
         write_bytes_atomic(root / "quizzes" / spec.workshop_name, export(banks, fmt))
-    environment = environment_file()
-    if environment is not None:
-        shutil.copyfile(environment, root / "environment.yml")
+    install = [path.relative_to(root).as_posix() for path in write_install_files(root)]
     write_text_atomic(root / "README.md", participant_readme(options.title, conditions, options.lite))
     if options.lite:
         from .lite import LiteOptions, make_lite
 
         lite = make_lite(LiteOptions(root / "lite", tuple(catalog_ids), options.content_dir, template=options.template, jobs=options.jobs, title=options.title))
         report.results.extend(r for r in lite.lessons.results if r.status == "failed")
-    return report, pack_files(root, catalog_ids, [files[cid] for cid in catalog_ids], environment is not None, options.lite)
+    return report, pack_files(root, catalog_ids, [files[cid] for cid in catalog_ids], install, options.lite)
 
 
 def _previous(out: Path) -> dict[str, str]:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..app.build import BuildOptions, LessonResult, build, describe_failure
-from .options import add_edition, add_jobs, add_region, editions
+from .options import add_edition, add_jobs, add_region, add_template, editions
 from .table import render_table
 
 
@@ -18,7 +18,8 @@ def register(sub: Any) -> None:
         help="render lessons from condition files",
         description="Render one lesson notebook per condition with papermill, then an offline HTML "
         "page per lesson and a course index. A lesson that fails is reported with its cell and "
-        "error; the others still build. Files are written atomically.",
+        "error; the others still build. Files are written atomically. Progress goes to standard "
+        "error: a bar on a terminal, one plain line per lesson otherwise (logs, pipes, CI).",
         epilog="Examples: 'healthkit build' (everything), 'healthkit build back-spasms --edition both'",
     )
     p.add_argument("ids", nargs="*", metavar="ID", help="conditions to build (default: all in --content)")
@@ -26,22 +27,73 @@ def register(sub: Any) -> None:
     p.add_argument("--out", type=Path, default=Path("build"), metavar="DIR", help="output folder (default: build)")
     add_edition(p)
     add_region(p)
-    p.add_argument("--template", type=Path, default=None, metavar="PATH", help="template notebook (default: notebooks/lesson.ipynb)")
+    add_template(p)
     add_jobs(p)
     p.add_argument("--html", dest="html", action="store_true", default=True, help="also write offline HTML pages and the course index (default)")
     p.add_argument("--no-html", dest="html", action="store_false", help="write notebooks only")
     p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
     p.add_argument("--quiz-size", type=int, default=8, metavar="N", help="questions in each final quiz (default: 8)")
     p.add_argument("--seed", type=int, default=0, help="seed for generated questions and the order of options (default: 0)")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or table, only failures")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress or table, only failures")
     p.set_defaults(run=run)
 
 
+class LogLines:
+    """Progress for logs and pipes: one plain line per lesson on stderr (failures even if quiet)."""
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.quiet = quiet
+        self.done = 0
+        self.total = 0
+
+    def planned(self, total: int) -> None:
+        self.total = total
+
+    def progress(self, result: LessonResult) -> None:
+        self.done += 1
+        if result.status == "failed":
+            print(f"healthkit: lesson failed: {describe_failure(result)}", file=sys.stderr, flush=True)
+        elif not self.quiet:
+            took = f" in {result.seconds:.1f}s" if result.seconds else ""
+            status = "unchanged" if result.status == "skipped" else result.status
+            print(f"[{self.done}/{self.total}] {result.condition} [{result.edition}]: {status}{took}", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        pass
+
+
+class ProgressBar:
+    """Progress for a terminal: one bar, redrawn in place."""
+
+    def __init__(self) -> None:
+        from tqdm import tqdm
+
+        self.bar = tqdm(desc="Building lessons", unit="lesson", file=sys.stderr, leave=False)
+
+    def planned(self, total: int) -> None:
+        self.bar.reset(total=total)
+
+    def progress(self, result: LessonResult) -> None:
+        self.bar.update(1)
+        self.bar.set_postfix_str(f"{result.condition}: {result.status}")
+        if result.status == "failed":
+            self.bar.write(f"healthkit: lesson failed: {describe_failure(result)}", file=sys.stderr)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def reporter(quiet: bool) -> LogLines | ProgressBar:
+    """A bar when standard error is a terminal, plain lines otherwise (and when quiet)."""
+    isatty = getattr(sys.stderr, "isatty", None)
+    return ProgressBar() if not quiet and isatty is not None and isatty() else LogLines(quiet=quiet)
+
+
 def run(args: argparse.Namespace) -> int:
-    from tqdm import tqdm
-
     from ..app.startup import skip_unused_format_checker
+    from ..distribution import require
 
+    require("build", "healthkit build")
     skip_unused_format_checker()
 
     options = BuildOptions(
@@ -57,19 +109,11 @@ def run(args: argparse.Namespace) -> int:
         quiz_size=args.quiz_size,
         seed=args.seed,
     )
-    bar = tqdm(desc="Building lessons", unit="lesson", disable=args.quiet, file=sys.stderr, leave=False)
-
-    def planned(total: int) -> None:
-        bar.reset(total=total)
-
-    def progress(result: LessonResult) -> None:
-        bar.update(1)
-        bar.set_postfix_str(f"{result.condition}: {result.status}")
-        if result.status == "failed":
-            bar.write(f"healthkit: lesson failed: {describe_failure(result)}", file=sys.stderr)
-
-    report = build(options, progress, on_plan=planned)
-    bar.close()
+    shown = reporter(args.quiet)
+    try:
+        report = build(options, shown.progress, on_plan=shown.planned)
+    finally:
+        shown.close()
     for warning in report.warnings:
         print(f"healthkit: warning: {warning}", file=sys.stderr)
     if not args.quiet:

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .options import add_content, add_edition, add_region, editions
+from .options import add_content, add_edition, add_jobs, add_region, add_template, editions
 
 
 def register(sub: Any) -> None:
@@ -34,8 +34,8 @@ def register(sub: Any) -> None:
     p.add_argument("--serve", action="store_true", help="after building, serve the site on 127.0.0.1 until Ctrl+C")
     p.add_argument("--port", type=int, default=8000, help="port for --serve (default: 8000; 0 picks a free one)")
     p.add_argument("--no-build", action="store_true", help="with --serve: serve DIR as it is, without building it again")
-    p.add_argument("--template", type=Path, default=None, metavar="PATH", help="template notebook (default: notebooks/lesson.ipynb)")
-    p.add_argument("-j", "--jobs", type=int, default=0, metavar="N", help="lessons rendered at once (default: cores + 1)")
+    add_template(p)
+    add_jobs(p)
     p.set_defaults(run=run)
 
 
@@ -77,7 +77,9 @@ def run(args: argparse.Namespace) -> int:
     from ..app.build import describe_failure
     from ..app.lite import SIZE_BUDGET, LiteOptions, make_lite
     from ..app.startup import skip_unused_format_checker
+    from ..distribution import require
 
+    require("build", "healthkit lite")
     skip_unused_format_checker()
     options = LiteOptions(
         out_dir=args.output, ids=tuple(args.ids), content_dir=args.content, editions=editions(args), region=args.region,

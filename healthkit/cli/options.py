@@ -11,6 +11,12 @@ from ..registry import EDITIONS, EDITIONS_SPEC, REGIONS, default_region
 BOTH = "both"
 
 
+def add_template(parser: Any) -> None:
+    parser.add_argument(
+        "--template", type=Path, default=None, metavar="PATH", help="template notebook (default: the lesson template shipped with healthkit)"
+    )
+
+
 def add_edition(parser: Any, default: str = "learner", both: bool = True) -> None:
     """``--edition``; ``both=False`` for commands that make one edition at a time."""
     editions = ", ".join(f"{name}: {spec.doc}" for name, spec in EDITIONS_SPEC.items())
@@ -42,9 +48,12 @@ def jobs(value: str) -> int:
 
 
 def add_jobs(parser: Any) -> None:
+    from ..app.build import default_jobs
+
     parser.add_argument(
         "-j", "--jobs", type=jobs, default=0, metavar="N",
-        help="lessons rendered at once (default: cores + 1; never more than that, nor than there are lessons)",
+        help=f"lessons rendered at once (default: number of cores + 1, here {default_jobs()}; "
+        "never more than that, nor than there are lessons)",
     )
 
 

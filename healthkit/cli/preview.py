@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .options import add_content, add_edition, add_jobs, add_region, editions
+from .options import add_content, add_edition, add_jobs, add_region, add_template, editions
 
 
 def register(sub: Any) -> None:
@@ -31,7 +31,7 @@ def register(sub: Any) -> None:
     p.add_argument("--open", action="store_true", help="open the course index in the web browser")
     add_edition(p)
     add_region(p)
-    p.add_argument("--template", type=Path, default=None, metavar="PATH", help="template notebook (default: notebooks/lesson.ipynb)")
+    add_template(p)
     add_jobs(p)
     p.set_defaults(run=run)
 
@@ -39,7 +39,9 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..app.preview import PreviewOptions, preview
     from ..app.startup import skip_unused_format_checker
+    from ..distribution import require
 
+    require("build", "healthkit preview")
     skip_unused_format_checker()
     if not 0 <= args.port <= 65535:
         print(f"healthkit: error: --port {args.port} is not a port; use 1 to 65535, or 0 for any free one", file=sys.stderr)

@@ -12,7 +12,12 @@ from .options import add_force
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("schema", help="print the JSON Schema of condition files", description=__doc__)
+    p = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of condition files",
+        description="Print (or write with -o) the JSON Schema of condition files, for editors with a "
+        "YAML language server. It is generated from the same model the loader uses.",
+    )
     p.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
     add_force(p)
     p.set_defaults(run=run)

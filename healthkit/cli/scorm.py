@@ -10,7 +10,7 @@ from typing import Any
 from ..errors import HealthkitError
 from ..io import refuse_overwrite, write_bytes_atomic
 from ..registry import DEFAULT_PASSING_SCORE, DEFAULT_SCORM_STANDARD, SCORM_STANDARDS
-from .options import add_edition, add_jobs, add_region
+from .options import add_edition, add_jobs, add_region, add_template
 
 NO_PASS = "none"
 
@@ -58,7 +58,7 @@ def register(sub: Any) -> None:
     add_edition(p, both=False)
     add_region(p)
     p.add_argument("--no-schemas", dest="schemas", action="store_false", help="leave the standard's XML Schema files out of the package")
-    p.add_argument("--template", type=Path, default=None, metavar="PATH", help="template notebook (default: notebooks/lesson.ipynb)")
+    add_template(p)
     add_jobs(p)
     p.add_argument("--force", action="store_true", help="overwrite existing output files")
     p.set_defaults(run=run)
@@ -74,7 +74,9 @@ def run(args: argparse.Namespace) -> int:
     from ..app.build import describe_failure
     from ..app.scorm import ScormOptions, make_scorm, plan
     from ..app.startup import skip_unused_format_checker
+    from ..distribution import require
 
+    require("build", "healthkit scorm")
     skip_unused_format_checker()
     options = ScormOptions(
         ids=tuple(args.ids),

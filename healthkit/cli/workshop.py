@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .options import add_jobs
+from .options import add_jobs, add_template
 
 
 def register(sub: Any) -> None:
@@ -24,7 +24,7 @@ def register(sub: Any) -> None:
     p.add_argument("--title", default="Health workshop", help="title for the participant README")
     p.add_argument("--zip", action="store_true", help="also write a zip of the pack beside it, named after the folder (DIR.zip)")
     p.add_argument("--force", action="store_true", help="write into a folder that is not empty (its other files are left alone and never packed) and replace an existing zip")
-    p.add_argument("--template", type=Path, default=None, metavar="PATH", help="template notebook (default: notebooks/lesson.ipynb)")
+    add_template(p)
     p.add_argument("--lite", action="store_true", help="also add lite/: the lessons running in the browser (see 'healthkit lite')")
     add_jobs(p)
     p.set_defaults(run=run)
@@ -34,7 +34,9 @@ def run(args: argparse.Namespace) -> int:
     from ..app.build import describe_failure
     from ..app.startup import skip_unused_format_checker
     from ..app.workshop import WorkshopOptions, make_workshop, zip_path
+    from ..distribution import require
 
+    require("build", "healthkit workshop")
     skip_unused_format_checker()
     options = WorkshopOptions(
         tuple(args.ids), args.output, args.content, args.template, args.jobs, args.title, zip=args.zip, lite=args.lite, force=args.force

@@ -11,6 +11,8 @@ messages say what to change. Thresholds are stated in docs/content-format.md:
 * option feedback of fewer than five words, or that only gives a verdict;
 * a wrong option that is advice the lesson gives (prevention, treatments, home remedies),
   except in questions that ask for what is *not* right ("not", "never", "except", "avoid");
+* the feedback of a wrong option that names a right option (shown after a first wrong try,
+  it would give the answer away);
 * the same prompt twice.
 """
 
@@ -22,6 +24,7 @@ from typing import Iterator
 from ..model import Condition, QuizQuestion
 from ..registry import QUIZ_KINDS, SECTIONS
 from .lint import normalise
+from .localise import PLACEHOLDER
 
 Finding = tuple[str, str]
 
@@ -38,6 +41,14 @@ VERDICT_WORDS = frozenset(
 )
 #: Prompts that ask for what is *not* right: their wrong options may well be the lesson's advice.
 NEGATIVE_PROMPT = re.compile(r"\b(not|never|except|avoid|least|false)\b|n't\b", re.I)
+#: Right options too plain to be "named" by a feedback that uses the word: answers that are
+#: made only of these and small words are not looked for ("True", "None of these", ...).
+GENERIC_ANSWERS = frozenset(
+    """true false yes no none all both neither either never always sometimes nothing everything
+    other others more less same different maybe them these those this that""".split()
+)
+#: A one-word right option is looked for only when it has at least this many letters.
+MIN_ANSWER_LETTERS = 5
 _STOP = frozenset("a an the to of for and or from in on with your you at by it is be as up into".split())
 
 
@@ -172,6 +183,43 @@ def wrong_advice(condition: Condition) -> Iterator[Finding]:
                     break
 
 
+def _phrase(text: str) -> tuple[str, ...]:
+    """The normalised words of ``text`` without its placeholders, which each region fills in."""
+    return tuple(_words(PLACEHOLDER.sub(" ", text)))
+
+
+def nameable(answer: tuple[str, ...]) -> bool:
+    """Whether a right option's words say enough that a feedback using them names it: two
+    words or more (not all of them small or generic words), or one word of at least
+    :data:`MIN_ANSWER_LETTERS` letters that is not a generic answer ("True", "Never")."""
+    if len(answer) == 1:
+        (word,) = answer
+        return len(word) >= MIN_ANSWER_LETTERS and word not in GENERIC_ANSWERS
+    return any(w not in _STOP and w not in GENERIC_ANSWERS for w in answer)
+
+
+def names_answer(feedback: str, answer: str) -> bool:
+    """Whether ``feedback`` holds the right option ``answer`` as a phrase: its normalised
+    words, placeholders left out, in a row."""
+    words = _phrase(answer)
+    return nameable(words) and _holds(_phrase(feedback), words)
+
+
+def feedback_gives_answer(condition: Condition) -> Iterator[Finding]:
+    for i, q in enumerate(condition.quiz):
+        rights = [o for o in q.options if o.correct]
+        for j, option in enumerate(q.options):
+            if option.correct:
+                continue
+            named = next((r for r in rights if names_answer(option.feedback, r.text)), None)
+            if named is not None:
+                yield f"quiz[{i}].options[{j}].feedback", (
+                    f"the feedback of wrong option {option.text!r} names the right option {named.text!r}, and a "
+                    "learner reads it after a first wrong try; say why the chosen option is wrong, with a hint "
+                    "back to the lesson, without naming the answer"
+                )
+
+
 def repeated_prompts(condition: Condition) -> Iterator[Finding]:
     seen: dict[str, int] = {}
     for i, q in enumerate(condition.quiz):
@@ -185,7 +233,16 @@ def repeated_prompts(condition: Condition) -> Iterator[Finding]:
         seen.setdefault(key, i)
 
 
-RULES = (same_position, longest_right, two_options, true_false_balance, thin_feedback, wrong_advice, repeated_prompts)
+RULES = (
+    same_position,
+    longest_right,
+    two_options,
+    true_false_balance,
+    thin_feedback,
+    wrong_advice,
+    feedback_gives_answer,
+    repeated_prompts,
+)
 
 
 def quiz_findings(condition: Condition) -> list[Finding]:

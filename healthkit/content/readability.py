@@ -5,20 +5,34 @@ Health-literacy guidance asks for material at about a US school grade 6-8. We re
 the reading grade, so a warning is never hidden by the more lenient formula. SMOG needs at
 least three sentences; below that only Flesch-Kincaid counts.
 
-``textstat`` 0.7.4 is pinned because later releases download NLTK data on first use, and a
-library must never reach the network at run time.
+The formulas, with syllables counted by the Pyphen hyphenation dictionary for ``en_US``
+(syllables in a word = its hyphenation points + 1; offline, no downloads)::
+
+    Flesch-Kincaid grade = 0.39 x (words / sentences) + 11.8 x (syllables / words) - 15.59
+    SMOG grade           = 1.043 x sqrt(30 x polysyllables / sentences) + 3.1291
+
+Counting follows textstat 0.7.4, which healthkit used before, so grades stay the same
+(tests/test_readability.py checks them against textstat's on frozen texts): a word is a
+run of letters or digits once punctuation is removed; a sentence is a run of text ending
+in ``.``, ``!`` or ``?``, and sentences of one or two words are not counted; a
+polysyllable is a word of three syllables or more; both averages in Flesch-Kincaid are
+rounded to one decimal before use, and both grades to one decimal.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from functools import lru_cache
+from typing import Any, Iterable
 
 from ..model import Condition, Section
 
 _END = re.compile(r"[.!?:]\s*$")
 _SENTENCE_END = re.compile(r"[.!?]+(\s|$)")
+_PUNCTUATION = re.compile(r"[^\w\s]")
+_SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
 
 
 @dataclass(frozen=True)
@@ -38,14 +52,53 @@ def _join(parts: Iterable[str]) -> str:
     return " ".join(p.strip() if _END.search(p) else p.strip() + "." for p in parts if p.strip())
 
 
-def measure(text: str) -> ReadingLevel:
-    import textstat  # deferred: only `check` and the index need it
+@lru_cache(maxsize=1)
+def _dictionary() -> Any:
+    import pyphen  # deferred: only `check`, the build and the index need it
 
-    words = int(textstat.lexicon_count(text))
+    return pyphen.Pyphen(lang="en_US")
+
+
+def _round1(value: float) -> float:
+    """One decimal, halves away from zero (not Python's round-half-to-even)."""
+    return math.floor(value * 10 + math.copysign(0.5, value)) / 10
+
+
+def word_list(text: str) -> list[str]:
+    return _PUNCTUATION.sub("", text).split()
+
+
+def syllables(text: str) -> int:
+    """Syllables in ``text``: for each word, its hyphenation points in en_US, plus one."""
+    dictionary = _dictionary()
+    return sum(len(dictionary.positions(word)) + 1 for word in word_list(text.lower()))
+
+
+def sentence_count(text: str) -> int:
+    """Sentences of three words or more (at least 1)."""
+    found = _SENTENCE.findall(text)
+    return max(1, sum(len(word_list(s)) > 2 for s in found))
+
+
+def flesch_kincaid(text: str) -> float:
+    words = len(word_list(text))
+    if not words:
+        return 0.0
+    per_sentence = _round1(words / sentence_count(text))
+    per_word = _round1(syllables(text) / words)
+    return _round1(0.39 * per_sentence + 11.8 * per_word - 15.59)
+
+
+def smog(text: str) -> float:
+    polysyllables = sum(syllables(word) >= 3 for word in text.split())
+    return _round1(1.043 * math.sqrt(30 * polysyllables / sentence_count(text)) + 3.1291)
+
+
+def measure(text: str) -> ReadingLevel:
+    words = len(word_list(text))
     sentences = len(_SENTENCE_END.findall(text))
-    fk = float(textstat.flesch_kincaid_grade(text)) if words else 0.0
-    smog = float(textstat.smog_index(text)) if sentences >= 3 else None
-    return ReadingLevel(smog=smog, flesch_kincaid=max(fk, 0.0), words=words)
+    fk = flesch_kincaid(text) if words else 0.0
+    return ReadingLevel(smog=smog(text) if sentences >= 3 else None, flesch_kincaid=max(fk, 0.0), words=words)
 
 
 def section_text(section: Section) -> str:

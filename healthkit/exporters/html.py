@@ -45,8 +45,17 @@ def strip_style(fragment: str) -> str:
     return _SCRIPT_BLOCK.sub("", _STYLE_BLOCK.sub("", fragment))
 
 
+#: Navigation of a page exported on its own (``jupyter nbconvert --to healthkit``): no links.
+STANDALONE_NAV: dict[str, Any] = {"index": None, "prev": None, "next": None}
+
+
 class LessonHTMLExporter(TemplateExporter):
-    """Exports an executed lesson notebook to one offline page; returns (html, resources)."""
+    """Exports an executed lesson notebook to one offline page; returns (html, resources).
+
+    Registered as the nbconvert exporter ``healthkit``: ``jupyter nbconvert --to healthkit
+    lesson.ipynb`` writes ``lesson.html``, and JupyterLab's File > Save and Export Notebook
+    As menu lists it.
+    """
 
     export_from_notebook = "healthkit lesson page"
     output_mimetype = "text/html"
@@ -77,7 +86,7 @@ class LessonHTMLExporter(TemplateExporter):
         resources = dict(resources or {})
         resources.setdefault(
             "hk_options",
-            {"nav": self.nav or {"index": "index.html", "prev": None, "next": None}, "hide_code": self.hide_code},
+            {"nav": self.nav or STANDALONE_NAV, "hide_code": self.hide_code},
         )
         output, resources = super().from_notebook_node(nb, resources, **kw)
         return str(output), resources
@@ -116,7 +125,7 @@ class LessonPagePreprocessor(WidgetStatePreprocessor):
             "scripts": scripts,
             "jsonld": [json_for_script(item) for item in structured],
             "csp": content_security_policy([*scripts, runtime], [css]),
-            "nav": options.get("nav") or {"index": "index.html", "prev": None, "next": None},
+            "nav": options.get("nav") or STANDALONE_NAV,
             "hide_code": options.get("hide_code", True),
             "footer": options.get("footer") or FOOTER,
         }

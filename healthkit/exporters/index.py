@@ -71,7 +71,7 @@ def render_index(entries: list[IndexEntry], title: str = "Health lessons", zip_h
             "</li>"
         )
     download = (
-        f'<p><a href="{esc(zip_href)}" download>Download the lesson notebooks</a> (for JupyterLab, with environment.yml).</p>'
+        f'<p><a href="{esc(zip_href)}" download>Download the lesson notebooks</a> (for JupyterLab, with what installs them).</p>'
         if zip_href
         else ""
     )

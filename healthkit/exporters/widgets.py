@@ -1,7 +1,9 @@
 """Carry saved anywidget state from a notebook into an offline page.
 
 papermill stores every widget's state in the notebook metadata, including each anywidget's
-own ESM and CSS. This preprocessor keeps only anywidget models, stores each distinct ESM
+own ESM and CSS; a lesson built by healthkit keeps it under ``metadata.healthkit.widgets``
+(see :func:`healthkit.render.execute._tidy`), any other executed notebook under
+``metadata.widgets``. Both are read. This preprocessor keeps only anywidget models, stores each distinct ESM
 and CSS once, and leaves the page runtime to render the *same* widget code against a small
 in-page model.
 """
@@ -22,7 +24,10 @@ def _key(text: str) -> str:
 
 def collect_widgets(metadata: dict[str, Any]) -> dict[str, Any]:
     """``{"models": {id: state}, "esm": {key: source}, "css": {key: text}}``."""
-    saved = metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    saved = {
+        **metadata.get("healthkit", {}).get("widgets", {}).get(WIDGET_STATE, {}).get("state", {}),
+        **metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {}),
+    }
     models: dict[str, Any] = {}
     esm: dict[str, str] = {}
     css: dict[str, str] = {}
@@ -43,9 +48,30 @@ def collect_widgets(metadata: dict[str, Any]) -> dict[str, Any]:
     return {"models": models, "esm": esm, "css": css}
 
 
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def in_page_order(models: dict[str, Any], nb: Any) -> dict[str, Any]:
+    """``models`` with the ones the notebook displays first, in the order it displays them.
+
+    Saved notebooks sort their metadata keys, so the saved state lists widgets by their
+    random ids; the page should list them as a reader meets them.
+    """
+    shown = [
+        output["data"][WIDGET_VIEW].get("model_id")
+        for cell in nb.cells
+        for output in cell.get("outputs", [])
+        if WIDGET_VIEW in output.get("data", {})
+    ]
+    ordered = {model_id: models[model_id] for model_id in shown if model_id in models}
+    return {**ordered, **{k: v for k, v in models.items() if k not in ordered}}
+
+
 class WidgetStatePreprocessor(Preprocessor):
-    """Put the notebook's anywidget state into ``resources["widgets"]``."""
+    """Put the notebook's anywidget state into ``resources["widgets"]``, in page order."""
 
     def preprocess(self, nb: Any, resources: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
-        resources["widgets"] = collect_widgets(nb.metadata)
+        widgets = collect_widgets(nb.metadata)
+        widgets["models"] = in_page_order(widgets["models"], nb)
+        resources["widgets"] = widgets
         return nb, resources

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +16,19 @@ from ..errors import BuildError
 from .engine import register as register_engine
 from .kernels import WarmKernel
 
-#: The template shipped with the project (``notebooks/lesson.ipynb`` in a checkout).
-DEFAULT_TEMPLATE = Path("notebooks") / "lesson.ipynb"
+
+def default_template() -> Path:
+    """The lesson template shipped inside the package.
+
+    In a checkout it is a link to ``notebooks/lesson.ipynb``, the one editable source; wheels
+    carry a copy of it.
+    """
+    return Path(str(resources.files("healthkit.render").joinpath("lesson.ipynb")))
 
 
 def template_path(path: str | os.PathLike[str] | None = None) -> Path:
-    candidate = Path(path) if path else DEFAULT_TEMPLATE
+    """``path`` if given, else the packaged template; a missing file is a :class:`BuildError`."""
+    candidate = Path(path) if path else default_template()
     if not candidate.is_file():
         raise BuildError("template", f"template notebook {str(candidate)!r} not found; pass --template PATH")
     return candidate
@@ -54,8 +62,19 @@ class LessonJob:
         }
 
 
+#: Where a lesson keeps its saved widget state (the standard place is ``metadata.widgets``).
+WIDGETS_KEY = "widgets"
+
+
 def _tidy(nb: Any, job: LessonJob) -> Any:
-    """Hide parameter cells and drop machine-specific paths from the metadata."""
+    """Hide parameter cells, drop machine-specific paths, and keep widget state as our own.
+
+    The saved widget state moves from ``metadata.widgets`` into ``metadata.healthkit.widgets``.
+    Jupyter's stock HTML export renders a widget whose state is saved through a widget
+    manager loaded from a CDN (an empty box offline, and anywidget's code is not on it);
+    without saved state it shows the output's ``text/html``, which for every quiz is its
+    readable fallback. healthkit's own exporter reads both places.
+    """
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
         if "injected-parameters" in tags or "parameters" in tags:
@@ -66,12 +85,14 @@ def _tidy(nb: Any, job: LessonJob) -> Any:
     meta["input_path"] = job.template.name
     meta["output_path"] = f"{job.condition}.ipynb"
     meta.pop("environment_variables", None)
+    widgets = nb.metadata.pop("widgets", None)
     nb.metadata["healthkit"] = {
         "condition": job.condition,
         "edition": job.edition,
         "version": __version__,
         "language": job.language,
         "parameters": job.parameters(),
+        **({WIDGETS_KEY: widgets} if widgets else {}),
     }
     nb.metadata["title"] = job.condition
     return nb
