@@ -35,6 +35,9 @@ from typing import Any, Callable
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 CHROMIUM = os.environ.get("HEALTHKIT_CHROMIUM", "/usr/bin/chromium")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_doc import replace_section  # noqa: E402
+
 SECTION = "## Live preview"
 
 
@@ -172,17 +175,6 @@ def report(results: dict[str, dict[str, list[float]]], runs: int, lesson: str) -
     return "\n".join(lines) + "\n"
 
 
-def update(doc: Path, section: str) -> None:
-    text = doc.read_text() if doc.exists() else ""
-    if SECTION in text:
-        before, rest = text.split(SECTION, 1)
-        after = rest.split("\n## ", 1)
-        text = before + section + ("\n## " + after[1] if len(after) > 1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    doc.write_text(text)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5, help="measured edits of each kind (default 5)")
@@ -192,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     results = measure(args.runs, args.lesson, {"text": _tagline, "title": _title})
     section = report(results, args.runs, args.lesson)
     print(section)
-    update(args.out, section)
+    replace_section(args.out, section)
     return 0
 
 
