@@ -66,8 +66,8 @@ def _decode(raw: bytes, path: Path) -> str:
     return text
 
 
-def _read(path: Path) -> str:
-    """The file's text: only regular files, at most :data:`MAX_BYTES`, UTF-8."""
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes: only regular files, at most :data:`MAX_BYTES`."""
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
@@ -78,7 +78,7 @@ def _read(path: Path) -> str:
         raise ContentError([Diagnostic(str(path), 0, 0, "error", f"cannot read file: {exc.strerror}")]) from None
     if len(raw) > MAX_BYTES:
         raise ContentError([Diagnostic(str(path), 0, 0, "error", f"file is over the {MAX_BYTES:,}-byte limit for a content file")])
-    return _decode(raw, path)
+    return raw
 
 
 def _refuse_outside_link(path: Path) -> None:
@@ -96,13 +96,22 @@ def _refuse_outside_link(path: Path) -> None:
 def check_file(path: str | os.PathLike[str], today: dt.date | None = None, warnings: bool = True) -> CheckResult:
     """Check one content file (see :func:`check_text`); a symbolic link that leads out of
     the file's folder is refused and never read."""
+    return read_and_check(path, today, warnings)[1]
+
+
+def read_and_check(
+    path: str | os.PathLike[str], today: dt.date | None = None, warnings: bool = True
+) -> tuple[bytes | None, CheckResult]:
+    """:func:`check_file`, also returning the exact bytes that were checked (None when the
+    file could not be read), so a caller can use the very content it checked."""
     p = Path(path)
     try:
         _refuse_outside_link(p)
-        text = _read(p)
+        raw = _read_bytes(p)
+        text = _decode(raw, p)
     except ContentError as exc:
-        return CheckResult(str(p), None, exc.diagnostics)
-    return check_text(text, str(p), today, warnings=warnings)
+        return None, CheckResult(str(p), None, exc.diagnostics)
+    return raw, check_text(text, str(p), today, warnings=warnings)
 
 
 def _strict(result: CheckResult) -> Condition:
