@@ -39,11 +39,14 @@ from ..registry import EDITIONS_SPEC
 from .outputs import inside
 
 CACHE_NAME = ".healthkit-cache.json"
-CACHE_VERSION = 4
+#: 5: the review sentence says when a lesson is a draft, and check refuses more (placeholders
+#: in titles, true/false options of their own), so files described by version 4 are checked again.
+CACHE_VERSION = 5
 #: A cache is a few KB per lesson; a much larger file is not one healthkit wrote.
 MAX_CACHE_BYTES = 16 * 1024 * 1024
-#: The folders of the output folder that hold build outputs (and may be pruned).
-OUTPUT_FOLDERS = frozenset({*(spec.lesson_folder for spec in EDITIONS_SPEC.values()), "site", "teacher"})
+#: The folders of the output folder that hold build outputs (and may be pruned): each
+#: edition's notebooks and pages (:data:`healthkit.registry.EDITIONS_SPEC`).
+OUTPUT_FOLDERS = frozenset(folder for spec in EDITIONS_SPEC.values() for folder in (spec.lesson_folder, spec.page_folder))
 _DIGEST = re.compile(r"[0-9a-f]{64}")
 
 

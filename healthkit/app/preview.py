@@ -31,12 +31,12 @@ from ..io import write_bytes_atomic
 from ..preview import DEFAULT_PORT
 from ..preview.server import EVERY_PAGE, INDEX, Hub, PreviewServer, SiteState
 from ..preview.watch import Watcher
-from ..registry import EDITIONS_SPEC
+from ..registry import EDITIONS_SPEC, SITE_EDITION
 from ..render.execute import template_path
 from .build import BuildOptions, BuildReport, Builder, LessonResult, check_options, info_from_check
 from .cache import FileInfo, content_digest, digest_bytes, forget_code_digests
 from .outputs import check_out_dir
-from .site import page_path
+from .site import page_path, site_dir
 from .workers import Workers, worker_count
 
 #: The preview's copy of the content it checked, inside its output folder.
@@ -81,8 +81,9 @@ class Checked:
 
 
 def url_path(name: str, edition: str) -> str:
-    """Where the preview serves a lesson's page (the layout of ``build/site``)."""
-    return f"/{name}.html" if edition == "learner" else f"/{EDITIONS_SPEC[edition].lesson_folder}/{name}.html"
+    """Where the preview serves a lesson's page (the layout of the build's page folders)."""
+    folder = EDITIONS_SPEC[edition].page_folder
+    return f"/{name}.html" if folder == EDITIONS_SPEC[SITE_EDITION].page_folder else f"/{folder}/{name}.html"
 
 
 def _stamp(path: Path) -> tuple[int, int] | None:
@@ -280,7 +281,7 @@ class Preview:
                 if info is not None and page.is_file():
                     pages[key] = page.read_bytes()
                 links.append((key, f"{info.title if info else stem} ({edition})" if len(self.options.editions) > 1 else (info.title if info else stem)))
-        index = out / "site" / "index.html"
+        index = site_dir(out) / "index.html"
         if index.is_file():
             pages[INDEX] = index.read_bytes()
         errors[INDEX] = tuple(everything)

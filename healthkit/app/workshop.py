@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from ..content import iter_content_files, load_catalog
+from ..content.loader import neighbours
 from ..errors import OutputError
 from ..exporters.lms import bank, export
 from ..io import refuse_unless_regular, write_bytes_atomic, write_text_atomic
@@ -47,6 +48,8 @@ class WorkshopOptions:
     lite: bool = False
     #: Write into a folder that is not empty, and replace an existing zip.
     force: bool = False
+    #: Health services named in the lessons and quiz exports; "" means each condition's language decides.
+    region: str = ""
 
 
 def zip_path(out_dir: Path) -> Path:
@@ -144,10 +147,12 @@ def _assemble(root: Path, options: WorkshopOptions, catalog_ids: list[str], file
     for cid in catalog_ids:  # the notebooks read their content from ../content, inside the pack
         shutil.copyfile(files[cid], content / files[cid].name)
     report = build(
-        BuildOptions(content_dir=content, out_dir=root, ids=tuple(catalog_ids), editions=("learner", "teacher"), template=options.template, jobs=options.jobs),
+        BuildOptions(content_dir=content, out_dir=root, ids=tuple(catalog_ids), editions=("learner", "teacher"), template=options.template, jobs=options.jobs, region=options.region),
         progress,
     )
-    banks = [bank(c, others=conditions) for c in conditions]  # as the pack's lessons see them
+    packed = {p.stem: p for p in iter_content_files(content)}  # what the pack's lessons read
+    loaded: dict[str, Condition | None] = {c.id: c for c in conditions}
+    banks = [bank(c, region=options.region, others=neighbours(c, packed, loaded)) for c in conditions]
     for fmt, spec in QUIZ_FORMATS.items():
         write_bytes_atomic(root / "quizzes" / spec.workshop_name, export(banks, fmt))
     install = [path.relative_to(root).as_posix() for path in write_install_files(root)]
@@ -155,7 +160,7 @@ def _assemble(root: Path, options: WorkshopOptions, catalog_ids: list[str], file
     if options.lite:
         from .lite import LiteOptions, make_lite
 
-        lite = make_lite(LiteOptions(root / "lite", tuple(catalog_ids), options.content_dir, template=options.template, jobs=options.jobs, title=options.title))
+        lite = make_lite(LiteOptions(root / "lite", tuple(catalog_ids), options.content_dir, template=options.template, jobs=options.jobs, title=options.title, region=options.region))
         report.results.extend(r for r in lite.lessons.results if r.status == "failed")
     return report, pack_files(root, catalog_ids, [files[cid] for cid in catalog_ids], install, options.lite)
 

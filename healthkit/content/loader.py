@@ -151,6 +151,36 @@ def iter_content_files(directory: str | os.PathLike[str]) -> Iterator[Path]:
     yield from sorted(p for p in root.iterdir() if p.suffix in SUFFIXES and p.is_file())
 
 
+def neighbours(
+    condition: Condition, files: Mapping[str, Path], loaded: dict[str, Condition | None] | None = None
+) -> tuple[Condition, ...]:
+    """The conditions a lesson on ``condition`` borrows wrong options from: every other file
+    of ``files`` (id -> path, the lesson's content folder) that is valid, in that order; files
+    with errors are skipped. () when the condition's own sections supply enough (then no
+    other file is read).
+
+    The lesson (:func:`healthkit.lesson.open_lesson`), ``export-quiz`` and whatever else shows
+    a lesson's questions take them from here, so they agree on every option. ``loaded``
+    keeps files already checked, across calls.
+    """
+    from ..quiz.generate import needs_other_conditions  # the quiz layer imports this package
+
+    if not needs_other_conditions(condition):
+        return ()
+    cache: dict[str, Condition | None] = {} if loaded is None else loaded
+    out = []
+    for name, path in files.items():
+        if name == condition.id:
+            continue
+        if name not in cache:
+            result = check_file(path, warnings=False)
+            cache[name] = result.condition if result.ok else None
+        other = cache[name]
+        if other is not None:
+            out.append(other)
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class Catalog:
     """Every condition of a content folder, by id, in file-name order."""

@@ -18,7 +18,7 @@ from nbconvert.filters import DataTypeFilter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets import Bool, Dict, Unicode
 
-from ..registry import EDITIONS_SPEC
+from ..registry import EDITIONS_SPEC, SITE_EDITION
 from .page import TEMPLATES, asset, content_security_policy, json_for_script, lesson_css
 from .widgets import WidgetStatePreprocessor
 
@@ -102,8 +102,8 @@ class LessonPagePreprocessor(WidgetStatePreprocessor):
         css = "\n".join([asset("page.css"), lesson_css(), *widgets["css"].values()])
         runtime = asset("runtime.js")
         title = _title(nb)
-        edition = meta.get("edition", "learner")
-        spec = EDITIONS_SPEC.get(edition, EDITIONS_SPEC["learner"])
+        edition = meta.get("edition", SITE_EDITION)
+        spec = EDITIONS_SPEC.get(edition, EDITIONS_SPEC[SITE_EDITION])
         data = {
             "lesson": meta.get("condition", ""),
             "title": title,

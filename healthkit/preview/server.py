@@ -21,6 +21,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..app.outputs import inside
 from ..errors import HealthkitError
+from ..registry import EDITIONS_SPEC, SITE_EDITION
 from .pages import EVENTS_PATH, PageError, placeholder, serve_page
 
 HOST = "127.0.0.1"
@@ -155,7 +156,7 @@ class _Handler(BaseHTTPRequestHandler):
         if root is not None:
             parts = parts[1:]
         else:
-            root = self.server.folders["site"]
+            root = self.server.folders[EDITIONS_SPEC[SITE_EDITION].page_folder]
         target = root.joinpath(*parts) if parts else root
         if not parts or ".." in parts or not inside(target, root) or not target.is_file():
             self._send(404, b"healthkit preview: no such file\n", "text/plain; charset=utf-8")
@@ -191,8 +192,9 @@ class PreviewServer(ThreadingHTTPServer):
 
     def __init__(self, hub: Hub, out_dir: Path, port: int) -> None:
         self.hub = hub
-        #: URL folders and where their files are; everything else is in ``site``.
-        self.folders = {"site": out_dir / "site", "teacher": out_dir / "teacher"}
+        #: URL folders and where their files are (each edition's page folder); everything
+        #: else is in the site edition's.
+        self.folders = {spec.page_folder: out_dir / spec.page_folder for spec in EDITIONS_SPEC.values()}
         try:
             super().__init__((HOST, port), _Handler)
         except OSError as exc:
