@@ -11,7 +11,8 @@ runs, in one go and on the same machine:
 
 Each is repeated (--runs, default 3) and the median wall time reported, with the ratio to the
 CLI loop, the peak resident memory of the whole process tree, and HTML bytes per lesson.
-Results go to standard output and to docs/benchmarks.md.
+Results go to standard output and to the section "Build" of docs/benchmarks.md (the rest of
+the file is kept).
 
 Usage: python benchmarks/bench_build.py [--runs 3] [--synthetic 50] [--out docs/benchmarks.md]
 """
@@ -32,7 +33,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_doc import replace_section  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
+SECTION = "## Build: healthkit against the papermill + nbconvert loop"
 BIN = Path(sys.executable).parent
 
 
@@ -156,7 +161,7 @@ def bench(name: str, content: Path, ids: list[str], runs: int, work: Path) -> Ro
 def report(rows: list[Row], runs: int) -> str:
     cpu = os.cpu_count()
     lines = [
-        "# Build benchmark",
+        SECTION,
         "",
         f"Measured by `benchmarks/bench_build.py --runs {runs}` on {platform.system()} with {cpu} cores, "
         f"Python {platform.python_version()}. Each figure is the median wall time of {runs} runs; "
@@ -203,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(bench(f"synthetic ({args.synthetic})", synthetic, ids, args.runs, work))
     text = report(rows, args.runs)
     print(text)
-    args.out.write_text(text)
+    replace_section(args.out, text)
     return 0
 
 

@@ -32,7 +32,7 @@ SKIPPED_SUFFIXES = frozenset({".pyc", ".pyo", ".swp", ".orig", ".rej", ".tmp"})
 
 #: Modules each extra provides, checked before a command that needs them starts.
 EXTRA_MODULES = {
-    "build": ("anywidget", "ipykernel", "ipywidgets", "nbclient", "nbconvert", "nbformat", "papermill", "tqdm"),
+    "build": ("anywidget", "ipykernel", "ipywidgets", "nbclient", "nbconvert", "nbformat", "papermill", "tqdm", "watchfiles"),
     "lab": ("jupyterlab",),
 }
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any, Literal, Mapping, Optional
 
-from .registry import DEFAULT_PASSING_SCORE, SAFETY_TIERS, SECTIONS, QuestionType, SectionName
+from .registry import DEFAULT_PASSING_SCORE, QUIZ_KINDS, SAFETY_TIERS, SECTIONS, QuestionType, SectionName
 
 #: The seven sections every condition article has, in reading order.
 SECTION_NAMES: tuple[SectionName, ...] = typing.cast("tuple[SectionName, ...]", tuple(SECTIONS))
@@ -54,6 +54,14 @@ def _text(doc: str, min_length: int = 1) -> dict[str, Any]:
 
 def _items(doc: str, min_items: int = 1) -> dict[str, Any]:
     return {"doc": doc, "min_items": min_items}
+
+
+def _tier_doc(name: str) -> str:
+    return f"Signs for this tier: {SAFETY_TIERS[name].doc}"
+
+
+def _kinds_doc() -> str:
+    return "; ".join(f"{name}: {kind.doc}" for name, kind in QUIZ_KINDS.items()) + "."
 
 
 @dataclass(frozen=True)
@@ -94,14 +102,10 @@ class Safety:
     services ("Call 999 or go to A&E now if:"). See :data:`healthkit.registry.SAFETY_TIERS`.
     """
 
-    emergency: tuple[str, ...] = field(
-        default=(), metadata=_items("Signs to call the emergency number or go to an emergency department now.", 0)
-    )
-    urgent: tuple[str, ...] = field(
-        default=(), metadata=_items("Signs that need urgent advice today (urgent appointment or advice line).", 0)
-    )
-    see_doctor: tuple[str, ...] = field(default=(), metadata=_items("Reasons to book a normal appointment.", 0))
-    pharmacist: tuple[str, ...] = field(default=(), metadata=_items("What a pharmacist can help with (optional).", 0))
+    emergency: tuple[str, ...] = field(default=(), metadata=_items(_tier_doc("emergency"), 0))
+    urgent: tuple[str, ...] = field(default=(), metadata=_items(_tier_doc("urgent"), 0))
+    see_doctor: tuple[str, ...] = field(default=(), metadata=_items(_tier_doc("see_doctor"), 0))
+    pharmacist: tuple[str, ...] = field(default=(), metadata=_items(_tier_doc("pharmacist"), 0))
     disclaimer: str = field(metadata=_text("Reminder that the lesson is education, not medical advice."))
 
     def tiers(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -153,7 +157,8 @@ class Section:
 
 @dataclass(frozen=True)
 class Sections:
-    """The seven sections, all required."""
+    """The seven sections, all required: one field per entry of
+    :data:`healthkit.registry.SECTIONS`, in the same order (a test checks they agree)."""
 
     types: Section
     causes: Section
@@ -194,7 +199,7 @@ class QuizQuestion:
 
     id: str = field(metadata={"doc": "Unique within the condition.", "pattern": SLUG})
     type: QuestionType = field(
-        metadata={"doc": "single: one right option; multiple: one or more; true_false."}
+        metadata={"doc": _kinds_doc()}
     )
     prompt: str = field(metadata=_text("The question."))
     options: tuple[Option, ...] = field(metadata=_items("Answer options.", min_items=2))

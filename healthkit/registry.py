@@ -1,9 +1,23 @@
 """One definition per concept: sections, quiz kinds, editions, safety tiers, regions, formats.
 
 Everything that lists these reads them from here: the content model and its JSON Schema,
-``check``, the lesson and its widget (which receives the quiz-kind table as data), the build,
-the command line's choices and help, the workshop pack and the docs. Adding a section, a
-quiz kind, a region or an output format means adding one entry below.
+``check``, the lesson and its widget (which receives the quiz-kind table and the edition's
+``shows_answers`` as data), the build and its output folders, the command line's choices and
+help, the workshop pack and the docs.
+
+What adding an entry involves:
+
+- A quiz kind, a region, an edition or a quiz format: the entry below, plus, for a quiz kind,
+  its name in the :data:`QuestionType` ``Literal`` (type checkers need the names written
+  out) and, for a quiz format, its writer in :data:`healthkit.exporters.lms.WRITERS`.
+  ``tests/test_registry.py`` fails until each of these agrees with the table.
+- A section: the entry in :data:`SECTIONS`, its name in the :data:`SectionName` ``Literal``,
+  a field of :class:`healthkit.model.Sections` (the content format, one field per section),
+  and its two cells in the lesson template (``notebooks/lesson.ipynb``:
+  ``lesson.section("name")`` then ``lesson.section_quiz("name")``, in reading order), which
+  stay cells of their own so each section can be run, read and tested apart. Content files
+  then need the new section. ``tests/test_registry.py`` fails until the Literal, the
+  dataclass and the template agree with :data:`SECTIONS`.
 
 This module imports nothing from healthkit, so every layer can use it.
 """
@@ -66,10 +80,19 @@ class QuizKind:
     hint: str
     #: How many options must be correct: "one" or "some" (at least one).
     correct: Literal["one", "some"]
-    #: Fixed option texts, in display order (true/false), or () for free options.
+    #: The question type in Moodle XML.
+    moodle: str
+    #: The ``question_type`` in IMS QTI 1.2, as Canvas reads it.
+    qti: str
+    #: The option texts every question of the kind has, in display order (true/false), or
+    #: () when authors write their own options. ``check`` refuses any other texts.
     fixed_texts: tuple[str, ...] = ()
-    #: Whether healthkit shuffles the options for display.
-    shuffled: bool = True
+
+    @property
+    def balanced(self) -> bool:
+        """Whether the place of the right option is balanced across a lesson: one right
+        option among options the author wrote (see :mod:`healthkit.quiz.order`)."""
+        return self.correct == "one" and not self.fixed_texts
 
     def to_data(self) -> dict[str, object]:
         """What the browser widget needs to draw this kind (it grades every kind alike)."""
@@ -77,11 +100,14 @@ class QuizKind:
 
 
 QUIZ_KINDS: Mapping[str, QuizKind] = _table(
-    QuizKind("single", "one right option", "radio", "Choose one answer.", "one"),
-    QuizKind("multiple", "one or more right options", "checkbox", "Choose all that apply.", "some"),
+    QuizKind("single", "one right option", "radio", "Choose one answer.", "one", "multichoice", "multiple_choice_question"),
     QuizKind(
-        "true_false", "a statement that is true or false", "radio", "Choose True or False.", "one",
-        fixed_texts=("True", "False"), shuffled=False,
+        "multiple", "one or more right options", "checkbox", "Choose all that apply.", "some", "multichoice",
+        "multiple_answers_question",
+    ),
+    QuizKind(
+        "true_false", "a statement that is true or false", "radio", "Choose True or False.", "one", "truefalse",
+        "true_false_question", fixed_texts=("True", "False"),
     ),
 )
 
@@ -92,21 +118,35 @@ class EditionSpec:
     doc: str
     #: Folder of the build output that holds this edition's notebooks.
     lesson_folder: str
+    #: Folder of the build output that holds this edition's offline pages.
+    page_folder: str
     #: Whether answer keys, facilitator notes and the answer sheet are shown.
     shows_answers: bool
     #: The browser storage key under which offline pages of this edition keep quiz answers,
-    #: so the editions never share saved progress.
+    #: so the editions never share saved progress. Its version changes when the saved
+    #: records change form: records under an older key are not read (see ``retired_stores``).
     progress_store: str
+    #: Keys earlier versions kept answers under: never read, removed by "Forget my answers".
+    retired_stores: tuple[str, ...] = ()
+    #: Said at the top of every lesson of this edition ("" for none).
+    notice: str = ""
 
 
 EDITIONS_SPEC: Mapping[str, EditionSpec] = _table(
-    EditionSpec("learner", "for learners: quizzes with feedback, no answer key", "lessons", False, "healthkit.progress.v1"),
     EditionSpec(
-        "teacher", "for educators: answer keys, facilitator notes and an answer sheet", "teacher", True,
-        "healthkit.teacher-progress.v1",
+        "learner", "for learners: quizzes with feedback, no answer key", "lessons", "site", False,
+        "healthkit.progress.v2", ("healthkit.progress.v1",),
+    ),
+    EditionSpec(
+        "teacher", "for educators: answer keys, facilitator notes and an answer sheet", "teacher", "teacher", True,
+        "healthkit.teacher-progress.v2", ("healthkit.teacher-progress.v1",),
+        notice="Teacher edition: answers and facilitator notes are shown.",
     ),
 )
 EDITIONS: tuple[str, ...] = tuple(EDITIONS_SPEC)
+#: The edition whose pages make the course site: its page folder holds the index and
+#: lessons.zip, and the index shows its progress.
+SITE_EDITION = "learner"
 
 # -- safety tiers --------------------------------------------------------------------------
 TierName = Literal["emergency", "urgent", "see_doctor", "pharmacist"]
@@ -168,7 +208,7 @@ REGIONS: Mapping[str, Region] = MappingProxyType(
                     "go to urgent care or call your doctor today", "your doctor",
                     "the 988 Suicide and Crisis Lifeline (call or text 988)",
                     "Go to urgent care or call your doctor today if:", "See your doctor if:"),
-            _region("ie", "Ireland", "112 or 999", "the emergency department",
+            _region("ie", "Ireland", "112 (or 999)", "the emergency department",
                     "contact your GP today, or the GP out-of-hours service when it is closed", "a GP",
                     "Samaritans on 116 123",
                     "Contact your GP today (out of hours: the GP out-of-hours service) if:", "See a GP if:"),
@@ -186,34 +226,44 @@ REGIONS: Mapping[str, Region] = MappingProxyType(
 #: Text placeholders content may use, filled from the reader's :class:`Region`.
 PLACEHOLDERS: tuple[str, ...] = ("emergency_number", "emergency_department", "urgent_help", "doctor", "crisis_line")
 
-#: Language tag -> region, when the build does not name one.
+#: Language tag -> region, when the build does not name one (tags match whatever their case).
 LANGUAGE_REGIONS: Mapping[str, str] = MappingProxyType({"en-GB": "uk", "en-US": "us", "en-IE": "ie", "en-AU": "au"})
 GENERIC_REGION = "eu"
+_BY_LANGUAGE = {tag.casefold(): code for tag, code in LANGUAGE_REGIONS.items()}
+
+
+def language_region(language: str) -> str | None:
+    """The region a language tag names (``en-gb`` and ``en-GB`` alike), or None."""
+    return _BY_LANGUAGE.get(language.casefold())
 
 
 def default_region(language: str) -> str:
-    """The region a condition's language implies: en-GB -> uk, en-US -> us, otherwise eu (112)."""
-    return LANGUAGE_REGIONS.get(language, GENERIC_REGION)
+    """The region a condition's language implies (see :data:`LANGUAGE_REGIONS`), otherwise
+    :data:`GENERIC_REGION` (112)."""
+    return language_region(language) or GENERIC_REGION
+
+
+def language_defaults() -> str:
+    """"en-GB: uk, en-US: us, ..., otherwise eu", for help texts and docs."""
+    return ", ".join(f"{tag}: {code}" for tag, code in LANGUAGE_REGIONS.items()) + f", otherwise {GENERIC_REGION}"
 
 
 # -- output formats ------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ExportFormat:
-    """A file format ``healthkit export-quiz`` writes: ``function`` returns its bytes."""
+    """A file format ``healthkit export-quiz`` writes (its writer is in
+    :data:`healthkit.exporters.lms.WRITERS`, under the same name)."""
 
     name: str
     doc: str
-    suffix: str
-    #: "module:function" taking a list of question banks, imported only when used.
-    function: str
     #: File name inside a workshop pack.
     workshop_name: str
 
 
 QUIZ_FORMATS: Mapping[str, ExportFormat] = _table(
-    ExportFormat("gift", "Moodle's GIFT text format", ".gift", "healthkit.exporters.lms:gift_bytes", "quizzes.gift"),
-    ExportFormat("moodle-xml", "Moodle XML", ".xml", "healthkit.exporters.lms:moodle_xml_bytes", "quizzes-moodle.xml"),
-    ExportFormat("qti", "an IMS QTI 1.2 zip with imsmanifest.xml (Canvas imports it)", ".zip", "healthkit.exporters.lms:qti_zip", "quizzes-qti.zip"),
+    ExportFormat("gift", "Moodle's GIFT text format", "quizzes.gift"),
+    ExportFormat("moodle-xml", "Moodle XML", "quizzes-moodle.xml"),
+    ExportFormat("qti", "an IMS QTI 1.2 zip with imsmanifest.xml (Canvas imports it)", "quizzes-qti.zip"),
 )
 
 

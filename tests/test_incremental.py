@@ -122,7 +122,9 @@ def test_unchanged_lessons_are_skipped_and_edits_rebuild_only_what_they_feed(tmp
     first.write_text(first.read_text().replace("tagline: Know what tightens", "tagline: Also edited. Know what tightens"))
     assert [r.status for r in build(options).results] == ["built", "skipped"]
 
-    (out / "site" / "b-two.html").unlink()  # a missing output is rebuilt
+    (out / "site" / "b-two.html").unlink()  # a missing page is exported again from its notebook
+    assert [r.status for r in build(options).results] == ["skipped", "exported"]
+    (out / "lessons" / "b-two.ipynb").unlink()  # a missing notebook: the lesson runs again
     assert [r.status for r in build(options).results] == ["skipped", "built"]
 
     assert '<html lang="en-GB">' in page.read_text()  # the condition's own language
@@ -145,7 +147,7 @@ def test_an_interrupted_build_leaves_no_stale_lesson(tmp_path: Path, monkeypatch
     options = BuildOptions(content_dir=content, out_dir=out, template=TEMPLATE, jobs=1, html=False)
     real_record = build_module.BuildCache.record
 
-    def interrupted(self: object, key: str, fingerprint: str, outputs: list[Path]) -> None:
+    def interrupted(self: object, key: str, fingerprint: str, outputs: list[Path], notebook: str | None = None) -> None:
         raise KeyboardInterrupt  # the files are written, the cache entry is not
 
     monkeypatch.setattr(build_module.BuildCache, "record", interrupted)
@@ -159,6 +161,61 @@ def test_an_interrupted_build_leaves_no_stale_lesson(tmp_path: Path, monkeypatch
 
     (out / CACHE_NAME).write_text("{not json")
     assert [r.status for r in build(options).results] == ["built", "built"]
+
+
+def test_a_title_edit_exports_the_neighbours_pages_without_running_them(tmp_path: Path) -> None:
+    content = _content(tmp_path, ["a-one", "b-two", "c-three"])
+    out = tmp_path / "out"
+    options = BuildOptions(content_dir=content, out_dir=out, template=TEMPLATE, jobs=1)
+    assert [r.status for r in build(options).results] == ["built", "built", "built"]
+    notebooks = {n: out / "lessons" / f"{n}.ipynb" for n in ("a-one", "b-two", "c-three")}
+    before = {n: p.read_bytes() for n, p in notebooks.items()}
+    stamps = {n: p.stat().st_mtime_ns for n, p in notebooks.items()}
+
+    middle = content / "b-two.yaml"
+    middle.write_text(middle.read_text().replace("title: Lesson b-two", "title: Renamed middle"))
+    report = build(options)
+    # The edited lesson runs; its neighbours only get new pages, from their stored notebooks.
+    assert [r.status for r in report.results] == ["exported", "built", "exported"]
+    for name in ("a-one", "c-three"):
+        assert notebooks[name].read_bytes() == before[name]
+        assert notebooks[name].stat().st_mtime_ns == stamps[name], f"{name}'s notebook was written again"
+    assert "Renamed middle →" in (out / "site" / "a-one.html").read_text()
+    assert "← Renamed middle" in (out / "site" / "c-three.html").read_text()
+    assert "Renamed middle" in (out / "site" / "index.html").read_text()
+    assert [r.status for r in build(options).results] == ["skipped", "skipped", "skipped"]
+
+    # A page whose stored notebook was changed by hand is never exported from it: it runs again.
+    nb = nbformat.read(notebooks["a-one"], as_version=4)
+    nb.metadata["edited_by_hand"] = True
+    nbformat.write(nb, notebooks["a-one"])
+    middle.write_text(middle.read_text().replace("title: Renamed middle", "title: Renamed again"))
+    assert [r.status for r in build(options).results] == ["built", "built", "exported"]
+
+    # --no-html then html: the stored notebooks are reused, no lesson runs for its page.
+    plain = tmp_path / "plain"
+    notebooks_only = BuildOptions(content_dir=content, out_dir=plain, template=TEMPLATE, jobs=1, html=False)
+    assert [r.status for r in build(notebooks_only).results] == ["built", "built", "built"]
+    with_pages = BuildOptions(content_dir=content, out_dir=plain, template=TEMPLATE, jobs=1)
+    assert [r.status for r in build(with_pages).results] == ["exported", "exported", "exported"]
+    assert "Renamed again →" in (plain / "site" / "a-one.html").read_text()
+
+
+def test_a_change_to_the_page_code_exports_pages_and_runs_no_lesson(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from healthkit.app import cache as cache_module
+
+    content = _content(tmp_path, ["a-one", "b-two"])
+    out = tmp_path / "out"
+    options = BuildOptions(content_dir=content, out_dir=out, template=TEMPLATE, jobs=1)
+    assert [r.status for r in build(options).results] == ["built", "built"]
+    pages = {p: p.read_bytes() for p in (out / "site").glob("*-*.html")}
+    monkeypatch.setattr(build_module, "page_code_digest", lambda: "changed page code")
+    assert [r.status for r in build(options).results] == ["exported", "exported"]
+    # A page exported from the stored notebook is the very page the lesson's run made.
+    assert len(pages) == 2 and all(p.read_bytes() == data for p, data in pages.items())
+    monkeypatch.setattr(build_module, "notebook_code_digest", lambda: "changed lesson code")
+    assert [r.status for r in build(options).results] == ["built", "built"]
+    assert cache_module.code_digest() != ""
 
 
 def test_a_review_that_falls_due_rebuilds_the_lesson_and_its_index_card(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

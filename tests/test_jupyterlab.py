@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -66,6 +67,17 @@ def _kernel_eval(state: Path, expression: str) -> str:
         return "".join(out).strip()
     finally:
         client.stop_channels()
+
+
+def _kernel_until(state: Path, expression: str, done: Callable[[str], bool], timeout: float = 30) -> str:
+    """Evaluate ``expression`` in the kernel until ``done`` holds for its value (the browser
+    syncs widget state to the kernel on its own time), or ``timeout`` seconds have passed;
+    returns the last value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = _kernel_eval(state, expression)
+        if done(value) or time.monotonic() > deadline:
+            return value
 
 
 def _quiz(workspace: Path) -> Quiz:
@@ -139,11 +151,14 @@ def test_learner_answers_a_quiz_in_jupyterlab(workspace: Path, lab: str) -> None
         assert not errors, errors
 
         # The widget synced its state back to Python: the first-try score and every try.
-        page.wait_for_timeout(500)
-        assert _kernel_eval(workspace, "lesson.score") == "1"
-        responses = json.loads(_kernel_eval(workspace, "__import__('json').dumps(lesson.quizzes[0].responses)"))
-        assert responses[first.id] == {"selected": [wrong], "correct": False, "attempts": 1, "first_try": False, "revealed": True}
-        assert responses[second.id] == {"selected": [right], "correct": True, "attempts": 1, "first_try": True, "revealed": False}
+        expected = {
+            first.id: {"selected": [wrong], "correct": False, "attempts": 1, "first_try": False, "revealed": True, "fit": first.fit},
+            second.id: {"selected": [right], "correct": True, "attempts": 1, "first_try": True, "revealed": False, "fit": second.fit},
+        }
+        synced = _kernel_until(
+            workspace, "__import__('json').dumps([lesson.score, lesson.quizzes[0].responses])", lambda v: json.loads(v) == [1, expected]
+        )
+        assert json.loads(synced) == [1, expected]
 
 
 def _in_quiz(page: Any) -> bool:

@@ -634,8 +634,8 @@ def test_lesson_runs_offline_in_the_browser(served: str, built_site: Path) -> No
         context.close()
 
     assert probe["score"] == 1
-    assert probe["responses"][first.id] == {"selected": [wrong], "correct": False, "attempts": 1, "first_try": False, "revealed": False}
-    assert probe["responses"][second.id] == {"selected": [right], "correct": True, "attempts": 1, "first_try": True, "revealed": False}
+    assert probe["responses"][first.id] == {"selected": [wrong], "correct": False, "attempts": 1, "first_try": False, "revealed": False, "fit": first.fit}
+    assert probe["responses"][second.id] == {"selected": [right], "correct": True, "attempts": 1, "first_try": True, "revealed": False, "fit": second.fit}
     assert probe["pypi"] == "PiplitePyPIDisabled", "micropip must not fall back to PyPI"
     assert probe["heavy"] == []
     assert blocked == [], f"{len(blocked)} request(s) tried to leave the machine: {blocked[:5]}"

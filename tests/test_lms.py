@@ -16,6 +16,7 @@ from pygiftparser import parser as gift_parser
 from healthkit import HealthkitError, load_catalog, load_condition
 from healthkit.cli import main
 from healthkit.exporters.lms import QTI_NS, QuestionBank, bank, dumps_gift, dumps_moodle_xml, qti_zip
+from healthkit.quiz import lesson_questions
 from healthkit.quiz.model import Choice, Question
 
 from .conftest import CONTENT, SEED
@@ -211,7 +212,7 @@ def test_cli_exports_one_or_all_conditions(tmp_path: Path, fmt: str, name: str, 
 @pytest.mark.slow
 def test_workshop_folder_has_everything(tmp_path: Path) -> None:
     out = tmp_path / "workshop"
-    assert main(["workshop", "back-spasms", "-o", str(out), "--content", str(CONTENT), "--zip", "-j", "1"]) == 0
+    assert main(["workshop", "back-spasms", "-o", str(out), "--content", str(CONTENT), "--zip", "-j", "1", "--region", "au"]) == 0
     for rel in ("lessons/back-spasms.ipynb", "teacher/back-spasms.ipynb", "teacher/back-spasms.html", "site/index.html",
                 "site/back-spasms.html", "quizzes/quizzes.gift", "quizzes/quizzes-moodle.xml", "quizzes/quizzes-qti.zip",
                 "environment.yml", "requirements.txt", "README.md", "content/back-spasms.yaml"):
@@ -222,6 +223,10 @@ def test_workshop_folder_has_everything(tmp_path: Path) -> None:
     assert '\\"../content\\"' in nb or '"../content"' in nb  # the pack's own content, relative
     names = zipfile.ZipFile(tmp_path / "workshop.zip").namelist()
     assert "workshop/teacher/back-spasms.ipynb" in names
+    # --region names Australia's services in the lessons, the pages and the quiz exports alike.
+    for rel in ("lessons/back-spasms.ipynb", "site/back-spasms.html", "teacher/back-spasms.html", "quizzes/quizzes.gift"):
+        text = (out / rel).read_text()
+        assert "Call 000" in text and "Call 999" not in text, rel
 
 
 def test_every_registered_format_exports(tmp_path: Path) -> None:
@@ -236,13 +241,57 @@ def test_every_registered_format_exports(tmp_path: Path) -> None:
 
 
 def test_platforms_keep_the_order_the_lessons_show() -> None:
-    """Options are exported in display order, and Moodle XML and QTI say not to shuffle them."""
-    b = bank(load_condition(SEED))
-    assert any(q.answer != (0,) for q in b.questions if q.kind == "single")  # the order is not the written one
+    """Options are exported in the lesson's display order (not as written), and Moodle XML
+    and QTI say not to shuffle them."""
+    condition = load_condition(SEED)
+    b = bank(condition)
+    shown = {q.id: [c.text for c in q.choices] for q in lesson_questions(condition)}
+    written = {q.id: [o.text for o in q.options] for q in condition.quiz}
+    assert any(shown[qid] != texts for qid, texts in written.items())  # the order is not the written one
     root = etree.fromstring(dumps_moodle_xml([b]).encode())
     multichoice = root.findall("question[@type='multichoice']")
     assert multichoice and all(node.findtext("shuffleanswers") == "false" for node in multichoice)
+    for node in multichoice:
+        assert [html.unescape(a.findtext("text") or "") for a in node.findall("answer")] == shown[node.findtext("name/text")]
     archive = zipfile.ZipFile(io.BytesIO(qti_zip([b])))
     item_root = etree.fromstring(archive.read(f"{b.condition.id}/{b.condition.id}.xml"))
     renders = item_root.findall(".//{%s}render_choice" % QTI_NS)
     assert len(renders) == len(b.questions) and all(r.get("shuffle") == "No" for r in renders)
+    for item, render in zip(item_root.iter("{%s}item" % QTI_NS), renders):
+        labels = [m.text for m in render.iter("{%s}mattext" % QTI_NS)]
+        assert labels == shown[item.get("title")]
+    gift = gift_parser.parseFile(io.StringIO(dumps_gift([b])))
+    assert [[_gift_unescape(a.answer) for a in q.answers.answers] for q in gift] == [shown[q.id] for q in b.questions]
+
+
+def test_every_export_says_the_lesson_is_not_yet_reviewed() -> None:
+    """Whoever imports the questions learns what the lessons say about their review."""
+    from healthkit.lesson.render import PENDING_NOTICE
+
+    b = bank(load_condition(SEED))
+    assert b.condition.clinical_review.status == "pending"
+    gift = dumps_gift([b])
+    category = gift.index("$CATEGORY: $course$/healthkit/back_spasms")
+    assert PENDING_NOTICE in gift[category : gift.index("::", category)]
+    root = etree.fromstring(dumps_moodle_xml([b]).encode())
+    (info,) = root.findall("question[@type='category']/info/text")
+    assert PENDING_NOTICE in html.unescape(info.text or "")
+    archive = zipfile.ZipFile(io.BytesIO(qti_zip([b])))
+    assessment = etree.fromstring(archive.read("back-spasms/back-spasms.xml")).find("{%s}assessment" % QTI_NS)
+    assert assessment is not None
+    rubric = assessment.find("{%s}rubric" % QTI_NS)
+    assert rubric is not None and PENDING_NOTICE in html.unescape("".join(rubric.itertext()))
+
+
+def test_true_false_goes_to_moodle_as_true_false_and_its_kind_decides_each_format() -> None:
+    from healthkit.registry import QUIZ_KINDS
+
+    b = bank(load_condition(SEED))
+    root = etree.fromstring(dumps_moodle_xml([b]).encode())
+    types = {node.findtext("name/text"): node.get("type") for node in root.findall("question") if node.get("type") != "category"}
+    assert {types[q.id] for q in b.questions if q.kind == "true_false"} == {QUIZ_KINDS["true_false"].moodle}
+    archive = zipfile.ZipFile(io.BytesIO(qti_zip([b])))
+    item_root = etree.fromstring(archive.read("back-spasms/back-spasms.xml"))
+    for item, q in zip(item_root.iter("{%s}item" % QTI_NS), b.questions):
+        fields = {f.findtext("{%s}fieldlabel" % QTI_NS): f.findtext("{%s}fieldentry" % QTI_NS) for f in item.iter("{%s}qtimetadatafield" % QTI_NS)}
+        assert fields["question_type"] == QUIZ_KINDS[q.kind].qti

@@ -6,30 +6,45 @@ import dataclasses
 import html
 import re
 from collections import Counter
+from pathlib import Path
 from typing import Sequence
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from healthkit import load_catalog, load_condition
+from healthkit.cli import main
+from healthkit.content import dumps_condition
 from healthkit.content.localise import localise, region_for
 from healthkit.exporters.lms import bank
-from healthkit.lesson import Lesson
+from healthkit.lesson import Lesson, open_lesson
 from healthkit.lesson.render import answer_sheet, quiz_fallback
-from healthkit.model import SECTION_NAMES, Condition, Option, QuizQuestion
+from healthkit.model import SECTION_NAMES, Condition, Item, Option, QuizQuestion, Section
 from healthkit.quiz import arrange_lesson, lesson_questions
+from healthkit.quiz.generate import needs_other_conditions
 from healthkit.quiz.model import Choice, Question
 from healthkit.registry import QUIZ_KINDS
 
 from .conftest import CONTENT, SEED
+from .fuzzing import fuzz_examples
 
 SEED_CONDITION = load_condition(SEED)
+CONDITIONS = [SEED_CONDITION, *load_catalog(CONTENT)]
 
 
 def _first_right(questions: Sequence[Question]) -> tuple[int, int]:
     """(single-answer questions whose right option is shown first, single-answer questions)."""
     single = [q for q in questions if q.kind == "single"]
     return sum(q.answer == (0,) for q in single), len(single)
+
+
+def _balanced(questions: Sequence[Question]) -> bool:
+    """The promise: apart from questions an author pinned with the right option first, the
+    first option is right on at most half of the single-answer questions."""
+    first, total = _first_right(questions)
+    pinned_first = sum(q.fixed_order and q.kind == "single" and q.answer == (0,) for q in questions)
+    return (first - pinned_first) * 2 <= total - pinned_first
 
 
 def _single(qid: str, n: int, right: int, fixed: bool = False) -> Question:
@@ -93,14 +108,42 @@ def test_pinned_items_count_toward_the_balance() -> None:
 
 def test_catalogue_lessons_balance_the_right_option() -> None:
     """On the catalogue, whatever it holds: first-option-right on at most half of the single
-    items, apart from those an author pinned with the right option first."""
-    for condition in [SEED_CONDITION, *load_catalog(CONTENT)]:
+    items of the whole bank (what the exports hold), apart from those an author pinned with
+    the right option first."""
+    for condition in CONDITIONS:
         for seed in (0, 1):
-            shown = lesson_questions(condition, seed)
-            first, total = _first_right(shown)
-            pinned_first = sum(q.fixed_order and q.kind == "single" and q.answer == (0,) for q in shown)
-            pinned = sum(q.fixed_order and q.kind == "single" for q in shown)
-            assert (first - pinned_first) * 2 <= total - pinned, (condition.id, seed)
+            assert _balanced(lesson_questions(condition, seed)), (condition.id, seed)
+
+
+@st.composite
+def lesson_conditions(draw: st.DrawFn) -> Condition:
+    """A catalogue condition with any subset of its authored questions, or one whose sections
+    are too small for generated questions, with authored single-answer questions of any shape."""
+    if draw(st.booleans()):
+        condition = draw(st.sampled_from(CONDITIONS))
+        keep = draw(st.lists(st.booleans(), min_size=len(condition.quiz), max_size=len(condition.quiz)))
+        return dataclasses.replace(condition, quiz=tuple(q for q, k in zip(condition.quiz, keep) if k))
+    shapes = draw(st.lists(st.tuples(st.sampled_from(SECTION_NAMES), st.integers(2, 4), st.integers(0, 3)), min_size=1, max_size=16))
+    quiz = tuple(
+        QuizQuestion(
+            id=f"q{i}", type="single", prompt=f"Question {i}?", section=section, explanation="Why.",
+            options=tuple(Option(f"Option {j} of {i}", j == min(right, n - 1), "Feedback.") for j in range(n)),
+        )
+        for i, (section, n, right) in enumerate(shapes)
+    )
+    return dataclasses.replace(_tiny(), quiz=quiz)
+
+
+@settings(max_examples=fuzz_examples(150), deadline=None)
+@given(lesson_conditions(), st.integers(0, 10_000), st.integers(1, 12), st.integers(1, 3))
+def test_first_option_is_right_on_at_most_half_of_what_a_learner_is_shown(condition: Condition, seed: int, size: int, section_size: int) -> None:
+    """The promise holds for the questions a lesson shows (its section quizzes and its final
+    quiz, at any quiz size), for any seed."""
+    lesson = Lesson(condition, quiz_size=size, seed=seed)
+    lesson.SECTION_QUIZ_SIZE = section_size
+    shown = [q for quiz in lesson.all_quiz_models() for q in quiz.questions]
+    assert len({q.id for q in shown}) == len(shown)
+    assert _balanced(shown), (condition.id, seed, size, section_size, [q.answer for q in shown if q.kind == "single"])
 
 
 def _pinned_condition() -> Condition:
@@ -113,13 +156,36 @@ def _pinned_condition() -> Condition:
     return dataclasses.replace(SEED_CONDITION, quiz=(*SEED_CONDITION.quiz, scale))
 
 
-def test_every_output_shows_the_same_order() -> None:
-    """Section and final quizzes, the fallback, the answer sheet and the exports agree."""
-    condition = _pinned_condition()
-    condition = localise(condition, region_for(condition, None))  # as lessons and exports word it
-    lesson = Lesson(condition, edition="teacher")
+def _tiny(condition_id: str = "tiny", title: str = "Tiny thing") -> Condition:
+    """The seed with sections too small to supply distractors: its lesson borrows from others."""
+    return dataclasses.replace(SEED_CONDITION, id=condition_id, title=title, sections=dataclasses.replace(SEED_CONDITION.sections, **{
+        name: Section("s", (Item("causes only" if name == "causes" else "shared", "d"),)) for name in SECTION_NAMES
+    }))
+
+
+def _content_with_neighbours(folder: Path) -> Path:
+    """A content folder: a lesson that needs other conditions, two others and a broken file."""
+    folder.mkdir()
+    (folder / "tiny.yaml").write_text(dumps_condition(_tiny()), encoding="utf-8")
+    for other, title in (("aaa-other", "Aaa other"), ("zzz-other", "Zzz other")):
+        renamed = dataclasses.replace(SEED_CONDITION, id=other, title=title)
+        (folder / f"{other}.yaml").write_text(dumps_condition(renamed), encoding="utf-8")
+    (folder / "broken.yaml").write_text("id: broken\n", encoding="utf-8")
+    return folder
+
+
+def test_every_output_shows_the_same_order(tmp_path: Path) -> None:
+    """Section and final quizzes, the fallback, the answer sheet and the exports agree, for a
+    lesson that borrows wrong options from other conditions too."""
+    scale = _pinned_condition().quiz[-1]
+    condition = dataclasses.replace(_tiny(), quiz=(*_tiny().quiz, scale))
+    assert needs_other_conditions(condition)
+    others = [dataclasses.replace(SEED_CONDITION, id=o, title=o.title()) for o in ("aaa-other", "zzz-other")]
+    lesson = Lesson(condition, edition="teacher", others=tuple(others))
     by_id = {q.id: q for q in lesson.questions()}
     assert [c.text for c in by_id["how-bad"].choices] == ["Mild", "Moderate", "Severe"]
+    borrowed = [c for q in by_id.values() for c in q.choices if "in the lesson on" in c.feedback]
+    assert borrowed  # the others feed this lesson
     quizzes = lesson.all_quiz_models()
     for quiz in quizzes:
         lists = re.findall(r'<ol class="hk-fallback-choices">(.*?)</ol>', quiz_fallback(quiz, "teacher"))
@@ -132,7 +198,35 @@ def test_every_output_shows_the_same_order() -> None:
         for q in quiz.questions:
             for i in q.answer:
                 assert f"option {i + 1}, {q.choices[i].text}" in sheet
-    exported = {q.id: q for q in bank(condition).questions}
-    assert exported == {q.id: q for q in lesson_questions(condition)}
+    exported = {q.id: q for q in bank(condition, others=others).questions}
+    assert exported == by_id
     assert {q.id for quiz in quizzes for q in quiz.questions} <= set(exported)
     assert {s for q in exported.values() for s in [q.section]} <= set(SECTION_NAMES)
+
+
+def _moodle_questions(path: Path) -> dict[str, list[tuple[str, list[str]]]]:
+    """Category -> (question id, option texts) in the order written (Moodle writes true/false
+    answers in lower case, so every text is compared case-folded)."""
+    out: dict[str, list[tuple[str, list[str]]]] = {}
+    category = ""
+    for q in etree.fromstring(path.read_bytes()).findall("question"):
+        if q.get("type") == "category":
+            category = q.findtext("category/text") or ""
+            out[category] = []
+            continue
+        texts = [html.unescape(a.findtext("text") or "").casefold() for a in q.findall("answer")]
+        out[category].append((q.findtext("name/text") or "", texts))
+    return out
+
+
+def test_export_quiz_of_one_lesson_shows_what_the_lesson_shows(tmp_path: Path) -> None:
+    """``export-quiz ID`` borrows wrong options from the same conditions as the lesson does
+    (every valid file of the folder), whether or not they are named."""
+    content = _content_with_neighbours(tmp_path / "content")
+    lesson = open_lesson("tiny", content_dir=content)
+    expected = [(q.id, [c.text.casefold() for c in q.choices]) for q in lesson.questions()]
+    assert any("in the lesson on" in c.feedback for q in lesson.questions() for c in q.choices)
+    for ids in (["tiny"], ["tiny", "zzz-other"], ["zzz-other", "tiny"]):
+        out = tmp_path / f"{'-'.join(ids)}.xml"
+        assert main(["export-quiz", *ids, "--format", "moodle-xml", "-o", str(out), "--content", str(content)]) == 0
+        assert _moodle_questions(out)["$course$/healthkit/tiny"] == expected, ids

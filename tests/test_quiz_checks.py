@@ -201,3 +201,28 @@ def test_right_options_are_matched_as_whole_phrases() -> None:
     assert not names_answer("Not quite. It is false that it always hurts.", "False")
     assert not names_answer("No. Rest alone does not help.", "Rest")
     assert not names_answer("No, not all of them.", "All of them")
+
+
+def test_a_true_false_question_has_exactly_true_and_false(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Options of its own ("Fact", "Myth") would get the True/False hint, the true/false
+    balance and Moodle's true/false type wrong: check refuses them, where they are written."""
+    index = next(i for i, q in enumerate(SEED_CONDITION.quiz) if q.type == "true_false")
+
+    def own_texts(i: int, q: QuizQuestion) -> QuizQuestion:
+        if i != index:
+            return q
+        return _options(q, *(dataclasses.replace(o, text="Fact" if o.text == "True" else "Myth") for o in q.options))
+
+    path = tmp_path / "back-spasms.yaml"
+    text = dumps_condition(_quiz(SEED_CONDITION, own_texts))
+    path.write_text(text)
+    assert main(["check", "--format", "json", str(path)]) == 1
+    (error,) = [d for d in json.loads(capsys.readouterr().out)["diagnostics"] if d["severity"] == "error"]
+    converter = Converter(str(path))
+    converter.convert(compose(text, str(path)), Condition, ())
+    assert error["key"] == f"quiz[{index}].options" and (error["line"], error["column"]) == converter.positions[error["key"]]
+    assert "'True' and 'False'" in error["message"] and "'Fact', 'Myth'" in error["message"] and "type: single" in error["message"]
+    # The fixed texts in any case are accepted.
+    lower = _quiz(SEED_CONDITION, lambda i, q: _options(q, *(dataclasses.replace(o, text=o.text.lower()) for o in q.options)) if i == index else q)
+    path.write_text(dumps_condition(lower))
+    assert main(["check", "-q", str(path)]) == 0

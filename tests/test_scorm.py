@@ -291,7 +291,7 @@ def test_some_answers_report_progress_then_all_right_passes(platform: Lms, packa
         answer(frame, quiz, question)
     cmi = platform.wait_for(lambda cmi: raw(cmi, standard) == str(round(100 * 2 / total, 2)))
     assert status(cmi, standard) == ("incomplete" if standard == "1.2" else ("incomplete", "unknown"))
-    assert cmi["suspend_data"].startswith("hk1") and len(cmi["suspend_data"]) <= SCORM_STANDARDS[standard].suspend_data_limit
+    assert cmi["suspend_data"].startswith("hk2") and len(cmi["suspend_data"]) <= SCORM_STANDARDS[standard].suspend_data_limit
     if standard == "2004":
         assert float(cmi["score"]["scaled"]) == round(2 / total, 4)
         assert float(cmi["progress_measure"]) == round(2 / total, 4)
@@ -374,7 +374,8 @@ def test_answers_come_back_in_a_fresh_browser(platform: Lms, packages: dict[str,
         assert box.locator(".hk-score").inner_text() == "Score: 1 of 2 right first time"
         restored = frame.locator("html").evaluate("() => globalThis.healthkitProgressStore.load()")
         responses = restored[quiz]["responses"]
-        assert responses[right["id"]] | {"selected": None} == {"selected": None, "correct": True, "attempts": 1, "first_try": True, "revealed": False}
+        expected = {"selected": None, "correct": True, "attempts": 1, "first_try": True, "revealed": False, "fit": fit_of(right)}
+        assert responses[right["id"]] | {"selected": None} == expected
         assert responses[wrong["id"]]["correct"] is False and responses[wrong["id"]]["first_try"] is False
         # The answers live in the platform, not in this browser.
         assert frame.locator("html").evaluate("() => Object.keys(localStorage)") == []
@@ -386,6 +387,50 @@ def test_answers_come_back_in_a_fresh_browser(platform: Lms, packages: dict[str,
         second.close()
     finally:
         again.close()
+
+    # The same answers, given to a package whose question shows its options in another order
+    # (the same ids): they no longer fit, so that quiz starts afresh instead of pointing at
+    # other options.
+    changed = Lms(reorder_options(packages[standard], quiz, right["id"]), standard, launch=relaunch_data(left, standard))
+    try:
+        third = Session(browser, changed)
+        frame = third.launch(PAGE)
+        box = frame.locator(f".hk-quiz[data-quiz='{quiz}']")
+        assert box.locator(".hk-feedback:not(:empty)").count() == 0 and box.locator("input:checked").count() == 0
+        assert box.locator(".hk-score").inner_text() == "Score: 0 of 2 right first time"
+        assert frame.locator("html").evaluate("() => globalThis.healthkitProgressStore.load()") == {}
+        assert third.errors == [] and third.blocked == []
+        third.close()
+    finally:
+        changed.close()
+
+
+def fit_of(question: dict[str, Any]) -> str:
+    from healthkit.quiz.model import fit
+
+    return fit([(c["text"], c["correct"]) for c in question["choices"]])
+
+
+def reorder_options(package: bytes, quiz: str, question: str) -> bytes:
+    """``package`` with one question's options in reverse order in its page's data."""
+    from healthkit.exporters.page import json_for_script
+
+    files = unzip(package)
+    html = files[PAGE].decode()
+    found = re.search(r'(<script type="application/json" id="hk-data">)(.*?)(</script>)', html, re.S)
+    assert found
+    data = json.loads(found.group(2))
+    for model in data["models"].values():
+        state = model["state"].get("quiz")
+        for q in (state or {}).get("questions", []) if (state or {}).get("id") == quiz else []:
+            if q["id"] == question:
+                q["choices"].reverse()
+    files[PAGE] = (html[: found.start(2)] + json_for_script(data) + html[found.end(2) :]).encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data_bytes in files.items():
+            archive.writestr(name, data_bytes)
+    return out.getvalue()
 
 
 @pytest.mark.browser
@@ -422,7 +467,7 @@ def test_each_checked_answer_becomes_an_interaction(platform: Lms, browser: Any)
         assert (first["learner_response"], first["result"], second["learner_response"], second["result"]) == ("a[,]c", "incorrect", "a[,]b", "correct")
         assert first["description"] == detail["prompt"]
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}", first["timestamp"])
-    assert cmi["suspend_data"].startswith("hk1,3")  # the count travels with the answers
+    assert cmi["suspend_data"].startswith("hk2,3")  # the count travels with the answers
     assert session.errors == []
     session.close()
 
@@ -473,7 +518,7 @@ def test_without_a_platform_the_page_works_as_before(packages: dict[str, bytes],
     assert page.evaluate("() => globalThis.healthkitProgressStore") is None
     quiz, question = questions(packages, "2004")[0]
     answer(page, quiz, question)
-    stored = json.loads(page.evaluate("() => localStorage.getItem('healthkit.progress.v1')"))
+    stored = json.loads(page.evaluate("() => localStorage.getItem('healthkit.progress.v2')"))
     assert stored[LESSON]["quizzes"][quiz]["responses"][question["id"]]["correct"] is True
     assert requests == [] and errors == []
     context.close()

@@ -129,6 +129,43 @@ def test_lesson_page_makes_no_requests_and_answers_by_click(site: Path, browser:
     visit.context.close()
 
 
+def test_the_index_counts_only_answers_that_fit_the_lessons(site: Path, browser: Any) -> None:
+    """Saved answers to questions the lesson no longer shows, or whose options changed, are
+    not progress; neither are answers kept under the previous storage key."""
+    import json
+
+    from healthkit.registry import EDITIONS_SPEC
+
+    spec = EDITIONS_SPEC["learner"]
+    quiz, (first, second) = _answers()
+    right = {"selected": list(first.answer), "correct": True, "attempts": 1, "first_try": True, "revealed": False}
+    saved = {"back-spasms": {"quizzes": {
+        quiz.id: {"score": 3, "total": 2, "responses": {
+            first.id: {**right, "fit": first.fit},
+            second.id: {**right, "selected": [0], "fit": "0"},  # its options have changed since
+            "gone-question": {**right, "fit": first.fit},
+        }},
+        "back-spasms-gone": {"score": 1, "total": 1, "responses": {first.id: {**right, "fit": first.fit}}},
+    }}}
+    visit = Visit(browser, (site / "index.html").as_uri())
+    page = visit.page
+    page.evaluate("([key, value]) => localStorage.setItem(key, value)", [spec.progress_store, json.dumps(saved)])
+    for old in spec.retired_stores:
+        page.evaluate("([key, value]) => localStorage.setItem(key, value)", [old, json.dumps(saved)])
+    page.reload()
+    progress = page.locator("[data-progress='back-spasms']")
+    assert progress.inner_text() == "Your progress: 1 of 1 answered questions right first time."
+    assert page.locator("[data-progress='migraine']").inner_text() == "Not started yet."
+    page.get_by_role("button", name="Forget my answers").click()
+    assert page.evaluate("(keys) => keys.map((k) => localStorage.getItem(k))", [spec.progress_store, *spec.retired_stores]) == [None] * (1 + len(spec.retired_stores))
+    # The index runs no module code: its policy allows none; it speaks the lessons' English.
+    csp = page.locator("meta[http-equiv='Content-Security-Policy']").get_attribute("content") or ""
+    assert "blob:" not in csp and "'sha256-" in csp
+    assert page.evaluate("document.documentElement.lang") == "en-GB"
+    assert visit.requests == [] and visit.errors == []
+    visit.context.close()
+
+
 @pytest.mark.parametrize("kind", ["single", "multiple"])
 def test_a_whole_quiz_can_be_done_with_the_keyboard(site: Path, browser: Any, kind: str) -> None:
     lesson = open_lesson("back-spasms", content_dir=CONTENT)

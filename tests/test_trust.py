@@ -9,9 +9,14 @@ import pytest
 
 from healthkit import load_condition, loads_condition
 from healthkit.content import check_text
-from healthkit.content.localise import localise, region_for
-from healthkit.lesson.render import PENDING_NOTICE, header, safety, sources
-from healthkit.registry import REGIONS
+from healthkit.content.localise import fill, localise, region_for
+from healthkit.exporters.index import IndexEntry, render_index
+from healthkit.lesson import Lesson
+from healthkit.lesson.render import DRAFT_NOTICE, PENDING_NOTICE, header, review_status_text, safety, sources
+from healthkit.lesson.structured import lesson_jsonld
+from healthkit.model import Condition
+from healthkit.quiz import final_quiz, flashcards, lesson_questions, section_quiz
+from healthkit.registry import LANGUAGE_REGIONS, REGIONS, default_region
 
 from .conftest import CONTENT
 
@@ -75,6 +80,30 @@ def test_region_follows_the_language_unless_named(seed_text: str) -> None:
     assert region_for(french).emergency_number == "112"
 
 
+@pytest.mark.parametrize("tag", [t for tag in LANGUAGE_REGIONS for t in (tag, tag.lower())])
+def test_a_language_names_its_region_whatever_its_case(seed_text: str, tag: str) -> None:
+    expected = LANGUAGE_REGIONS[next(t for t in LANGUAGE_REGIONS if t.casefold() == tag.casefold())]
+    assert default_region(tag) == expected
+    condition = loads_condition(seed_text.replace("language: en-GB", f"language: {tag}"))
+    assert region_for(condition).code == expected
+    assert not any("(language)" in w for w in _warnings(seed_text.replace("language: en-GB", f"language: {tag}")))
+
+
+def test_check_warns_when_the_language_implies_no_region(seed_text: str) -> None:
+    (warning,) = [w for w in _warnings(seed_text.replace("language: en-GB", "language: en-NZ")) if "(language)" in w]
+    assert "'en-NZ' implies no region" in warning and "--region" in warning
+    assert all(tag in warning for tag in LANGUAGE_REGIONS)
+
+
+def test_no_region_says_or_twice_in_a_row() -> None:
+    """"Call 112 or 999 or go to ..." reads as three choices: each region's wording, and the
+    content sentence every condition uses, have at most one "or" between commas."""
+    sentence = "Call {emergency_number} or go to {emergency_department} now."
+    for code, region in REGIONS.items():
+        for text in (*region.headings.values(), fill(sentence, region)):
+            assert all(part.count(" or ") <= 1 for part in text.split(",")), (code, text)
+
+
 # -- placeholders --------------------------------------------------------------------------
 def test_placeholders_are_filled_for_each_region(seed_text: str) -> None:
     condition = loads_condition(seed_text)
@@ -91,6 +120,65 @@ def test_an_unknown_placeholder_is_an_error_with_its_position(seed_text: str) ->
     (error,) = [e for e in _errors(text) if "placeholder" in e]
     assert "{emergency_numbr}" in error and "{emergency_number}" in error
     assert error.startswith(f"back-spasms.yaml:{_line(text, '{emergency_numbr}')}:")
+
+
+def _texts(condition: Condition) -> str:
+    return " ".join(
+        [q.prompt + q.explanation + "".join(c.text + c.feedback for c in q.choices) for q in lesson_questions(condition)]
+        + [q.prompt + "".join(c.feedback for c in q.choices) for q in final_quiz(condition).questions]
+        + [q.prompt + "".join(c.feedback for c in q.choices) for q in section_quiz(condition, "symptoms").questions]
+        + [card.front + card.back for card in flashcards(condition)]
+    )
+
+
+def test_the_library_fills_placeholders_for_the_language_s_region(seed_text: str) -> None:
+    """``Lesson(condition)`` and the quiz functions the README shows name the services of the
+    condition's region, as the built lessons do, unless told another region."""
+    text = seed_text.replace("    answer: ", "    answer: Call {emergency_number} if unsure. ", 1)
+    condition = loads_condition(text)
+    assert "{emergency_number}" in text
+    uk = _texts(condition)
+    assert "{" not in uk and "Call 999" in uk and "112" not in uk
+    lesson = Lesson(condition)
+    assert lesson.region == REGIONS["uk"]
+    assert "Call 999 or go to A&amp;E now if:" in lesson.safety().html
+    shown = " ".join(c.feedback for q in lesson.questions() for c in q.choices) + lesson.flashcards().html
+    assert "{" not in shown and "Call 999" in shown
+    american = Lesson(condition, region=REGIONS["us"])
+    assert "Call 911" in " ".join(c.feedback for q in american.questions() for c in q.choices)
+    assert "Call 911" in " ".join(c.feedback for q in lesson_questions(condition, region="us") for c in q.choices)
+
+
+def test_titles_and_taglines_may_not_use_placeholders(seed_text: str) -> None:
+    """They are shown where no region is chosen (the course index, pack READMEs)."""
+    for key in ("title", "tagline"):
+        line = next(line for line in seed_text.splitlines() if line.startswith(f"{key}: "))
+        text = seed_text.replace(line, f"{line} Call {{emergency_number}}.", 1)
+        (error,) = [e for e in _errors(text) if f"({key})" in e]
+        assert "may not use placeholders" in error and error.startswith(f"back-spasms.yaml:{_line(text, line)}:")
+
+
+def test_a_date_of_tomorrow_is_not_in_the_future(seed_text: str) -> None:
+    """A date a day ahead is today somewhere (an author west of UTC writes the UTC date)."""
+    tomorrow = TODAY + dt.timedelta(days=1)
+    assert not [e for e in _errors(seed_text.replace("updated: 2026-11-25", f"updated: {tomorrow}"), today=TODAY) if "(updated)" in e]
+    later = TODAY + dt.timedelta(days=2)
+    assert [e for e in _errors(seed_text.replace("updated: 2026-11-25", f"updated: {later}"), today=TODAY) if "(updated)" in e]
+
+
+# -- drafts --------------------------------------------------------------------------------
+def test_a_draft_says_so_in_every_output_and_offers_no_structured_data(seed_text: str) -> None:
+    draft = loads_condition(seed_text.replace("status: published", "status: draft"))
+    published = loads_condition(seed_text)
+    assert draft.safety is not None  # the disclaimer of a draft without safety advice is not enough
+    assert DRAFT_NOTICE in header(draft) and DRAFT_NOTICE not in header(published)
+    assert DRAFT_NOTICE in sources(draft) and DRAFT_NOTICE in review_status_text(draft)
+    assert DRAFT_NOTICE in Lesson(draft).header().html
+    # The index card, Lite's welcome page, pack READMEs and quiz exports all say the review sentence.
+    entry = IndexEntry(draft.id, draft.title, draft.tagline, "x.html", 3, 6.0, draft.updated, review_status_text(draft))
+    assert DRAFT_NOTICE in render_index([entry])
+    assert lesson_jsonld(draft) is None and "application/ld+json" not in Lesson(draft).header()._repr_mimebundle_()
+    assert lesson_jsonld(published) is not None and "application/ld+json" in Lesson(published).header()._repr_mimebundle_()
 
 
 # -- review status -------------------------------------------------------------------------
@@ -174,10 +262,19 @@ def test_keys_of_the_previous_format_say_what_replaced_them(seed_text: str, old:
     assert any("unknown key" in e and hint in e for e in _errors(text)), _errors(text)
 
 
-def test_the_catalogue_claims_no_review() -> None:
+def test_the_catalogue_says_what_its_review_status_is() -> None:
+    """Whatever the catalogue's review status: pending lessons say so and name no reviewer;
+    approved ones name the clinician and the date, and never say they are unreviewed."""
     for path in sorted(CONTENT.glob("*.yaml")):
         condition = load_condition(path)
-        assert condition.clinical_review.status == "pending", path.name
+        review = condition.clinical_review
+        shown = header(condition) + sources(condition)
+        if review.approved:
+            assert PENDING_NOTICE not in shown and f"Reviewed by {review.reviewer}" in shown, path.name
+        else:
+            assert PENDING_NOTICE in shown and "Reviewed by" not in shown, path.name
+            page = lesson_jsonld(condition)
+            assert page is None or "reviewedBy" not in page["@graph"][0], path.name
         assert condition.safety is not None and (condition.safety.emergency or condition.safety.urgent), path.name
 
 

@@ -4,8 +4,8 @@ it draws from, and the events and saved records a page that packages a lesson re
 from __future__ import annotations
 
 import base64
+import dataclasses
 import itertools
-import json
 import re
 from typing import Any, Iterator
 
@@ -13,7 +13,7 @@ import pytest
 
 from healthkit import load_catalog, load_condition
 from healthkit.quiz import lesson_questions, section_quiz
-from healthkit.quiz.model import Question, Quiz
+from healthkit.quiz.model import Choice, Question, Quiz
 from healthkit.registry import QUIZ_KINDS
 from healthkit.widget import asset, kinds_data
 
@@ -128,7 +128,7 @@ def test_wrong_then_right_scores_nothing_and_records_the_tries(page: Any) -> Non
     second = _events(page, "healthkit:answer")[-1]
     assert (second["attempt"], second["first_try"], second["correct"]) == (2, False, True)
     model = page.evaluate("window.hk.model.state")
-    assert model["responses"][q.id] == {"selected": [q.answer[0]], "correct": True, "attempts": 2, "first_try": False, "revealed": False}
+    assert model["responses"][q.id] == {"selected": [q.answer[0]], "correct": True, "attempts": 2, "first_try": False, "revealed": False, "fit": q.fit}
     assert model["score"] == 0 and _events(page, "healthkit:score")[-1]["score"] == 0
     assert page.locator(".hk-score").inner_text() == f"Score: 0 of {len(quiz.questions)} right first time"
     # One polite announcement for the check, in one live region.
@@ -161,18 +161,109 @@ def test_show_answer_marks_the_key_in_words_and_explains(page: Any) -> None:
     assert legend.lower().count("choose all that apply") == 1
 
 
-def test_records_of_the_previous_form_still_load(page: Any) -> None:
-    quiz = section_quiz(load_condition(SEED), "types", size=2)
+def _record(q: Question, selected: list[int], **flags: Any) -> dict[str, Any]:
+    return {"selected": selected, "correct": q.grade(selected).correct, "attempts": 1, "first_try": q.grade(selected).correct,
+            "revealed": False, "fit": q.fit, **flags}
+
+
+def test_fits_agree_with_python(page: Any) -> None:
+    """The digest saved answers carry is the same in the browser and in Python (the index and
+    the SCORM adapter rely on it), for any text, accents and emoji included."""
+    questions = [q for condition in [load_condition(SEED), *load_catalog(CONTENT)] for q in lesson_questions(condition)]
+    questions.append(Question("odd", "single", "?", (Choice("Ça\u00a0va 😀 \u2028", True, "f"), Choice("", False, "g")), "e", "types"))
+    data = [{"choices": [{"text": c.text, "correct": c.correct} for c in q.choices]} for q in questions]
+    got = page.evaluate("async ([module, qs]) => { const m = await import(module); return qs.map((q) => m.fitOf(q)); }", [MODULE, data])
+    assert got == [q.fit for q in questions]
+    # It changes with the options' texts, their order and which are right.
+    q = questions[0]
+    changed = [
+        dataclasses.replace(q, choices=(dataclasses.replace(q.choices[0], text=q.choices[0].text + "!"), *q.choices[1:])),
+        dataclasses.replace(q, choices=(*q.choices[1:], q.choices[0])),
+        dataclasses.replace(q, choices=(dataclasses.replace(q.choices[0], correct=not q.choices[0].correct), *q.choices[1:])),
+    ]
+    assert len({q.fit, *(c.fit for c in changed)}) == 4
+
+
+def test_saved_answers_are_shown_only_while_they_fit(page: Any) -> None:
+    """A record for a question that is gone, or whose options changed since, is dropped; one
+    that fits is graded again. So a wrong answer never shows as right and the score never
+    exceeds the questions."""
+    quiz = section_quiz(load_condition(SEED), "symptoms", size=2)
     first, second = quiz.questions
+    assert second.kind == "single" and len(second.choices) > 2
     wrong = next(i for i, c in enumerate(second.choices) if not c.correct)
-    old = {first.id: {"selected": list(first.answer), "correct": True}, second.id: {"selected": [wrong], "correct": False}}
-    _start(page, quiz, old)
-    assert _events(page, "healthkit:score")[-1] == {"quiz": quiz.id, "score": 1, "total": 2, "answered": 2}
+    reordered = dataclasses.replace(second, choices=(second.choices[-1], *second.choices[:-1]))
+    stale = reordered.answer[0]  # right before the options moved: now a wrong option of `second`
+    assert not second.choices[stale].correct
+    saved = {
+        "gone-1": _record(first, list(first.answer)),
+        "gone-2": _record(first, list(first.answer)),
+        first.id: _record(first, list(first.answer)),
+        second.id: {**_record(reordered, [stale]), "correct": True, "first_try": True},
+    }
+    _start(page, quiz, saved)
+    assert _events(page, "healthkit:score")[-1] == {"quiz": quiz.id, "score": 1, "total": 2, "answered": 1}
+    assert page.locator(".hk-score").inner_text() == "Score: 1 of 2 right first time"
     assert "Correct!" in page.locator(f"fieldset[data-question='{first.id}'] .hk-feedback").inner_text()
-    assert "Not quite." in page.locator(f"fieldset[data-question='{second.id}'] .hk-feedback").inner_text()
-    # A further check counts as the second try of a record that had none counted.
     box = page.locator(f"fieldset[data-question='{second.id}']")
-    box.locator("label").nth(second.answer[0]).click()
+    assert box.locator(".hk-feedback").inner_text() == "" and box.locator("input:checked").count() == 0
+    # A record that fits but says "right" for a wrong option is graded again: "Not quite".
+    lying = {second.id: {**_record(second, [wrong]), "correct": True}}
+    _start(page, quiz, lying)
+    assert "Not quite." in box.locator(".hk-feedback").inner_text() and "Correct!" not in box.inner_text()
+    # Records of the previous form (no fit) cannot prove they fit: not shown, not counted.
+    old = {first.id: {"selected": list(first.answer), "correct": True}}
+    _start(page, quiz, old)
+    assert _events(page, "healthkit:score")[-1]["answered"] == 0
+    assert page.locator(f"fieldset[data-question='{first.id}'] input:checked").count() == 0
+
+
+def test_a_question_without_a_section_points_nowhere(page: Any) -> None:
+    quiz = section_quiz(load_condition(SEED), "types", size=1)
+    q = dataclasses.replace(quiz.questions[0], section="")
+    _start(page, dataclasses.replace(quiz, questions=(q,)))
+    box = page.locator(f"fieldset[data-question='{q.id}']")
+    box.locator("label").nth(next(i for i, c in enumerate(q.choices) if not c.correct)).click()
     box.get_by_role("button", name="Check answer").click()
-    assert _events(page, "healthkit:answer")[-1]["attempt"] == 2
-    assert json.loads(json.dumps(page.evaluate("window.hk.model.state.score"))) == 1
+    feedback = box.locator(".hk-feedback").inner_text()
+    assert "Not quite." in feedback and "null" not in feedback and "Review" not in feedback
+
+
+def test_answer_keys_follow_the_edition_s_data(page: Any) -> None:
+    """The widget shows answer keys when the model says the edition shows answers (from the
+    registry), whatever the edition is called."""
+    from healthkit.widget import QuizWidget
+
+    quiz = section_quiz(load_condition(SEED), "types", size=1)
+    assert QuizWidget(quiz, edition="teacher").shows_answers and not QuizWidget(quiz).shows_answers
+    for shows, edition in ((True, "learner"), (False, "teacher")):
+        state = {"quiz": quiz.to_data(), "kinds": kinds_data(), "responses": {}, "score": 0, "edition": edition, "shows_answers": shows}
+        page.evaluate(HARNESS, [MODULE, state])
+        assert (page.locator(".hk-key").count() > 0) == shows
+        assert (page.locator(".hk-teacher-note").count() > 0) == shows
+    assert not re.search(r"[\"'`]teacher[\"'`]", SOURCE), "quiz.js names an edition"
+
+
+def test_a_printed_quiz_shows_no_answers(page: Any) -> None:
+    """On paper an answered quiz looks exactly like an unanswered one: no borders saying right
+    or wrong, no ticked option, no feedback."""
+    quiz = section_quiz(load_condition(SEED), "causes", size=2)
+    shots = []
+    for answered in (False, True):
+        _start(page, quiz)
+        page.add_style_tag(content=asset("quiz.css"))
+        if answered:
+            wrong = next(i for i, c in enumerate(quiz.questions[1].choices) if not c.correct)
+            for q, picks in zip(quiz.questions, (quiz.questions[0].answer, (wrong,))):
+                box = page.locator(f"fieldset[data-question='{q.id}']")
+                for i in picks:
+                    box.locator("label").nth(i).click()
+                box.get_by_role("button", name="Check answer").click()
+            second = page.locator(f"fieldset[data-question='{quiz.questions[1].id}']")
+            second.get_by_role("button", name="Show answer").click()
+            assert page.locator(".hk-right").count() and page.locator(".hk-is-right").count() and page.locator("input:checked").count()
+        page.evaluate("document.activeElement && document.activeElement.blur()")
+        page.emulate_media(media="print")
+        shots.append(page.locator(".hk-quiz").screenshot(animations="disabled", caret="hide"))
+        page.emulate_media(media="screen")
+    assert shots[0] == shots[1]

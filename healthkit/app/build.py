@@ -1,27 +1,27 @@
-"""The build app: decide what to render, run it in parallel, and write the results.
+"""The build engine: plan what to render, run it in parallel, publish the results.
 
-This is the only place that writes lesson files. Each lesson renders independently, so a
-broken one is reported (with its cell and error) while the others still build; every file
-is written atomically; lessons whose inputs did not change are skipped (see :mod:`.cache`).
+This is the only place that writes lesson files, for ``healthkit build`` and ``healthkit
+preview`` alike. Each lesson renders independently, so a broken one is reported (with its
+cell and error) while the others still build; every file is written atomically; lessons
+whose inputs did not change are skipped, and lessons whose page alone changed (a neighbour's
+title in the navigation, the page's CSS, script or template) are exported again from their
+stored notebook without running them (see :mod:`.cache`).
 
 Work runs in worker processes, each with one warm kernel that is fully reset between
-lessons (see :mod:`healthkit.render.kernels`), and each exports its own HTML pages.
+lessons (see :mod:`.workers`), and each exports its own HTML pages. A :class:`Builder` keeps
+its workers between builds when asked (the preview); :func:`build` uses them for one build.
 """
 
 from __future__ import annotations
 
-import atexit
 import json
-import multiprocessing
-import os
-import threading
 import time
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Literal, TypeVar
 
-from ..content import check_file, iter_content_files
+from ..content import CheckResult, check_file, iter_content_files
 from ..content.loader import require_known
 from ..content.readability import reading_levels, reading_minutes
 from ..errors import BuildError, HealthkitError, ParameterError
@@ -31,15 +31,20 @@ from ..model import Condition
 from ..registry import EDITIONS, EDITIONS_SPEC, REGIONS
 from ..quiz.generate import needs_other_conditions
 from ..render.execute import LessonJob, template_path
-from ..render.kernels import WarmKernel
-from ..render.lifeline import watch_parent
-from .cache import BuildCache, FileInfo, code_digest, content_digest, digest_bytes, today
+from .cache import BuildCache, FileInfo, content_digest, digest_bytes, notebook_code_digest, page_code_digest, today
 from .outputs import check_out_dir
 from .site import navigation, page_path, write_index
-from .startup import skip_unused_format_checker
+from .workers import Rendered, Workers, default_jobs, export_page, render, worker_count
 
-Status = Literal["built", "failed", "skipped"]
+#: built: the lesson ran; exported: only its page was made again, from the stored notebook;
+#: skipped: nothing changed; failed: invalid content or an error while it ran.
+Status = Literal["built", "exported", "failed", "skipped"]
 T = TypeVar("T")
+
+__all__ = [
+    "BuildOptions", "BuildReport", "Builder", "LessonResult", "Progress", "build", "default_jobs", "describe",
+    "describe_failure", "file_info", "worker_count",
+]
 
 
 @dataclass(frozen=True)
@@ -89,66 +94,51 @@ class BuildReport:
 
 @dataclass(frozen=True)
 class Task:
-    """One lesson to render, with what its page needs and the fingerprint to record."""
+    """One lesson to run, with what its page needs and the fingerprints to record."""
 
     job: LessonJob
     nav: dict[str, Any]
     html: bool
     key: str
     fingerprint: str
+    notebook_fingerprint: str
 
 
 @dataclass(frozen=True)
-class Rendered:
-    notebook: str
-    page: str | None
-    seconds: float
+class PageTask:
+    """One page to export again from its stored notebook (the lesson itself is unchanged)."""
+
+    condition: str
+    edition: str
+    key: str
+    nav: dict[str, Any]
+    notebook_path: Path
+    notebook: bytes
+    fingerprint: str
+    notebook_fingerprint: str
+
+
+@dataclass
+class Plan:
+    """What a build will do: lessons to run, pages to export again, and the rest."""
+
+    files: dict[str, Path]
+    infos: dict[str, FileInfo]
+    renders: list[Task]
+    pages: list[PageTask]
+    #: Results known without any work: unchanged (skipped) and invalid (failed) lessons.
+    done: list[LessonResult]
+
+    @property
+    def total(self) -> int:
+        return len(self.renders) + len(self.pages) + len(self.done)
 
 
 Progress = Callable[[LessonResult], None]
 
 
-# -- work done in worker processes ---------------------------------------------------------
-_KERNEL: WarmKernel | None = None
-
-
-#: What every lesson imports; the kernel loads it while the worker loads its own modules.
-KERNEL_PRELOAD = "import healthkit.lesson, healthkit.widget"
-
-
-def _preload_builder() -> None:
-    import nbformat  # noqa: F401  (slow: its schema validator)
-    import papermill  # noqa: F401
-
-    from ..exporters import html  # noqa: F401
-
-
-def _worker_init(build_pid: int = 0) -> None:
-    """Start this worker's kernel early, and import in parallel with its boot.
-
-    A worker (``build_pid``: the build that started it) exits, stopping its kernel, as soon as
-    the build is gone, however it ended.
-    """
-    global _KERNEL
-    skip_unused_format_checker()
-    if build_pid:
-        watch_parent(build_pid, _kill_kernel)
-    _KERNEL = WarmKernel()
-    _KERNEL.launch()
-    _KERNEL.preload(KERNEL_PRELOAD)
-    atexit.register(_KERNEL.close)
-    threading.Thread(target=_preload_builder, daemon=True).start()
-
-
-def _kill_kernel() -> None:
-    if _KERNEL is not None:
-        _KERNEL.kill()
-
-
-def describe(path: Path) -> FileInfo:
-    """Check one content file and keep what navigation, the index and the cache need."""
-    digest = content_digest(path)
-    result = check_file(path)
+def info_from_check(result: CheckResult, digest: str) -> FileInfo:
+    """What navigation, the index and the cache keep of one checked content file."""
     if not result.ok or result.condition is None:
         first = next(d for d in result.diagnostics if d.severity == "error")
         return FileInfo(digest=digest, ok=False, error=first.format())
@@ -177,81 +167,36 @@ def file_info(c: Condition, digest: str = "") -> FileInfo:
     )
 
 
-def render(task: Task) -> Rendered:
-    """Execute one lesson (and export its page); returns text, never writes."""
-    import nbformat  # slow to import (its schema validator): only where notebooks are made
-
-    from ..exporters import export_lesson
-    from ..render import execute_lesson
-
-    started = time.perf_counter()
-    nb, _ = execute_lesson(task.job, kernel=_KERNEL)
-    nbformat.validate(nb)
-    page = export_lesson(nb, nav=task.nav)[0] if task.html else None
-    return Rendered(nbformat.writes(nb), page, time.perf_counter() - started)
-
-
-class _Inline(Executor):
-    """Runs tasks in this process, with one warm kernel, for ``-j 1`` or a single lesson."""
-
-    def __init__(self) -> None:
-        _worker_init()
-
-    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
-        future: Future[T] = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except Exception as exc:  # delivered through the future, as a pool would
-            future.set_exception(exc)
-        # Ctrl-C or SIGTERM (SystemExit) propagates at once, as it would from a pool.
-        return future
-
-    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        global _KERNEL
-        if _KERNEL is not None:
-            _KERNEL.close()
-            _KERNEL = None
-
-
-def default_jobs() -> int:
-    """One worker per core, plus one: a worker and its kernel take turns, so a core would
-    otherwise sit idle while each waits for the other."""
-    return (os.cpu_count() or 1) + 1
-
-
-def worker_count(jobs: int, lessons: int) -> int:
-    """Workers (each with a kernel) for ``lessons``: ``jobs`` (0: the default), but never
-    more than :func:`default_jobs` or than there are lessons to render."""
-    if jobs < 0:
-        raise ParameterError(f"jobs must be 0 (one per core) or more, not {jobs}")
-    return max(1, min(jobs or default_jobs(), default_jobs(), lessons))
-
-
-def _executor(workers: int) -> Executor:
-    if workers <= 1:
-        return _Inline()
-    # Fresh interpreters ("spawn"): forking a process that already talks to kernels over
-    # ZeroMQ can kill the child.
-    return ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_init, initargs=(os.getpid(),)
-    )
+def describe(path: Path) -> FileInfo:
+    """Check one content file and keep what navigation, the index and the cache need."""
+    return info_from_check(check_file(path), content_digest(path))
 
 
 # -- planning ------------------------------------------------------------------------------
-def _fingerprint(options: BuildOptions, info: FileInfo, template: str, others: str, edition: str, nav: dict[str, Any]) -> str:
+def _notebook_fingerprint(options: BuildOptions, info: FileInfo, template: str, others: str, edition: str) -> str:
+    """Everything that can change the lesson notebook (not its page)."""
     parts = {
         "content": info.digest,
         "template": template,
-        "code": code_digest(),
+        "code": notebook_code_digest(),
         "edition": edition,
         "quiz_size": options.quiz_size,
         "seed": options.seed,
         "region": options.region,
         "review": info.review,
-        "html": options.html,
-        "nav": nav if options.html else None,
         "others": others if info.needs_others else None,
         "content_dir": str(options.content_dir.resolve()),
+    }
+    return digest_bytes(json.dumps(parts, sort_keys=True).encode())
+
+
+def _fingerprint(options: BuildOptions, notebook: str, nav: dict[str, Any]) -> str:
+    """The notebook's fingerprint, plus what only the page depends on."""
+    parts = {
+        "notebook": notebook,
+        "html": options.html,
+        "nav": nav if options.html else None,
+        "pages": page_code_digest() if options.html else None,
     }
     return digest_bytes(json.dumps(parts, sort_keys=True).encode())
 
@@ -259,6 +204,8 @@ def _fingerprint(options: BuildOptions, info: FileInfo, template: str, others: s
 def _describe_all(files: dict[str, Path], known: dict[str, FileInfo], cache: BuildCache, executor: Executor) -> dict[str, FileInfo]:
     """Cached descriptions where the file is unchanged; the others checked (maybe in parallel)."""
     infos = dict(known)
+    for name, info in known.items():
+        cache.files[files[name].name] = info
     todo = {name: path for name, path in files.items() if name not in known}
     futures = {name: executor.submit(describe, path) for name, path in todo.items()}
     for name, future in futures.items():
@@ -266,24 +213,30 @@ def _describe_all(files: dict[str, Path], known: dict[str, FileInfo], cache: Bui
     return {name: infos[name] for name in files}  # catalogue order, whatever was cached
 
 
-def _plan(options: BuildOptions, infos: dict[str, FileInfo], cache: BuildCache) -> tuple[list[Task], list[LessonResult]]:
+def plan(options: BuildOptions, files: dict[str, Path], infos: dict[str, FileInfo], cache: BuildCache) -> Plan:
+    """Decide, for every requested lesson and edition, to skip it, export its page, or run it."""
     template = template_path(options.template)
     template_digest = digest_bytes(template.read_bytes())
     others = digest_bytes(*(infos[n].digest.encode() for n in sorted(infos)))
     catalog = [(name, info.title) for name, info in infos.items() if info.ok]
-    tasks: list[Task] = []
-    done: list[LessonResult] = []
+    result = Plan(files, infos, [], [], [])
     for name in options.ids or tuple(infos):
         info = infos[name]
         for edition in options.editions:
             if not info.ok:
-                done.append(LessonResult(name, edition, "failed", error=f"invalid content: {info.error}"))
+                result.done.append(LessonResult(name, edition, "failed", error=f"invalid content: {info.error}"))
                 continue
             nav = navigation(catalog, name, edition)
             key = f"{edition}/{name}"
-            fingerprint = _fingerprint(options, info, template_digest, others, edition, nav)
+            notebook_fingerprint = _notebook_fingerprint(options, info, template_digest, others, edition)
+            fingerprint = _fingerprint(options, notebook_fingerprint, nav)
             if not options.force and cache.fresh(key, fingerprint):
-                done.append(LessonResult(name, edition, "skipped", outputs=cache.outputs(key)))
+                result.done.append(LessonResult(name, edition, "skipped", outputs=cache.outputs(key)))
+                continue
+            notebook_path = options.lesson_dir(edition) / f"{name}.ipynb"
+            stored = None if options.force or not options.html else cache.stored_notebook(key, notebook_fingerprint, notebook_path)
+            if stored is not None:
+                result.pages.append(PageTask(name, edition, key, nav, notebook_path, stored, fingerprint, notebook_fingerprint))
                 continue
             job = LessonJob(
                 condition=name,
@@ -296,104 +249,162 @@ def _plan(options: BuildOptions, infos: dict[str, FileInfo], cache: BuildCache) 
                 region=options.region,
                 language=info.language,
             )
-            tasks.append(Task(job, nav, options.html, key, fingerprint))
-    return tasks, done
+            result.renders.append(Task(job, nav, options.html, key, fingerprint, notebook_fingerprint))
+    return result
 
 
 # -- writing -------------------------------------------------------------------------------
-def _write(task: Task, rendered: Rendered, options: BuildOptions) -> dict[Path, str]:
-    """Write one lesson's files; returns each path with the digest of what was written."""
-    job = task.job
-    files = {job.lesson_dir / f"{job.condition}.ipynb": rendered.notebook.encode("utf-8")}
-    if rendered.page is not None:
-        files[page_path(options.out_dir, job.condition, job.edition)] = rendered.page.encode("utf-8")
+def _write(files: dict[Path, bytes]) -> dict[Path, str]:
+    """Write files atomically; returns each path with the digest of what was written."""
     for path, data in files.items():
         write_bytes_atomic(path, data)
     return {path: digest_bytes(data) for path, data in files.items()}
+
+
+def _failure(condition: str, edition: str, exc: Exception) -> LessonResult:
+    if isinstance(exc, BuildError):
+        return LessonResult(condition, edition, "failed", error=exc.message, cell=exc.cell)
+    if isinstance(exc, HealthkitError):
+        return LessonResult(condition, edition, "failed", error=str(exc))
+    return LessonResult(condition, edition, "failed", error=f"{type(exc).__name__}: {exc}")
 
 
 def _finish(task: Task, future: Future[Rendered], options: BuildOptions, cache: BuildCache) -> LessonResult:
     job = task.job
     try:
         rendered = future.result()
-        outputs = _write(task, rendered, options)
-        cache.record(task.key, task.fingerprint, outputs)
+        files = {job.lesson_dir / f"{job.condition}.ipynb": rendered.notebook.encode("utf-8")}
+        if rendered.page is not None:
+            files[page_path(options.out_dir, job.condition, job.edition)] = rendered.page.encode("utf-8")
+        outputs = _write(files)
+        cache.record(task.key, task.fingerprint, outputs, notebook=task.notebook_fingerprint)
         return LessonResult(job.condition, job.edition, "built", rendered.seconds, list(outputs))
-    except BuildError as exc:
-        cache.forget(task.key)
-        return LessonResult(job.condition, job.edition, "failed", error=exc.message, cell=exc.cell)
-    except HealthkitError as exc:
-        cache.forget(task.key)
-        return LessonResult(job.condition, job.edition, "failed", error=str(exc))
     except Exception as exc:  # a worker crash must not take the other lessons down
         cache.forget(task.key)
-        return LessonResult(job.condition, job.edition, "failed", error=f"{type(exc).__name__}: {exc}")
+        return _failure(job.condition, job.edition, exc)
 
 
-def build(options: BuildOptions, progress: Progress | None = None, on_plan: Callable[[int], None] | None = None) -> BuildReport:
-    """Render every requested lesson that changed; one result per lesson and edition."""
+def _finish_page(task: PageTask, future: Future[str], options: BuildOptions, cache: BuildCache) -> LessonResult:
     started = time.perf_counter()
+    try:
+        page = future.result().encode("utf-8")
+        outputs = {task.notebook_path: digest_bytes(task.notebook), **_write({page_path(options.out_dir, task.condition, task.edition): page})}
+        cache.record(task.key, task.fingerprint, outputs, notebook=task.notebook_fingerprint)
+        return LessonResult(task.condition, task.edition, "exported", time.perf_counter() - started, list(outputs))
+    except Exception as exc:  # one page must not take the others down
+        cache.forget(task.key)
+        return _failure(task.condition, task.edition, exc)
+
+
+# -- the engine ----------------------------------------------------------------------------
+def check_options(options: BuildOptions) -> None:
+    """Refuse options no build can use, before anything is read or started."""
     for edition in options.editions:
         if edition not in EDITIONS:
             raise ParameterError(f"edition {edition!r} is not valid; use one of: {', '.join(EDITIONS)}")
     if options.region and options.region not in REGIONS:
         raise ParameterError(f"region {options.region!r} is not known; use one of: {', '.join(REGIONS)}")
-    files = {p.stem: p for p in iter_content_files(options.content_dir)}
-    require_known(options.ids, files)
-    template_path(options.template)
-    check_out_dir(options.out_dir, options.content_dir)
-    cache = BuildCache(options.out_dir)
-    wanted = len(options.ids or files) * len(options.editions)
-    workers = worker_count(options.jobs, wanted)
-    executor: Executor | None = None
-    size = 0
-    results: list[LessonResult] = []
-    try:
-        known = {n: i for n, p in files.items() if (i := cache.file_info(p.name, content_digest(p))) is not None}
-        uncached = [p for n, p in files.items() if n not in known]
-        if uncached:
+
+
+class Builder:
+    """Builds ``options`` (plan -> run -> publish), as often as asked.
+
+    With ``workers``, the builder uses (and leaves running) those warm workers, as the preview
+    does between edits; without, each build starts workers sized to its work and stops them.
+    ``known`` holds descriptions of content files the caller already checked, by file name.
+    """
+
+    def __init__(self, options: BuildOptions, workers: Workers | None = None) -> None:
+        check_options(options)
+        self.options = options
+        self.workers = workers
+        self.known: dict[str, FileInfo] = {}
+
+    def build(self, progress: Progress | None = None, on_plan: Callable[[int], None] | None = None) -> BuildReport:
+        """Render every requested lesson that changed; one result per lesson and edition."""
+        started = time.perf_counter()
+        options = self.options
+        files = {p.stem: p for p in iter_content_files(options.content_dir)}
+        require_known(options.ids, files)
+        template_path(options.template)
+        check_out_dir(options.out_dir, options.content_dir)
+        cache = BuildCache(options.out_dir)
+        own = self.workers is None
+        workers = self.workers or Workers(worker_count(options.jobs, len(options.ids or files) * len(options.editions)))
+        try:
+            the_plan = self._plan(files, cache, workers, warm=own)
+            if on_plan:
+                on_plan(the_plan.total)
+            results = self._run(the_plan, cache, workers, progress)
+        except BaseException:
+            if own:
+                workers.stop()
+            raise
+        if own:
+            workers.close()
+        self._publish(the_plan, cache, results)
+        order = {(n, e): i for i, (n, e) in enumerate((n, e) for n in (options.ids or files) for e in options.editions)}
+        results.sort(key=lambda r: order.get((r.condition, r.edition), -1))
+        return BuildReport(results, time.perf_counter() - started, cache.warnings)
+
+    def _plan(self, files: dict[str, Path], cache: BuildCache, workers: Workers, warm: bool) -> Plan:
+        options = self.options
+        digests = {n: content_digest(p) for n, p in files.items()}
+        known = {}
+        for name, path in files.items():
+            info = self.known.get(path.name)
+            if info is None or info.digest != digests[name] or not info.current(today()):
+                info = cache.file_info(path.name, digests[name])
+            if info is not None:
+                known[name] = info
+        uncached = [n for n in files if n not in known]
+        if uncached and warm:
             # Something will be rendered: start the kernels now, so they boot while files are
             # checked. With a cache, about one lesson per edition per changed file is expected.
-            expected = wanted if not cache.lessons else len(uncached) * len(options.editions)
-            size = min(workers, expected)
-            executor = _executor(size)
+            wanted = len(options.ids or files) * len(options.editions)
+            workers.warm(wanted if not cache.lessons else len(uncached) * len(options.editions))
         # Checking a file takes ~10 ms: spread over the workers only when many changed.
-        describer: Executor = executor if executor is not None and size > 1 and len(uncached) > 8 else _Describer()
+        describer: Executor = workers.pool if workers.pool is not None and len(uncached) > 8 else _InThisProcess()
         infos = _describe_all(files, known, cache, describer)
-        tasks, results = _plan(options, infos, cache)
-        if on_plan:
-            on_plan(len(tasks) + len(results))
+        return plan(options, files, infos, cache)
+
+    def _run(self, the_plan: Plan, cache: BuildCache, workers: Workers, progress: Progress | None) -> list[LessonResult]:
+        results = list(the_plan.done)
         for r in results:
             if progress:
                 progress(r)
-        needed = min(workers, len(tasks))
-        if executor is not None and size < needed:  # more to render than expected
-            executor.shutdown(wait=False, cancel_futures=True)
-            executor = None
-        if tasks and executor is None:
-            size = needed
-            executor = _executor(size)
-        futures = {executor.submit(render, task): task for task in tasks} if executor else {}
+        futures: dict[Future[Any], Task | PageTask] = {}
+        if the_plan.renders:
+            executor = workers.executor(len(the_plan.renders))
+            futures.update({executor.submit(render, task): task for task in the_plan.renders})
+        # A page needs no kernel: worker processes export pages once their lessons are done (they
+        # have the exporter loaded); without any, this process exports them.
+        pages: Executor = workers.pool or _InThisProcess()
+        futures.update({pages.submit(export_page, page.notebook, page.nav): page for page in the_plan.pages})
         for future in as_completed(futures):
-            result = _finish(futures[future], future, options, cache)
+            task = futures[future]
+            if isinstance(task, Task):
+                result = _finish(task, future, self.options, cache)
+            else:
+                result = _finish_page(task, future, self.options, cache)
             results.append(result)
             if progress:
                 progress(result)
-    except BaseException:  # interrupted (Ctrl-C, SIGTERM): stop the lessons still running now
-        if executor is not None:
-            _stop_now(executor)
-            executor = None
-        raise
-    finally:
-        if executor is not None:
-            executor.shutdown(wait=True, cancel_futures=True)
-    if not options.ids:  # a full build: drop what was built for conditions that are gone
-        _prune(cache, set(files))
-    if options.html:
-        write_index(options, infos, files, cache, changed=any(r.status == "built" for r in results))
-    order = {(name, edition): i for i, (name, edition) in enumerate((n, e) for n in (options.ids or files) for e in options.editions)}
-    results.sort(key=lambda r: order.get((r.condition, r.edition), -1))
-    return BuildReport(results, time.perf_counter() - started, cache.warnings)
+        return results
+
+    def _publish(self, the_plan: Plan, cache: BuildCache, results: list[LessonResult]) -> None:
+        """Drop what was built for conditions that are gone, then write the index."""
+        options = self.options
+        if not options.ids:  # a full build: drop what was built for conditions that are gone
+            _prune(cache, set(the_plan.files))
+        if options.html:
+            changed = any(r.status in ("built", "exported") for r in results)
+            write_index(options, the_plan.infos, the_plan.files, cache, changed=changed)
+
+
+def build(options: BuildOptions, progress: Progress | None = None, on_plan: Callable[[int], None] | None = None) -> BuildReport:
+    """Render every requested lesson that changed; one result per lesson and edition."""
+    return Builder(options).build(progress, on_plan)
 
 
 def _prune(cache: BuildCache, present: set[str]) -> None:
@@ -404,21 +415,15 @@ def _prune(cache: BuildCache, present: set[str]) -> None:
             cache.prune(key)
 
 
-def _stop_now(executor: Executor) -> None:
-    """Stop ``executor`` without waiting for the lessons it is rendering: its workers are
-    terminated, and their kernels follow them (see :mod:`healthkit.render.lifeline`)."""
-    workers = getattr(executor, "_processes", None) or {}
-    for worker in list(workers.values()):
-        worker.terminate()
-    executor.shutdown(wait=False, cancel_futures=True)
-
-
-class _Describer(Executor):
-    """Checks files in this process when nothing else needs a worker."""
+class _InThisProcess(Executor):
+    """Checks files (or exports pages) in this process when nothing else needs a worker."""
 
     def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
         future: Future[T] = Future()
-        future.set_result(fn(*args, **kwargs))
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:  # delivered through the future, as a pool would
+            future.set_exception(exc)
         return future
 
 

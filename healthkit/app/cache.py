@@ -7,6 +7,11 @@ lesson borrows quiz distractors from other conditions - the other content files.
 is recorded after its files are written (atomically), so an interrupted build leaves at
 worst a lesson that is rebuilt next time, never a stale or half-written one.
 
+Each entry also keeps the fingerprint of what its *notebook* was made from (everything above
+but the navigation and the page code). When only the page changed - a neighbour's title, the
+page's CSS, script or template - the page is exported again from the stored notebook, which
+is used only while it still holds exactly what was written; no lesson runs.
+
 Outputs are recorded relative to the output folder, with the digest of what was written:
 a later build (run from any folder) finds them inside its own output folder, and deletes a
 file only while it still holds exactly what healthkit wrote (the rule of :mod:`.owned`, which
@@ -37,11 +42,15 @@ from .owned import MAX_MANIFEST_BYTES, ManifestError, check_digest, check_name, 
 __all__ = ["BuildCache", "CacheError", "FileInfo", "code_digest", "content_digest", "digest_bytes", "digest_bytes_file", "read_cache", "today"]
 
 CACHE_NAME = ".healthkit-cache.json"
-CACHE_VERSION = 5
+#: 5: the review sentence says when a lesson is a draft, and check refuses more (placeholders
+#: in titles, true/false options of their own), so files described by version 4 are checked again.
+#: 6: each file's next review date, so a review that falls due rebuilds its lessons.
+CACHE_VERSION = 6
 #: A cache is a few KB per lesson; a much larger file is not one healthkit wrote.
 MAX_CACHE_BYTES = MAX_MANIFEST_BYTES
-#: The folders of the output folder that hold build outputs (and may be pruned).
-OUTPUT_FOLDERS = frozenset({*(spec.lesson_folder for spec in EDITIONS_SPEC.values()), "site", "teacher"})
+#: The folders of the output folder that hold build outputs (and may be pruned): each
+#: edition's notebooks and pages (:data:`healthkit.registry.EDITIONS_SPEC`).
+OUTPUT_FOLDERS = frozenset(folder for spec in EDITIONS_SPEC.values() for folder in (spec.lesson_folder, spec.page_folder))
 digest_bytes_file = digest_file
 
 
@@ -50,12 +59,48 @@ def today() -> dt.date:
     return dt.date.today()
 
 
-@lru_cache(maxsize=1)
-def code_digest() -> str:
-    """Digest of healthkit's own files: a code change rebuilds every lesson."""
+#: The part of healthkit that only turns a finished notebook into a page (the exporters,
+#: their templates and the page's own CSS and script): a change there re-exports pages from
+#: the stored notebooks, without running any lesson again.
+PAGE_CODE = "exporters"
+_CODE_SUFFIXES = frozenset({".py", ".js", ".css", ".j2", ".json"})
+
+
+def _code_files(pages: bool) -> list[Path]:
     root = Path(__file__).resolve().parent.parent
-    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".py", ".js", ".css", ".j2", ".json"})
+    return sorted(
+        p for p in root.rglob("*")
+        if p.is_file() and p.suffix in _CODE_SUFFIXES and (p.relative_to(root).parts[0] == PAGE_CODE) == pages
+    )
+
+
+def _digest_code(files: list[Path]) -> str:
+    root = Path(__file__).resolve().parent.parent
     return digest_bytes(__version__.encode(), *(str(p.relative_to(root)).encode() + p.read_bytes() for p in files))
+
+
+@lru_cache(maxsize=1)
+def notebook_code_digest() -> str:
+    """Digest of the healthkit files that can change a lesson notebook: a change there runs
+    every lesson again."""
+    return _digest_code(_code_files(pages=False))
+
+
+@lru_cache(maxsize=1)
+def page_code_digest() -> str:
+    """Digest of the files that turn a notebook into a page (see :data:`PAGE_CODE`)."""
+    return _digest_code(_code_files(pages=True))
+
+
+def code_digest() -> str:
+    """Digest of all of healthkit's own files."""
+    return digest_bytes(notebook_code_digest().encode(), page_code_digest().encode())
+
+
+def forget_code_digests() -> None:
+    """Read healthkit's files again next time (a long-running preview after an edit to them)."""
+    notebook_code_digest.cache_clear()
+    page_code_digest.cache_clear()
 
 
 @dataclass(frozen=True)
@@ -111,6 +156,8 @@ def _lessons(value: object) -> dict[str, dict[str, Any]]:
         for digest in outputs.values():
             check_digest(digest)
         lessons[str(key)] = {"fingerprint": entry["fingerprint"], "outputs": outputs}
+        if isinstance(entry.get("notebook"), str):  # optional: what the stored notebook was made from
+            lessons[str(key)]["notebook"] = entry["notebook"]
     return lessons
 
 
@@ -187,10 +234,30 @@ class BuildCache:
             return False
         return all(self._unchanged(name, digest) is not None for name, digest in entry["outputs"].items())
 
-    def record(self, key: str, fingerprint: str, outputs: Mapping[Path, str]) -> None:
-        """Remember what ``key`` wrote: each output path (inside the output folder) and its digest."""
+    def stored_notebook(self, key: str, notebook_fingerprint: str, path: Path) -> bytes | None:
+        """The notebook ``key`` recorded at ``path``, if it was made from ``notebook_fingerprint``
+        and the file still holds exactly what was written (so a page can be exported from it)."""
+        entry = self.lessons.get(key)
+        if not entry or entry.get("notebook") != notebook_fingerprint:
+            return None
+        name = Path(os.path.relpath(path, self.out_dir)).as_posix()
+        digest = entry["outputs"].get(name)
+        if digest is None or self._unchanged(name, digest) is None:
+            return None
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        return data if digest_bytes(data) == digest else None  # it may have changed since
+
+    def record(self, key: str, fingerprint: str, outputs: Mapping[Path, str], notebook: str | None = None) -> None:
+        """Remember what ``key`` wrote: each output path (inside the output folder) and its digest,
+        and (``notebook``) the fingerprint of what its notebook was made from."""
         names = {Path(os.path.relpath(path, self.out_dir)).as_posix(): digest for path, digest in outputs.items()}
-        self.lessons[key] = {"fingerprint": fingerprint, "outputs": {_output_name(n): d for n, d in names.items()}}
+        entry: dict[str, Any] = {"fingerprint": fingerprint, "outputs": {_output_name(n): d for n, d in names.items()}}
+        if notebook is not None:
+            entry["notebook"] = notebook
+        self.lessons[key] = entry
         self.save()
 
     def forget(self, key: str) -> None:

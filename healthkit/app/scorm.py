@@ -18,7 +18,7 @@ from ..content.loader import require_known
 from ..errors import ParameterError
 from ..model import Condition
 from ..registry import DEFAULT_COURSE_TITLE, DEFAULT_PASSING_SCORE, DEFAULT_SCORM_STANDARD, SCORM_STANDARDS
-from .build import BuildOptions, LessonResult, Progress, build, file_info
+from .build import BuildOptions, LessonResult, Progress, build, check_options, file_info
 from .site import index_entry
 
 
@@ -73,8 +73,17 @@ class ScormReport:
 
 
 # -- plan -----------------------------------------------------------------------------------
+def _build_options(options: ScormOptions, out_dir: Path, ids: tuple[str, ...] = ()) -> BuildOptions:
+    """How the lessons of a package are rendered: notebooks only, from scratch."""
+    return BuildOptions(
+        content_dir=options.content_dir, out_dir=out_dir, ids=ids, editions=(options.edition,), template=options.template,
+        jobs=options.jobs, html=False, force=True, region=options.region,
+    )
+
+
 def _validate(options: ScormOptions) -> None:
-    """What only SCORM asks for; the edition and region are the build's to check."""
+    """The build's own check of the edition and region, and what only SCORM asks for."""
+    check_options(_build_options(options, options.content_dir))
     if options.standard not in SCORM_STANDARDS:
         raise ParameterError(f"SCORM standard {options.standard!r} is not known; use one of: {', '.join(SCORM_STANDARDS)}")
     if options.passing is not None and not 1 <= options.passing <= 100:
@@ -117,20 +126,7 @@ def render_notebooks(options: ScormOptions, conditions: list[Condition], progres
     if not conditions:
         return {}, []
     with tempfile.TemporaryDirectory(prefix="healthkit-scorm-") as tmp:
-        report = build(
-            BuildOptions(
-                content_dir=options.content_dir,
-                out_dir=Path(tmp),
-                ids=tuple(c.id for c in conditions),
-                editions=(options.edition,),
-                template=options.template,
-                jobs=options.jobs,
-                html=False,
-                force=True,
-                region=options.region,
-            ),
-            progress,
-        )
+        report = build(_build_options(options, Path(tmp), tuple(c.id for c in conditions)), progress)
         notebooks = {r.condition: nbformat.read(r.outputs[0], as_version=4) for r in report.results if r.status == "built"}
     return notebooks, [r for r in report.results if r.status == "failed"]
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping
 
 from ..io import write_bytes_atomic
+from ..registry import EDITIONS_SPEC, SITE_EDITION
 from .bundle import BundleFile, zip_bytes
 from .cache import BuildCache, FileInfo, code_digest, digest_bytes
 from .install import install_entries, install_steps
@@ -19,19 +20,24 @@ if TYPE_CHECKING:
 
 
 def site_dir(out_dir: Path) -> Path:
-    return out_dir / "site"
+    """The course site: the site edition's page folder, with the index and lessons.zip."""
+    return out_dir / EDITIONS_SPEC[SITE_EDITION].page_folder
 
 
 def page_path(out_dir: Path, condition: str, edition: str) -> Path:
-    if edition == "learner":
-        return site_dir(out_dir) / f"{condition}.html"
-    return out_dir / "teacher" / f"{condition}.html"
+    return out_dir / EDITIONS_SPEC[edition].page_folder / f"{condition}.html"
+
+
+def _index_href(edition: str) -> str:
+    """The course index, relative to a page of ``edition``."""
+    folder, site = EDITIONS_SPEC[edition].page_folder, EDITIONS_SPEC[SITE_EDITION].page_folder
+    return "index.html" if folder == site else f"../{site}/index.html"
 
 
 def navigation(catalog: list[tuple[str, str]], condition: str, edition: str) -> dict[str, Any]:
     """Index, previous and next links for a page; ``catalog`` is (id, title) in order."""
     ids = [c for c, _ in catalog]
-    nav: dict[str, Any] = {"index": "index.html" if edition == "learner" else "../site/index.html", "prev": None, "next": None}
+    nav: dict[str, Any] = {"index": _index_href(edition), "prev": None, "next": None}
     if condition in ids:
         i = ids.index(condition)
         if i > 0:
@@ -65,33 +71,47 @@ def published_lessons(options: "BuildOptions", infos: dict[str, FileInfo], files
     as the cache records it (never a page or notebook that merely lies in the folder)."""
     published = []
     for name, info in infos.items():
-        outputs = cache.outputs(f"learner/{name}")
-        notebook = options.lesson_dir("learner") / f"{name}.ipynb"
-        page = page_path(options.out_dir, name, "learner")
+        outputs = cache.outputs(f"{SITE_EDITION}/{name}")
+        notebook = options.lesson_dir(SITE_EDITION) / f"{name}.ipynb"
+        page = page_path(options.out_dir, name, SITE_EDITION)
         paths = {os.path.normpath(p) for p in outputs}
         if info.ok and os.path.normpath(notebook) in paths and os.path.normpath(page) in paths and inside(files[name], options.content_dir):
             published.append(name)
     return published
 
 
-def index_entry(info: FileInfo, href: str) -> "IndexEntry":
+def index_entry(info: FileInfo, href: str, quizzes: Mapping[str, Mapping[str, str]] | None = None) -> "IndexEntry":
     """A lesson's card on an index page (the course index, a SCORM package's overview)."""
     from ..exporters.index import IndexEntry
 
-    return IndexEntry(info.id, info.title, info.tagline, href, info.minutes, info.grade, info.updated_date, info.review)
+    return IndexEntry(
+        info.id, info.title, info.tagline, href, info.minutes, info.grade, info.updated_date, info.review, info.language, quizzes or {}
+    )
+
+
+def _quiz_fits(notebook: Path) -> dict[str, dict[str, str]]:
+    """What the index needs to count a lesson's saved answers (see :func:`~healthkit.exporters.index.quiz_fits`)."""
+    from ..exporters.index import quiz_fits
+
+    try:
+        metadata = json.loads(notebook.read_bytes()).get("metadata", {})
+        return quiz_fits(metadata) if isinstance(metadata, dict) else {}
+    except (OSError, ValueError, AttributeError, KeyError, TypeError, RecursionError):
+        return {}  # the index then counts no answers for it
 
 
 def write_index(options: "BuildOptions", infos: dict[str, FileInfo], files: dict[str, Path], cache: BuildCache, changed: bool) -> list[Path]:
     """The course index and lessons.zip, rewritten only when a lesson or the catalogue changed."""
     site = site_dir(options.out_dir)
     names = published_lessons(options, infos, files, cache)
-    entries = [index_entry(info, f"{info.id}.html") for info in (infos[n] for n in names)]
-    bundle = lessons_zip_files([(options.lesson_dir("learner") / f"{n}.ipynb", files[n]) for n in names])
+    notebooks = {n: options.lesson_dir(SITE_EDITION) / f"{n}.ipynb" for n in names}
+    entries = [index_entry(infos[n], f"{infos[n].id}.html", _quiz_fits(notebooks[n])) for n in names]
+    bundle = lessons_zip_files([(notebooks[n], files[n]) for n in names])
     index, archive = site / "index.html", site / "lessons.zip"
     fingerprint = digest_bytes(
-        json.dumps([e.id + e.title + e.tagline + str(e.grade) + str(e.minutes) + str(e.updated) + e.review for e in entries]).encode(),
+        json.dumps([[e.id, e.title, e.tagline, e.grade, e.minutes, str(e.updated), e.review, e.language, e.quizzes] for e in entries]).encode(),
         code_digest().encode(),
-        json.dumps({k: v.get("fingerprint") for k, v in cache.lessons.items() if k.startswith("learner/")}, sort_keys=True).encode(),
+        json.dumps({k: v.get("fingerprint") for k, v in cache.lessons.items() if k.startswith(f"{SITE_EDITION}/")}, sort_keys=True).encode(),
         json.dumps([f.name for f in bundle]).encode(),
         *(f.data for f in bundle if f.data is not None),  # the install files and README
     )

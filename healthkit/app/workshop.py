@@ -22,6 +22,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..content import iter_content_files
+from ..content.loader import neighbours
 from ..errors import OutputError
 from ..exporters.lms import bank, export
 from ..io import refuse_unless_regular, remove_stale_staging, staging_folder, write_bytes_atomic, write_text_atomic, zip_entries
@@ -53,6 +55,8 @@ class WorkshopOptions:
     #: Write into a folder that is not empty, replace files of the pack that were changed
     #: since the last run, and replace an existing zip.
     force: bool = False
+    #: Health services named in the lessons and quiz exports; "" means each condition's language decides.
+    region: str = ""
 
 
 def zip_path(out_dir: Path) -> Path:
@@ -150,11 +154,16 @@ def _assemble(root: Path, options: WorkshopOptions, sources: Sources, progress: 
     content.mkdir()
     copy_sources(sources, content)  # the notebooks read their content from ../content, inside the pack
     report = build(
-        BuildOptions(content_dir=content, out_dir=root, ids=sources.ids, editions=("learner", "teacher"), template=options.template, jobs=options.jobs),
+        BuildOptions(
+            content_dir=content, out_dir=root, ids=sources.ids, editions=("learner", "teacher"), template=options.template,
+            jobs=options.jobs, region=options.region,
+        ),
         progress,
     )
     conditions = list(sources.conditions)
-    banks = [bank(c, others=conditions) for c in conditions]  # as the pack's lessons see them
+    packed = {p.stem: p for p in iter_content_files(content)}  # what the pack's lessons read
+    loaded: dict[str, Condition | None] = {c.id: c for c in conditions}
+    banks = [bank(c, region=options.region, others=neighbours(c, packed, loaded)) for c in conditions]
     for fmt, spec in QUIZ_FORMATS.items():
         write_bytes_atomic(root / "quizzes" / spec.workshop_name, export(banks, fmt))
     install = [path.relative_to(root).as_posix() for path in write_install_files(root)]
@@ -164,7 +173,9 @@ def _assemble(root: Path, options: WorkshopOptions, sources: Sources, progress: 
         from .lite import LiteOptions, make_lite
 
         lite = root / "lite"
-        made = make_lite(LiteOptions(lite, options.content_dir, sources.ids, template=options.template, jobs=options.jobs, title=options.title))
+        made = make_lite(
+            LiteOptions(lite, options.content_dir, sources.ids, template=options.template, jobs=options.jobs, title=options.title, region=options.region)
+        )
         report.results.extend(r for r in made.lessons.results if r.status == "failed")
     return report, pack_names(sources.ids, list(sources.files.values()), install, lite)
 

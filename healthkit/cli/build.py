@@ -123,9 +123,9 @@ def run(args: argparse.Namespace) -> int:
         ]
         print(render_table(["lesson", "edition", "result", "time", "output"], rows))
         print(
-            f"\n{report.count('built')} built, {report.count('skipped')} unchanged, "
+            f"\n{report.count('built')} built, {report.count('exported')} pages updated, {report.count('skipped')} unchanged, "
             f"{report.count('failed')} failed in {report.seconds:.1f}s -> {options.out_dir}/"
         )
-        if options.html and report.count("built") + report.count("skipped"):
+        if options.html and report.count("built") + report.count("exported") + report.count("skipped"):
             print(f"Open {options.out_dir / 'site' / 'index.html'} in a browser, or the notebooks in JupyterLab.")
     return 0 if report.ok else 1

@@ -7,11 +7,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ..content import load_catalog
+from ..content import iter_content_files, load_catalog
+from ..content.loader import neighbours
+from ..model import Condition
 from ..io import refuse_overwrite, write_bytes_atomic
 from ..registry import QUIZ_FORMATS
 from .options import add_content, add_force, add_ids, add_region
-
 
 
 def register(sub: Any) -> None:
@@ -42,10 +43,14 @@ def run(args: argparse.Namespace) -> int:
     refuse_overwrite(args.output, args.force)
     catalog = load_catalog(args.content, args.ids)
     ids = args.ids or catalog.ids
-    everyone = list(catalog)
+    files = {p.stem: p for p in iter_content_files(args.content)}
+    loaded: dict[str, Condition | None] = dict(catalog.conditions)
     banks = [
-        bank(catalog[i], seed=args.seed, include_generated=not args.authored_only, region=args.region, others=everyone)
-        for i in ids
+        bank(
+            catalog[i], seed=args.seed, include_generated=not args.authored_only, region=args.region,
+            others=neighbours(catalog[i], files, loaded),  # as the lesson borrows them
+        )
+        for i in dict.fromkeys(ids)
     ]
     write_bytes_atomic(args.output, export(banks, args.format))
     total = sum(len(b.questions) for b in banks)

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ..registry import EDITIONS, EDITIONS_SPEC, REGIONS, default_region
+from ..registry import EDITIONS, EDITIONS_SPEC, REGIONS, language_defaults
 
 BOTH = "both"
 
@@ -78,7 +78,7 @@ def add_region(parser: Any) -> None:
         default="",
         metavar="REGION",
         help=f"health services named in the lessons: {regions}. Default: from each condition's language "
-        f"(en-GB: {default_region('en-GB')}, en-US: {default_region('en-US')}, otherwise {default_region('')})",
+        f"({language_defaults()})",
     )
 
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .options import add_content, add_force, add_ids, add_jobs, add_template, add_title
+from .options import add_content, add_force, add_ids, add_jobs, add_region, add_template, add_title
 
 
 def register(sub: Any) -> None:
@@ -28,6 +28,7 @@ def register(sub: Any) -> None:
     add_template(p)
     p.add_argument("--lite", action="store_true", help="also add lite/: the lessons running in the browser (see 'healthkit lite')")
     add_jobs(p)
+    add_region(p)
     p.set_defaults(run=run)
 
 
@@ -40,7 +41,8 @@ def run(args: argparse.Namespace) -> int:
     require("build", "healthkit workshop")
     skip_unused_format_checker()
     options = WorkshopOptions(
-        tuple(args.ids), args.output, args.content, args.template, args.jobs, args.title, zip=args.zip, lite=args.lite, force=args.force
+        tuple(args.ids), args.output, args.content, args.template, args.jobs, args.title, zip=args.zip, lite=args.lite, force=args.force,
+        region=args.region,
     )
     report = make_workshop(options)
     for failed in (r for r in report.results if r.status == "failed"):

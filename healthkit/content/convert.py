@@ -17,7 +17,7 @@ from typing import Any, Literal, Mapping, Union
 
 from ..errors import Diagnostic
 from ..model import RENAMED_KEYS
-from .yamlio import FORBIDDEN, MappingNode, Node, ScalarNode, SequenceNode, describe_char
+from .yamlio import FORBIDDEN_CLASS, MappingNode, Node, ScalarNode, SequenceNode, describe_char
 
 KeyPath = tuple[typing.Union[str, int], ...]
 
@@ -28,7 +28,7 @@ _YAML11_BOOLS = {"yes", "no", "on", "off", "y", "n"}
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
 #: Characters a value may not hold even when written as an escape ("\0", "\r", "\u2028").
-_FORBIDDEN_IN_VALUES = re.compile(FORBIDDEN.pattern[:-1] + r"\r]")
+_FORBIDDEN_IN_VALUES = re.compile(f"[{FORBIDDEN_CLASS}\\r]")
 
 
 class _Invalid:

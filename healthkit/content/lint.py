@@ -13,14 +13,20 @@ from pathlib import PurePath
 
 from ..errors import Diagnostic, Severity
 from ..model import SECTION_NAMES, Condition
-from ..registry import PLACEHOLDERS, SAFETY_TIERS
+from ..registry import LANGUAGE_REGIONS, PLACEHOLDERS, QUIZ_KINDS, SAFETY_TIERS, language_region
 from .convert import format_key
-from .localise import iter_texts, unknown_placeholders
+from .localise import PLACEHOLDER, iter_texts, unknown_placeholders
 from .readability import reading_levels
 
 #: Reading-grade ceilings: whole condition, any one section.
 MAX_GRADE = 8.0
 MAX_SECTION_GRADE = 8.0
+#: Dates may be this far past today: an author west of UTC writing today's UTC date (or a
+#: build machine whose clock is a day behind) is not writing in the future.
+DATE_SLACK = dt.timedelta(days=1)
+#: Texts shown where no region is chosen (the course index, Lite's welcome page, pack
+#: READMEs, quiz export categories): placeholders are not filled there, so none may appear.
+UNLOCALISED_TEXTS = ("title", "tagline")
 
 
 def normalise(text: str) -> str:
@@ -64,7 +70,7 @@ def lint(
     stem = PurePath(path).name.split(".")[0]
     if path not in ("", "<string>") and condition.id != stem:
         report.add("error", "id", f"id {condition.id!r} does not match the file name; rename the file to {condition.id}.yaml or change the id to {stem!r}")
-    _dates(condition, today, report)
+    _dates(condition, today + DATE_SLACK, report)
     _review(condition, today, report)
     _safety(condition, report)
     _placeholders(condition, report)
@@ -75,12 +81,15 @@ def lint(
     _coverage(condition, report)
     _quiz_quality(condition, report)
     _reading(condition, report)
+    _language(condition, report)
     if condition.status == "draft":
         report.add("warning", "status", "this condition is a draft: review every section, add quiz questions and when to get help (safety), then set status: published")
     return report.out
 
 
-def _dates(condition: Condition, today: dt.date, report: _Report) -> None:
+def _dates(condition: Condition, latest: dt.date, report: _Report) -> None:
+    """``latest``: the last date that is not in the future."""
+    today = latest
     if condition.updated > today:
         report.add("error", "updated", f"date {condition.updated} is in the future; use the date the text was last edited")
     for i, source in enumerate(condition.sources):
@@ -112,7 +121,7 @@ def _review(condition: Condition, today: dt.date, report: _Report) -> None:
         if name not in named:
             report.add("error", "clinical_review.status", f"an approved review needs '{name}'; approve only what a named clinician signed off")
     if review.date is not None:
-        if review.date > today:
+        if review.date > today + DATE_SLACK:
             report.add("error", "clinical_review.date", f"review date {review.date} is in the future")
         if review.next_review is not None:
             if review.next_review <= review.date:
@@ -151,6 +160,18 @@ def _placeholders(condition: Condition, report: _Report) -> None:
     for path, text in iter_texts(condition):
         for name in unknown_placeholders(text):
             report.add("error", format_key(path), f"unknown placeholder {{{name}}}; use one of " + ", ".join(f"{{{p}}}" for p in PLACEHOLDERS))
+    for key in UNLOCALISED_TEXTS:
+        names = PLACEHOLDER.findall(getattr(condition, key))
+        if any(name in PLACEHOLDERS for name in names):
+            report.add("error", key, f"the {key} may not use placeholders: it is shown where no region is chosen "
+                       "(the course index, pack READMEs); write it without naming a service, and name services in the text")
+
+
+def _language(condition: Condition, report: _Report) -> None:
+    if language_region(condition.language) is None:
+        known = ", ".join(LANGUAGE_REGIONS)
+        report.add("warning", "language", f"language {condition.language!r} implies no region, so lessons name generic "
+                   f"services (112) unless built with --region; use a tag healthkit knows ({known}) or pass --region")
 
 
 def _quiz(condition: Condition, report: _Report) -> None:
@@ -160,19 +181,31 @@ def _quiz(condition: Condition, report: _Report) -> None:
         if q.id in seen_ids:
             report.add("error", f"{key}.id", f"quiz id {q.id!r} is used twice; ids must be unique")
         seen_ids.add(q.id)
-        n_correct = sum(o.correct for o in q.options)
-        if q.type in ("single", "true_false") and n_correct != 1:
-            report.add("error", f"{key}.options", f"a {q.type!r} question needs exactly one correct option, this one has {n_correct}")
-        if q.type == "multiple" and n_correct < 1:
-            report.add("error", f"{key}.options", "a 'multiple' question needs at least one correct option")
-        if q.type == "true_false" and len(q.options) != 2:
-            report.add("error", f"{key}.options", f"a 'true_false' question has exactly two options (True, False), this one has {len(q.options)}")
+        _answer_key(q.type, [(o.text, o.correct) for o in q.options], key, report)
         texts: dict[str, int] = {}
         for j, option in enumerate(q.options):
             norm = normalise(option.text)
             if norm in texts:
                 report.add("error", f"{key}.options[{j}].text", f"option {option.text!r} repeats option {texts[norm] + 1}; options must differ")
             texts.setdefault(norm, j)
+
+
+def _answer_key(kind_name: str, options: list[tuple[str, bool]], key: str, report: _Report) -> None:
+    """The rules of the question's kind (:data:`healthkit.registry.QUIZ_KINDS`): how many
+    options are right, and the fixed option texts of kinds that have them."""
+    kind = QUIZ_KINDS[kind_name]
+    n_correct = sum(correct for _, correct in options)
+    if kind.correct == "one" and n_correct != 1:
+        report.add("error", f"{key}.options", f"a {kind.name!r} question needs exactly one correct option, this one has {n_correct}")
+    if kind.correct == "some" and n_correct < 1:
+        report.add("error", f"{key}.options", f"a {kind.name!r} question needs at least one correct option")
+    if kind.fixed_texts:
+        texts = sorted(normalise(text) for text, _ in options)
+        if texts != sorted(normalise(text) for text in kind.fixed_texts):
+            fixed = " and ".join(repr(t) for t in kind.fixed_texts)
+            report.add("error", f"{key}.options", f"a {kind.name!r} question has exactly the options {fixed}, "
+                       f"this one has {', '.join(repr(t) for t, _ in options)}; put the statement in the prompt, "
+                       "or use type: single for options of your own")
 
 
 def _completeness(condition: Condition, report: _Report) -> None:

@@ -66,8 +66,8 @@ def _decode(raw: bytes, path: Path) -> str:
     return text
 
 
-def _read(path: Path) -> str:
-    """The file's text: only regular files, at most :data:`MAX_BYTES`, UTF-8."""
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes: only regular files, at most :data:`MAX_BYTES`."""
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
@@ -78,7 +78,7 @@ def _read(path: Path) -> str:
         raise ContentError([Diagnostic(str(path), 0, 0, "error", f"cannot read file: {exc.strerror}")]) from None
     if len(raw) > MAX_BYTES:
         raise ContentError([Diagnostic(str(path), 0, 0, "error", f"file is over the {MAX_BYTES:,}-byte limit for a content file")])
-    return _decode(raw, path)
+    return raw
 
 
 def leads_outside(path: Path) -> bool:
@@ -100,13 +100,22 @@ def _refuse_outside_link(path: Path) -> None:
 def check_file(path: str | os.PathLike[str], today: dt.date | None = None, warnings: bool = True) -> CheckResult:
     """Check one content file (see :func:`check_text`); a symbolic link that leads out of
     the file's folder is refused and never read."""
+    return read_and_check(path, today, warnings)[1]
+
+
+def read_and_check(
+    path: str | os.PathLike[str], today: dt.date | None = None, warnings: bool = True
+) -> tuple[bytes | None, CheckResult]:
+    """:func:`check_file`, also returning the exact bytes that were checked (None when the
+    file could not be read), so a caller can use the very content it checked."""
     p = Path(path)
     try:
         _refuse_outside_link(p)
-        text = _read(p)
+        raw = _read_bytes(p)
+        text = _decode(raw, p)
     except ContentError as exc:
-        return CheckResult(str(p), None, exc.diagnostics)
-    return check_text(text, str(p), today, warnings=warnings)
+        return None, CheckResult(str(p), None, exc.diagnostics)
+    return raw, check_text(text, str(p), today, warnings=warnings)
 
 
 def _strict(result: CheckResult) -> Condition:
@@ -144,6 +153,36 @@ def iter_content_files(directory: str | os.PathLike[str]) -> Iterator[Path]:
     if not root.is_dir():
         raise ContentError([Diagnostic(str(root), 0, 0, "error", "content folder does not exist; pass --content DIR")])
     yield from sorted(p for p in root.iterdir() if p.suffix in SUFFIXES and p.is_file())
+
+
+def neighbours(
+    condition: Condition, files: Mapping[str, Path], loaded: dict[str, Condition | None] | None = None
+) -> tuple[Condition, ...]:
+    """The conditions a lesson on ``condition`` borrows wrong options from: every other file
+    of ``files`` (id -> path, the lesson's content folder) that is valid, in that order; files
+    with errors are skipped. () when the condition's own sections supply enough (then no
+    other file is read).
+
+    The lesson (:func:`healthkit.lesson.open_lesson`), ``export-quiz`` and whatever else shows
+    a lesson's questions take them from here, so they agree on every option. ``loaded``
+    keeps files already checked, across calls.
+    """
+    from ..quiz.generate import needs_other_conditions  # the quiz layer imports this package
+
+    if not needs_other_conditions(condition):
+        return ()
+    cache: dict[str, Condition | None] = {} if loaded is None else loaded
+    out = []
+    for name, path in files.items():
+        if name == condition.id:
+            continue
+        if name not in cache:
+            result = check_file(path, warnings=False)
+            cache[name] = result.condition if result.ok else None
+        other = cache[name]
+        if other is not None:
+            out.append(other)
+    return tuple(out)
 
 
 @dataclass(frozen=True)

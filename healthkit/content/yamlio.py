@@ -33,7 +33,10 @@ MAX_DEPTH = 64
 #: paragraph separators (YAML readers disagree on whether they break lines), surrogates and
 #: Unicode noncharacters.
 _NONCHARACTERS = "".join(f"{chr(plane * 0x10000 + 0xFFFE)}-{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
-FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufdd0-\ufdef" + _NONCHARACTERS + "]")
+#: The body of a regular-expression character class of those characters (shared with the
+#: stricter class :mod:`.convert` applies to values, which adds the carriage return).
+FORBIDDEN_CLASS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufdd0-\ufdef" + _NONCHARACTERS
+FORBIDDEN = re.compile(f"[{FORBIDDEN_CLASS}]")
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
@@ -46,7 +49,7 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:seq",
 }
 
-__all__ = ["FORBIDDEN", "MAX_BYTES", "MAX_DEPTH", "MappingNode", "Node", "ScalarNode", "SequenceNode", "compose", "describe_char", "position"]
+__all__ = ["FORBIDDEN", "FORBIDDEN_CLASS", "MAX_BYTES", "MAX_DEPTH", "MappingNode", "Node", "ScalarNode", "SequenceNode", "compose", "describe_char", "position"]
 
 
 def _yaml() -> YAML:

@@ -18,7 +18,7 @@ from nbconvert.filters import DataTypeFilter
 from nbconvert.preprocessors import TagRemovePreprocessor
 from traitlets import Bool, Dict, Unicode
 
-from ..registry import EDITIONS_SPEC
+from ..registry import EDITIONS_SPEC, SITE_EDITION
 from .page import TEMPLATES, asset, content_security_policy, json_for_script, lesson_css
 from .widgets import WidgetStatePreprocessor
 
@@ -102,8 +102,8 @@ class LessonPagePreprocessor(WidgetStatePreprocessor):
         css = "\n".join([asset("page.css"), lesson_css(), *widgets["css"].values()])
         runtime = asset("runtime.js")
         title = _title(nb)
-        edition = meta.get("edition", "learner")
-        spec = EDITIONS_SPEC.get(edition, EDITIONS_SPEC["learner"])
+        edition = meta.get("edition", SITE_EDITION)
+        spec = EDITIONS_SPEC.get(edition, EDITIONS_SPEC[SITE_EDITION])
         data = {
             "lesson": meta.get("condition", ""),
             "title": title,
@@ -165,12 +165,14 @@ def export_lesson(
     scripts: Sequence[str] = (),
     blocks: Sequence[tuple[str, Any]] = (),
     footer: str = "",
+    exporter: LessonHTMLExporter | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """Export one executed lesson notebook to (html, resources).
 
     ``scripts`` are classic inline scripts that run before the page runtime (each allowed by
     its hash in the page's Content-Security-Policy); ``blocks`` are ``(id, value)`` pairs
-    embedded as JSON data elements they can read; ``footer`` replaces the privacy note.
+    embedded as JSON data elements they can read; ``footer`` replaces the privacy note;
+    ``exporter`` is the one to use (default: one shared by this process).
     """
     options = {
         "nav": nav or {"index": "index.html", "prev": None, "next": None},
@@ -179,5 +181,5 @@ def export_lesson(
         "blocks": tuple(blocks),
         "footer": footer,
     }
-    output, resources = _shared_exporter().from_notebook_node(nb, {"hk_options": options})
+    output, resources = (exporter or _shared_exporter()).from_notebook_node(nb, {"hk_options": options})
     return str(output), resources

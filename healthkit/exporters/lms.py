@@ -12,15 +12,21 @@ Options are written in the order the lessons show them (balanced, see
 :mod:`healthkit.quiz.order`). Moodle XML sets ``shuffleanswers`` to false and QTI sets
 ``shuffle="No"``, so the platform keeps that order; GIFT has no such switch, and Moodle
 shuffles GIFT imports unless the quiz's "Shuffle within questions" setting is off.
+
+Each condition's clinical review status ("This lesson has not yet been reviewed by a
+clinician. ...") goes with its questions: the category's description in Moodle XML, the
+assessment's rubric (and a comment) in QTI, and a comment under the category in GIFT, which
+has no description for Moodle to import. Each kind's question type comes from
+:data:`healthkit.registry.QUIZ_KINDS`.
 """
 
 from __future__ import annotations
 
 import html
-import importlib
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
+from types import MappingProxyType
+from typing import Callable, Iterable, Mapping, Sequence
 
 from lxml import etree
 
@@ -28,8 +34,9 @@ from ..content.localise import localise, region_for
 from ..content.yamlio import FORBIDDEN
 from ..errors import ParameterError
 from ..io import zip_entries
+from ..lesson.render import review_status_text
 from ..model import Condition
-from ..registry import QUIZ_FORMATS
+from ..registry import QUIZ_FORMATS, QUIZ_KINDS, QuizKind
 from ..quiz import lesson_questions
 from ..quiz.generate import needs_other_conditions
 from ..quiz.model import Question
@@ -50,6 +57,11 @@ class QuestionBank:
         """Question-bank category; letters, digits and underscores suit every GIFT reader."""
         return "$course$/healthkit/" + re.sub(r"\W", "_", self.condition.id)
 
+    @property
+    def notice(self) -> str:
+        """What the lessons say about the clinical review (and a draft), for the description."""
+        return f"{self.condition.title}: {review_status_text(self.condition)}"
+
 
 def bank(
     condition: Condition,
@@ -68,10 +80,19 @@ def bank(
     where = region_for(condition, region or None)
     condition = localise(condition, where)
     neighbours = [localise(o, where) for o in others if o.id != condition.id] if needs_other_conditions(condition) else []
-    questions = lesson_questions(condition, seed, neighbours)
+    questions = lesson_questions(condition, seed, neighbours, where.code)
     if not include_generated:
         questions = tuple(q for q in questions if q.origin == "authored")
     return QuestionBank(condition, questions)
+
+
+def _kind(q: Question) -> QuizKind:
+    return QUIZ_KINDS[q.kind]
+
+
+def _several(q: Question) -> bool:
+    """Whether the question may have several right options (each earns a share)."""
+    return _kind(q).correct == "some"
 
 
 def _fraction(n: int) -> str:
@@ -113,7 +134,7 @@ def _gift_question(q: Question) -> str:
     correct = [c for c in q.choices if c.correct]
     for choice in q.choices:
         text, feedback = gift_text(choice.text), gift_text(choice.feedback)
-        if q.kind == "multiple":
+        if _several(q):
             weight = _fraction(len(correct)) if choice.correct else "-" + _fraction(len(correct))
             lines.append(f"\t~%{weight}%{text}#{feedback}")
         else:
@@ -127,6 +148,7 @@ def dumps_gift(banks: Iterable[QuestionBank]) -> str:
     out = ["// Exported by healthkit. One category per condition."]
     for b in banks:
         out.append(f"\n$CATEGORY: {b.category}\n")
+        out.append("// " + " ".join(clean(b.notice).split()) + "\n")
         out += [_gift_question(q) + "\n" for q in b.questions]
     return "\n".join(out)
 
@@ -138,8 +160,13 @@ def _text(parent: etree._Element, tag: str, value: str, fmt: str | None = "html"
     return node
 
 
-def _is_true_false(q: Question) -> bool:
-    return q.kind == "true_false" and sorted(c.text.lower() for c in q.choices) == ["false", "true"]
+def _moodle_type(q: Question) -> str:
+    """The kind's Moodle type; a fixed-text kind whose question has other texts (``check``
+    refuses them in content) is written as a plain single-answer question."""
+    kind = _kind(q)
+    if kind.fixed_texts and sorted(c.text.casefold() for c in q.choices) != sorted(t.casefold() for t in kind.fixed_texts):
+        return QUIZ_KINDS["single"].moodle
+    return kind.moodle
 
 
 def dumps_moodle_xml(banks: Iterable[QuestionBank]) -> str:
@@ -147,8 +174,9 @@ def dumps_moodle_xml(banks: Iterable[QuestionBank]) -> str:
     for b in banks:
         category = etree.SubElement(quiz, "question", type="category")
         _text(category, "category", b.category, fmt=None)
+        _text(category, "info", f"<p>{_html(b.notice)}</p>")
         for q in b.questions:
-            kind = "truefalse" if _is_true_false(q) else "multichoice"
+            kind = _moodle_type(q)
             node = etree.SubElement(quiz, "question", type=kind)
             _text(node, "name", q.id, fmt=None)  # cleaned by _text
             _text(node, "questiontext", f"<p>{_html(q.prompt)}</p>")
@@ -158,12 +186,12 @@ def dumps_moodle_xml(banks: Iterable[QuestionBank]) -> str:
             etree.SubElement(node, "hidden").text = "0"
             correct = [c for c in q.choices if c.correct]
             if kind == "multichoice":
-                etree.SubElement(node, "single").text = "false" if q.kind == "multiple" else "true"
+                etree.SubElement(node, "single").text = "false" if _several(q) else "true"
                 # Our order is already shuffled and balanced, and the answer sheet follows it.
                 etree.SubElement(node, "shuffleanswers").text = "false"
                 etree.SubElement(node, "answernumbering").text = "abc"
             for choice in q.choices:
-                if q.kind == "multiple":
+                if _several(q):
                     fraction = _fraction(len(correct)) if choice.correct else "-" + _fraction(len(correct))
                 else:
                     fraction = "100" if choice.correct else "0"
@@ -193,12 +221,11 @@ def _meta(item: etree._Element, fields: Sequence[tuple[str, str]]) -> None:
 
 
 def _qti_item(section: etree._Element, q: Question, number: int) -> None:
-    kinds = {"single": "multiple_choice_question", "true_false": "true_false_question", "multiple": "multiple_answers_question"}
     item = etree.SubElement(section, _q("item"), ident=clean(f"q{number}-{q.id}"), title=clean(q.id))
-    _meta(item, [("question_type", kinds[q.kind]), ("points_possible", "1")])
+    _meta(item, [("question_type", _kind(q).qti), ("points_possible", "1")])
     presentation = etree.SubElement(item, _q("presentation"))
     _mattext(presentation, q.prompt)
-    response = etree.SubElement(presentation, _q("response_lid"), ident="response1", rcardinality="Multiple" if q.kind == "multiple" else "Single")
+    response = etree.SubElement(presentation, _q("response_lid"), ident="response1", rcardinality="Multiple" if _several(q) else "Single")
     choices = etree.SubElement(response, _q("render_choice"), shuffle="No")  # keep the lesson's order
     idents = [f"q{number}a{i}" for i in range(len(q.choices))]
     for ident, choice in zip(idents, q.choices):
@@ -216,7 +243,7 @@ def _qti_item(section: etree._Element, q: Question, number: int) -> None:
         etree.SubElement(shown, _q("displayfeedback"), feedbacktype="Response", linkrefid=f"{ident}_fb")
     scoring = etree.SubElement(processing, _q("respcondition"), attrib={"continue": "No"})
     condition = etree.SubElement(scoring, _q("conditionvar"))
-    if q.kind == "multiple":
+    if _several(q):
         both = etree.SubElement(condition, _q("and"))
         for ident, choice in zip(idents, q.choices):
             target = both if choice.correct else etree.SubElement(both, _q("not"))
@@ -233,6 +260,8 @@ def _qti_item(section: etree._Element, q: Question, number: int) -> None:
 def qti_assessment(b: QuestionBank) -> bytes:
     root = etree.Element(_q("questestinterop"), nsmap={None: QTI_NS})
     assessment = etree.SubElement(root, _q("assessment"), ident=f"healthkit-{b.condition.id}", title=clean(f"{b.condition.title} quiz"))
+    etree.SubElement(assessment, _q("qticomment")).text = clean(b.notice)
+    _mattext(etree.SubElement(assessment, _q("rubric")), b.notice)
     section = etree.SubElement(assessment, _q("section"), ident="root_section")
     for number, q in enumerate(b.questions, 1):
         _qti_item(section, q, number)
@@ -266,10 +295,14 @@ def moodle_xml_bytes(banks: Sequence[QuestionBank]) -> bytes:
     return dumps_moodle_xml(banks).encode("utf-8")
 
 
+#: The writer of each format of :data:`healthkit.registry.QUIZ_FORMATS`, by its name.
+WRITERS: Mapping[str, Callable[[Sequence[QuestionBank]], bytes]] = MappingProxyType(
+    {"gift": gift_bytes, "moodle-xml": moodle_xml_bytes, "qti": qti_zip}
+)
+
+
 def export(banks: Sequence[QuestionBank], fmt: str) -> bytes:
     """Bytes of ``fmt`` (a name in :data:`healthkit.registry.QUIZ_FORMATS`) for ``banks``."""
-    if fmt not in QUIZ_FORMATS:
+    if fmt not in QUIZ_FORMATS or fmt not in WRITERS:
         raise ParameterError(f"unknown quiz format {fmt!r}; use one of {', '.join(QUIZ_FORMATS)}")
-    module, name = QUIZ_FORMATS[fmt].function.split(":")
-    function: Callable[[Sequence[QuestionBank]], bytes] = getattr(importlib.import_module(module), name)
-    return function(banks)
+    return WRITERS[fmt](banks)

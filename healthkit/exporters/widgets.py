@@ -10,43 +10,13 @@ in-page model.
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from nbconvert.preprocessors import Preprocessor
 
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+from .page import WIDGET_STATE, collect_widgets
 
-
-def _key(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def collect_widgets(metadata: dict[str, Any]) -> dict[str, Any]:
-    """``{"models": {id: state}, "esm": {key: source}, "css": {key: text}}``."""
-    saved = {
-        **metadata.get("healthkit", {}).get("widgets", {}).get(WIDGET_STATE, {}).get("state", {}),
-        **metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {}),
-    }
-    models: dict[str, Any] = {}
-    esm: dict[str, str] = {}
-    css: dict[str, str] = {}
-    for model_id, model in saved.items():
-        if model.get("model_module") != "anywidget":
-            continue
-        state = dict(model.get("state", {}))
-        source = state.pop("_esm", "")
-        style = state.pop("_css", "")
-        if not source:
-            continue
-        esm_key = _key(source)
-        esm[esm_key] = source
-        if style:
-            css[_key(style)] = style
-        keep = {k: v for k, v in state.items() if not k.startswith("_") and k not in ("layout", "tabbable", "tooltip")}
-        models[model_id] = {"esm": esm_key, "state": keep}
-    return {"models": models, "esm": esm, "css": css}
-
+__all__ = ["WIDGET_STATE", "WIDGET_VIEW", "WidgetStatePreprocessor", "collect_widgets", "in_page_order"]
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 

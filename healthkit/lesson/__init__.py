@@ -12,13 +12,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Mapping
 
 from ..content import check_file, iter_content_files
+from ..content.loader import neighbours
+from ..content.localise import localise, region_for
 from ..errors import ParameterError
 from ..model import SECTION_NAMES, Condition
 from ..quiz import final_quiz, flashcards, lesson_questions, section_quiz
-from ..quiz.generate import needs_other_conditions
+from ..quiz.generate import SECTION_QUIZ_SIZE
 from ..quiz.model import Question, Quiz
-from ..content.localise import localise, region_for
-from ..registry import EDITIONS, GENERIC_REGION, REGIONS, Region
+from ..registry import EDITIONS, EDITIONS_SPEC, REGIONS, Region
 from . import render
 from .structured import MIMETYPE as JSONLD_MIMETYPE
 from .structured import lesson_jsonld
@@ -85,46 +86,59 @@ def open_lesson(
     main = check_file(files[condition], warnings=False)
     if not main.ok or main.condition is None:
         raise ParameterError(f"condition {condition!r} has errors; run: healthkit check {files[condition]}")
-    others = []
-    if needs_other_conditions(main.condition):  # only then do other lessons feed this one
-        for name, path in files.items():
-            if name != condition:
-                result = check_file(path, warnings=False)
-                if result.ok and result.condition is not None:
-                    others.append(result.condition)
-    where = region_for(main.condition, region or None)
     return Lesson(
-        localise(main.condition, where),
+        main.condition,
         edition=edition,
         quiz_size=quiz_size,
         seed=seed,
-        others=tuple(localise(o, where) for o in others),
-        region=where,
+        others=neighbours(main.condition, files),
+        region=region_for(main.condition, region or None),
     )
 
 
 @dataclass
 class Lesson:
-    """One condition taught in a notebook. Methods display a part of the lesson."""
+    """One condition taught in a notebook. Methods display a part of the lesson.
+
+    Every text names ``region``'s health services (by default the region the condition's
+    language implies): the condition and ``others`` have their placeholders filled here.
+    """
 
     condition: Condition
     edition: str = "learner"
     quiz_size: int = 8
     seed: int = 0
+    #: The other conditions generated questions may borrow wrong options from.
     others: tuple[Condition, ...] = ()
-    region: Region = REGIONS[GENERIC_REGION]
+    region: Region | None = None
     quizzes: list["QuizWidget"] = field(default_factory=list)
     _board: "ScoreboardWidget | None" = None
     _questions: tuple[Question, ...] | None = field(default=None, repr=False)
+    _where: Region = field(init=False, repr=False)
 
     #: Questions in each section quiz.
-    SECTION_QUIZ_SIZE = 2
+    SECTION_QUIZ_SIZE = SECTION_QUIZ_SIZE
+
+    def __post_init__(self) -> None:
+        if self.edition not in EDITIONS:
+            raise ParameterError(f"edition {self.edition!r} is not valid; use one of: {', '.join(EDITIONS)}")
+        self._where = self.region or region_for(self.condition)
+        self.region = self._where
+        self.condition = localise(self.condition, self._where)
+        self.others = tuple(localise(o, self._where) for o in self.others)
+
+    @property
+    def shows_answers(self) -> bool:
+        """Whether this edition shows answer keys (see :data:`healthkit.registry.EDITIONS_SPEC`)."""
+        return EDITIONS_SPEC[self.edition].shows_answers
 
     # -- plain data (usable without a kernel) ---------------------------------------------
     def questions(self) -> tuple[Question, ...]:
         """Every question of the lesson, options in display order (the same in every output)."""
         if self._questions is None:
-            self._questions = lesson_questions(self.condition, self.seed, self.others)
+            self._questions = lesson_questions(
+                self.condition, self.seed, self.others, self._where.code, self.SECTION_QUIZ_SIZE
+            )
         return self._questions
 
     def section_quiz_model(self, name: str) -> Quiz:
@@ -144,12 +158,13 @@ class Lesson:
 
     def header(self) -> Fragment:
         style = f"<style>{_css()}</style>"
-        structured = {JSONLD_MIMETYPE: lesson_jsonld(self.condition)}
+        jsonld = lesson_jsonld(self.condition)
+        structured = {JSONLD_MIMETYPE: jsonld} if jsonld is not None else {}
         return Fragment(style + render.header(self.condition, self.edition), structured)
 
     def safety(self) -> Fragment:
         """When to get help, by urgency, naming the region's services."""
-        return self._show(render.safety(self.condition, self.region))
+        return self._show(render.safety(self.condition, self._where))
 
     #: Notebooks rendered before the safety tiers call this name.
     urgent_care = safety
@@ -176,7 +191,7 @@ class Lesson:
         return self._quiz(self.final_quiz_model())
 
     def flashcards(self) -> Fragment:
-        return self._show(render.flashcards(flashcards(self.condition)))
+        return self._show(render.flashcards(flashcards(self.condition, self._where.code)))
 
     def score_summary(self) -> "ScoreboardWidget":
         from ..widget import ScoreboardWidget
@@ -188,7 +203,7 @@ class Lesson:
         return self._show(render.key_terms(self.condition))
 
     def answer_sheet(self) -> Fragment | None:
-        if self.edition != "teacher":
+        if not self.shows_answers:
             return None
         return self._show(render.answer_sheet(self.all_quiz_models()))
 

@@ -15,9 +15,14 @@ from typing import Iterable
 from ..content.readability import reading_minutes
 from ..model import SECTION_TITLES, Condition, Section, Source
 from ..quiz.model import Flashcard, Question, Quiz
-from ..registry import EDITIONS, Region
+from ..registry import EDITIONS_SPEC, Region
 
+#: An edition's name (see :data:`healthkit.registry.EDITIONS_SPEC`).
 Edition = str
+
+
+def shows_answers(edition: Edition) -> bool:
+    return EDITIONS_SPEC[edition].shows_answers
 
 
 def esc(text: str) -> str:
@@ -36,7 +41,8 @@ def _ul(items: Iterable[str], cls: str = "") -> str:
 def header(condition: Condition, edition: Edition = "learner", today: dt.date | None = None) -> str:
     """Title, tagline, reading time, review status and summary: what comes before the safety box."""
     minutes = reading_minutes(condition)
-    badge = '<p class="hk-edition">Teacher edition: answers and facilitator notes are shown.</p>' if edition == "teacher" else ""
+    notice = EDITIONS_SPEC[edition].notice
+    badge = f'<p class="hk-edition">{esc(notice)}</p>' if notice else ""
     return (
         f'<header class="hk-header">{badge}'
         f'<h1 id="lesson-title">{esc(condition.title)}</h1>'
@@ -51,6 +57,8 @@ def header(condition: Condition, edition: Edition = "learner", today: dt.date | 
 
 #: The words every output uses while no clinician has reviewed a lesson.
 PENDING_NOTICE = "This lesson has not yet been reviewed by a clinician."
+#: The words every output of a draft (``status: draft``) starts its review sentence with.
+DRAFT_NOTICE = "This lesson is a draft, still being written: it may be incomplete or wrong."
 
 
 def review_overdue(condition: Condition, today: dt.date | None = None) -> bool:
@@ -59,14 +67,16 @@ def review_overdue(condition: Condition, today: dt.date | None = None) -> bool:
 
 
 def review_status_text(condition: Condition, today: dt.date | None = None) -> str:
-    """One plain sentence (or two) on the clinical review, for pages, cards and READMEs."""
+    """A few plain sentences on the clinical review, for pages, cards, READMEs and exports;
+    a draft's start by saying it is a draft."""
+    draft = f"{DRAFT_NOTICE} " if condition.status == "draft" else ""
     review = condition.clinical_review
     if not review.approved or review.date is None or review.next_review is None:
-        return (
+        return draft + (
             f"{PENDING_NOTICE} It was written from public health information (see the sources) "
             "by people who are not clinicians. Check with a health professional before you act on it."
         )
-    text = f"Reviewed by {review.reviewer} ({review.credentials}) on {_date(review.date)}."
+    text = f"{draft}Reviewed by {review.reviewer} ({review.credentials}) on {_date(review.date)}."
     if review_overdue(condition, today):
         return text + f" Review overdue: the next review was due on {_date(review.next_review)}."
     return text + f" Next review due {_date(review.next_review)}."
@@ -76,6 +86,8 @@ def review_notice(condition: Condition, today: dt.date | None = None) -> str:
     review = condition.clinical_review
     state = "overdue" if review_overdue(condition, today) else ("approved" if review.approved else "pending")
     label = "Review overdue" if state == "overdue" else ("Clinical review" if state == "approved" else "Not yet reviewed")
+    if condition.status == "draft":
+        state, label = f"{state} hk-review-draft", "Draft"
     return (
         f'<p class="hk-review hk-review-{state}" role="note"><strong>{esc(label)}:</strong> '
         f"{esc(review_status_text(condition, today))}</p>"
@@ -135,7 +147,7 @@ def section(name: str, body: Section, edition: Edition = "learner", condition: C
         )
         items.append(f"<li><strong>{esc(item.name)}.</strong> {esc(item.description)}{caution}</li>")
     notes = ""
-    if edition == "teacher":
+    if shows_answers(edition):
         notes = (
             '<aside class="hk-facilitator" aria-label="Facilitator notes"><h3>Facilitator notes</h3>'
             + _ul(facilitator_notes(name, body, condition))
@@ -179,16 +191,17 @@ def quiz_fallback(quiz: Quiz, edition: Edition = "learner") -> str:
 
     Options are numbered in display order, as the widget, the pages and the answer sheet show them.
     """
+    answers = shows_answers(edition)
     parts = [
         f'<div class="hk-fallback"><h3>{esc(quiz.title)}</h3>',
         '<p class="hk-run-hint"><em>Run this cell (or Run ▸ Run All Cells) to answer and get feedback.</em></p><ol>',
     ]
     for q in quiz.questions:
         choices = "".join(
-            f"<li>{esc(c.text)}{' <strong>(correct)</strong>' if edition == 'teacher' and c.correct else ''}</li>"
+            f"<li>{esc(c.text)}{' <strong>(correct)</strong>' if answers and c.correct else ''}</li>"
             for c in q.choices
         )
-        key = f"<p><strong>Answer key:</strong> {esc(q.explanation)}</p>" if edition == "teacher" else ""
+        key = f"<p><strong>Answer key:</strong> {esc(q.explanation)}</p>" if answers else ""
         parts.append(f'<li><p>{esc(q.prompt)}</p><ol class="hk-fallback-choices">{choices}</ol>{key}</li>')
     parts.append("</ol></div>")
     return "".join(parts)

@@ -2,7 +2,8 @@
 
 Search engines and health-information services read it; so can a reviewer checking what a
 page claims. It says only what the content says: ``lastReviewed`` and ``reviewedBy`` appear
-only when a named clinician approved the content. Plain data in, plain data out.
+only when a named clinician approved the content. A draft (``status: draft``) carries none:
+it is not yet health information to offer to search engines. Plain data in, plain data out.
 """
 
 from __future__ import annotations
@@ -74,7 +75,10 @@ def faq_page(condition: Condition) -> dict[str, Any]:
     }
 
 
-def lesson_jsonld(condition: Condition) -> dict[str, Any]:
-    """The page's JSON-LD: the MedicalWebPage and, when there is a Q&A, an FAQPage."""
+def lesson_jsonld(condition: Condition) -> dict[str, Any] | None:
+    """The page's JSON-LD: the MedicalWebPage and, when there is a Q&A, an FAQPage; None
+    for a draft."""
+    if condition.status == "draft":
+        return None
     graph = [web_page(condition)] + ([faq_page(condition)] if condition.faq else [])
     return {"@context": CONTEXT, "@graph": graph}

@@ -9,6 +9,15 @@ never secretly right. Everything is deterministic for a given seed.
 (see :mod:`.order`); the quizzes, the widget, the pages and the exports all take questions
 from it, so a question shows its options in the same order everywhere. Section quizzes show
 authored questions first; the final quiz never repeats a question a section quiz showed.
+
+The display order is chosen in the order a learner meets the questions: the section quizzes,
+then the final quiz's questions (in its order, whatever its size), then the questions no
+quiz shows (they appear only in exports). So the balance :mod:`.order` keeps holds for what
+a learner is shown, with any ``quiz_size``, and for the whole bank alike.
+
+Every entry point fills the condition's ``{placeholders}`` for ``region`` (by default the
+one its language implies; see :mod:`healthkit.content.localise`), so no question shows
+``{emergency_number}``. Text already filled is left as it is.
 """
 
 from __future__ import annotations
@@ -17,6 +26,7 @@ import random
 from typing import Sequence
 
 from ..content.lint import normalise
+from ..content.localise import localise, region_for
 from ..errors import ParameterError
 from ..model import SECTION_NAMES, SECTION_TITLES, Condition, Item, QuizQuestion
 from ..registry import SECTIONS
@@ -24,6 +34,8 @@ from .model import Choice, Flashcard, Question, Quiz
 from .order import arrange_lesson
 
 MAX_CHOICES = 4
+#: Questions in each section quiz of a lesson.
+SECTION_QUIZ_SIZE = 2
 
 #: Sections whose entries can be true answers for each other ("Which is a treatment?" -
 #: a home remedy arguably is one). Distractors never come from the same family.
@@ -177,61 +189,34 @@ def generated(condition: Condition, seed: int = 0, others: Sequence[Condition] =
     return tuple(out)
 
 
-def lesson_questions(condition: Condition, seed: int = 0, others: Sequence[Condition] = ()) -> tuple[Question, ...]:
-    """Every question of a lesson, in lesson order, with its options in display order.
+def _localised(condition: Condition, others: Sequence[Condition], region: str) -> tuple[Condition, tuple[Condition, ...]]:
+    """``condition`` and ``others`` with placeholders filled for ``region`` (default: the
+    condition's language's)."""
+    where = region_for(condition, region or None)
+    return localise(condition, where), tuple(localise(o, where) for o in others)
 
-    Lesson order: section by section, the authored questions as written, then the generated
-    ones. A generated question whose id an authored one already uses is left out.
-    """
+
+def _pool(condition: Condition, seed: int, others: Sequence[Condition]) -> list[Question]:
+    """Every question in lesson order (section by section, authored ones as written, then the
+    generated ones), options as written. A generated question whose id an authored one
+    already uses is left out."""
     mine = authored(condition)
     taken = {q.id for q in mine}
     extra = [q for q in generated(condition, seed, others) if q.id not in taken]
-    ordered = [q for section in SECTION_NAMES for q in (*mine, *extra) if q.section == section]
-    return arrange_lesson(ordered, condition.id, seed)
+    return [q for section in SECTION_NAMES for q in (*mine, *extra) if q.section == section]
 
 
-def section_quiz(
-    condition: Condition,
-    section: str,
-    size: int = 2,
-    seed: int = 0,
-    others: Sequence[Condition] = (),
-    pool: Sequence[Question] | None = None,
-) -> Quiz:
-    """The check-your-understanding quiz that closes a section: authored questions first.
-
-    ``pool`` is the lesson's questions (:func:`lesson_questions`), when the caller has them.
-    """
-    if section not in SECTION_NAMES:
-        raise ParameterError(f"unknown section {section!r}; use one of {', '.join(SECTION_NAMES)}")
-    questions = lesson_questions(condition, seed, others) if pool is None else pool
+def _section_pick(condition: Condition, section: str, size: int, seed: int, questions: Sequence[Question]) -> list[Question]:
+    """The questions of a section quiz: authored ones first (in an order from the seed)."""
     mine = [q for q in questions if q.section == section and q.origin == "authored"]
     _rng(seed, condition.id, section, "pick").shuffle(mine)
     extra = [q for q in questions if q.section == section and q.origin != "authored"]
-    return Quiz(
-        id=f"{condition.id}-{section.replace('_', '-')}",
-        title=f"Check your understanding: {SECTION_TITLES[section].lower()}",
-        questions=tuple((mine + extra)[: max(size, 1)]),
-        section=section,
-    )
+    return (mine + extra)[: max(size, 1)]
 
 
-def final_quiz(
-    condition: Condition,
-    size: int = 8,
-    seed: int = 0,
-    others: Sequence[Condition] = (),
-    section_size: int = 2,
-    pool: Sequence[Question] | None = None,
-) -> Quiz:
-    """A mixed quiz over every section, of questions the section quizzes did not show.
-
-    It never repeats a section quiz's question, nor one with the same prompt: it takes the
-    generated questions and the authored ones left over, round-robin over the sections so a
-    short quiz still covers the whole lesson. It may have fewer than ``size`` questions.
-    """
-    questions = lesson_questions(condition, seed, others) if pool is None else tuple(pool)
-    shown = [q for s in SECTION_NAMES for q in section_quiz(condition, s, section_size, seed, pool=questions).questions]
+def _final_order(condition: Condition, seed: int, section_size: int, questions: Sequence[Question]) -> list[Question]:
+    """Every question the final quiz may show, in its order; the quiz shows the first ``size``."""
+    shown = [q for s in SECTION_NAMES for q in _section_pick(condition, s, section_size, seed, questions)]
     shown_ids = {q.id for q in shown}
     shown_prompts = {normalise(q.prompt) for q in shown}
     rest = [q for q in questions if q.id not in shown_ids and normalise(q.prompt) not in shown_prompts]
@@ -243,11 +228,80 @@ def final_quiz(
         for s in SECTION_NAMES:
             if by_section[s]:
                 ordered.append(by_section[s].pop(0))
+    return ordered
+
+
+def lesson_questions(
+    condition: Condition,
+    seed: int = 0,
+    others: Sequence[Condition] = (),
+    region: str = "",
+    section_size: int = SECTION_QUIZ_SIZE,
+) -> tuple[Question, ...]:
+    """Every question of a lesson, in lesson order, with its options in display order.
+
+    Lesson order: section by section, the authored questions as written, then the generated
+    ones. Options are arranged (see :mod:`.order`) in the order a learner meets the
+    questions: the section quizzes (``section_size`` questions each), then the final quiz.
+    """
+    condition, others = _localised(condition, others, region)
+    pool = _pool(condition, seed, others)
+    met = [q for s in SECTION_NAMES for q in _section_pick(condition, s, section_size, seed, pool)]
+    met += _final_order(condition, seed, section_size, pool)
+    met += pool
+    by_id = {q.id: q for q in pool}
+    sequence = [by_id[qid] for qid in dict.fromkeys(q.id for q in met)]  # each where first met
+    arranged = {q.id: q for q in arrange_lesson(sequence, condition.id, seed)}
+    return tuple(arranged[q.id] for q in pool)
+
+
+def section_quiz(
+    condition: Condition,
+    section: str,
+    size: int = SECTION_QUIZ_SIZE,
+    seed: int = 0,
+    others: Sequence[Condition] = (),
+    pool: Sequence[Question] | None = None,
+    region: str = "",
+) -> Quiz:
+    """The check-your-understanding quiz that closes a section: authored questions first.
+
+    ``pool`` is the lesson's questions (:func:`lesson_questions`), when the caller has them.
+    """
+    if section not in SECTION_NAMES:
+        raise ParameterError(f"unknown section {section!r}; use one of {', '.join(SECTION_NAMES)}")
+    questions = lesson_questions(condition, seed, others, region, size) if pool is None else pool
+    return Quiz(
+        id=f"{condition.id}-{section.replace('_', '-')}",
+        title=f"Check your understanding: {SECTION_TITLES[section].lower()}",
+        questions=tuple(_section_pick(condition, section, size, seed, questions)),
+        section=section,
+    )
+
+
+def final_quiz(
+    condition: Condition,
+    size: int = 8,
+    seed: int = 0,
+    others: Sequence[Condition] = (),
+    section_size: int = SECTION_QUIZ_SIZE,
+    pool: Sequence[Question] | None = None,
+    region: str = "",
+) -> Quiz:
+    """A mixed quiz over every section, of questions the section quizzes did not show.
+
+    It never repeats a section quiz's question, nor one with the same prompt: it takes the
+    generated questions and the authored ones left over, round-robin over the sections so a
+    short quiz still covers the whole lesson. It may have fewer than ``size`` questions.
+    """
+    questions = lesson_questions(condition, seed, others, region, section_size) if pool is None else tuple(pool)
+    ordered = _final_order(condition, seed, section_size, questions)
     return Quiz(id=f"{condition.id}-final", title="Final quiz", questions=tuple(ordered[: max(size, 1)]))
 
 
-def flashcards(condition: Condition) -> tuple[Flashcard, ...]:
-    """One card per FAQ entry, then one per key term."""
+def flashcards(condition: Condition, region: str = "") -> tuple[Flashcard, ...]:
+    """One card per FAQ entry, then one per key term (placeholders filled for ``region``)."""
+    condition, _ = _localised(condition, (), region)
     cards = [Flashcard(e.question, e.answer, e.section) for e in condition.faq]
     cards += [Flashcard(f"What does “{term}” mean?", meaning, "key_terms") for term, meaning in condition.key_terms.items()]
     return tuple(cards)

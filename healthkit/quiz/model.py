@@ -8,10 +8,34 @@ grades with the same rule as :meth:`Question.grade` (a test checks both agree).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any, Iterable, Literal
+from typing import Any, Iterable, Literal, Sequence
 
-Kind = Literal["single", "multiple", "true_false"]
+from ..registry import QuestionType
+
 Origin = Literal["authored", "generated"]
+
+
+def _base36(number: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    out = ""
+    while True:
+        number, rest = divmod(number, 36)
+        out = digits[rest] + out
+        if not number:
+            return out
+
+
+def fit(choices: Sequence[tuple[str, bool]]) -> str:
+    """A short digest of a question's options as shown: their texts, which are right, and
+    their order. A saved answer holds the fit of the question it answered and is restored
+    only while the question still has it (``quiz.js`` computes the same digest: 32-bit
+    FNV-1a over the code points of each option's "1"/"0" and text, joined by NUL, in base 36).
+    """
+    text = "\u0000".join(("1" if correct else "0") + choice for choice, correct in choices)
+    digest = 0x811C9DC5
+    for char in text:
+        digest = ((digest ^ ord(char)) * 0x01000193) & 0xFFFFFFFF
+    return _base36(digest)
 
 
 @dataclass(frozen=True)
@@ -33,7 +57,7 @@ class Grade:
 @dataclass(frozen=True)
 class Question:
     id: str
-    kind: Kind
+    kind: QuestionType
     prompt: str
     choices: tuple[Choice, ...]
     explanation: str
@@ -46,6 +70,11 @@ class Question:
     def answer(self) -> tuple[int, ...]:
         """Indexes of the correct choices."""
         return tuple(i for i, c in enumerate(self.choices) if c.correct)
+
+    @property
+    def fit(self) -> str:
+        """The digest saved answers carry (see :func:`fit`)."""
+        return fit([(c.text, c.correct) for c in self.choices])
 
     def grade(self, selected: Iterable[int]) -> Grade:
         """Right only when the selection is exactly the set of correct choices."""

@@ -5,11 +5,15 @@ its fallback, the offline page, the teacher edition, the answer sheet and the LM
 receives questions already arranged by :func:`arrange_lesson`, so they all agree.
 
 The order of one question is derived from the condition id, the question id and the seed.
-Across a lesson, the position of the right option of single-answer questions is balanced:
-each question puts it where it has been least often so far (ties broken by that seed), and
-the first position is taken only when it is strictly the least used. So a learner who always
-picks the first option is right on at most half of a lesson's single-answer questions (unless
-the authors pinned more right options first with ``fixed_order``).
+The position of the right option of single-answer questions (kinds whose
+:attr:`~healthkit.registry.QuizKind.balanced` is true) is balanced along the sequence the
+questions are given in: each question puts it where it has been least often so far (ties
+broken by that seed), and the first position is taken only when it is strictly less used
+than the second. So the first position never holds the answer more often than the second,
+and, at every point of the sequence, a learner who always picks the first option is right on
+at most half of the single-answer questions so far (unless the authors pinned more right
+options first with ``fixed_order``). :func:`healthkit.quiz.lesson_questions` gives the
+questions in the order a learner meets them, so this holds for what a learner is shown.
 
 Two kinds of question keep an order of their own: a question with ``fixed_order`` shows its
 options as written (scales such as mild / moderate / severe), and a kind with fixed texts
@@ -48,10 +52,15 @@ def kept_order(question: Question) -> tuple[int, ...] | None:
         texts = [c.text.strip().casefold() for c in question.choices]
         if all(t in rank for t in texts):
             return tuple(sorted(range(len(texts)), key=lambda i: rank[texts[i]]))
-        return tuple(range(len(question.choices)))  # texts of its own: as written
-    if question.fixed_order or (kind is not None and not kind.shuffled):
+        return tuple(range(len(question.choices)))  # texts of its own (check refuses them): as written
+    if question.fixed_order:
         return tuple(range(len(question.choices)))
     return None
+
+
+def _balanced_kind(question: Question) -> bool:
+    kind = QUIZ_KINDS.get(question.kind)
+    return kind is not None and kind.balanced
 
 
 def _balanced(question: Question, counts: list[int], rng: random.Random) -> tuple[int, ...]:
@@ -78,7 +87,7 @@ def _count(counts: list[int], question: Question) -> None:
 
 
 def arrange_lesson(questions: Iterable[Question], condition_id: str, seed: int = 0) -> tuple[Question, ...]:
-    """Every question of a lesson, in lesson order, with its choices in display order."""
+    """``questions`` with their choices in display order, balanced along the order given."""
     counts: list[int] = []
     out: list[Question] = []
     for question in questions:
@@ -86,13 +95,13 @@ def arrange_lesson(questions: Iterable[Question], condition_id: str, seed: int =
         kept = kept_order(question)
         if kept is not None:
             shown = reorder(question, kept)
-        elif question.kind == "single" and len(question.answer) == 1:
+        elif _balanced_kind(question) and len(question.answer) == 1:
             shown = reorder(question, _balanced(question, counts, rng))
         else:
             order = list(range(len(question.choices)))
             rng.shuffle(order)
             shown = reorder(question, order)
-        if shown.kind == "single":
+        if _balanced_kind(shown):
             _count(counts, shown)
         out.append(shown)
     return tuple(out)

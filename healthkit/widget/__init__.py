@@ -15,7 +15,7 @@ import traitlets
 
 from ..lesson.render import quiz_fallback
 from ..quiz.model import Quiz
-from ..registry import QUIZ_KINDS
+from ..registry import EDITIONS_SPEC, QUIZ_KINDS
 
 
 def asset(name: str) -> str:
@@ -47,8 +47,11 @@ class QuizWidget(_Fallback, anywidget.AnyWidget):
     """One quiz. Answers are checked in the browser; ``score`` and ``responses`` sync back.
 
     ``score`` counts the questions answered right on the first try. ``responses`` maps a
-    question id to ``{selected, correct, attempts, first_try, revealed}``, where ``selected``
-    holds option indexes in display order (the order of ``quiz``'s choices).
+    question id to ``{selected, correct, attempts, first_try, revealed, fit}``, where
+    ``selected`` holds option indexes in display order (the order of ``quiz``'s choices) and
+    ``fit`` is the question's :attr:`~healthkit.quiz.model.Question.fit` when it was answered:
+    the browser restores a record only while its question still has that fit, and grades it
+    again. ``shows_answers`` comes from the edition (:data:`healthkit.registry.EDITIONS_SPEC`).
     """
 
     _esm = asset("quiz.js")
@@ -56,12 +59,15 @@ class QuizWidget(_Fallback, anywidget.AnyWidget):
     quiz = traitlets.Dict().tag(sync=True)
     kinds = traitlets.Dict().tag(sync=True)
     edition = traitlets.Unicode("learner").tag(sync=True)
+    shows_answers = traitlets.Bool(False).tag(sync=True)
     responses = traitlets.Dict().tag(sync=True)
     score = traitlets.Int(0).tag(sync=True)
 
     def __init__(self, quiz: Quiz, edition: str = "learner", **kwargs: Any) -> None:
         self.model = quiz
-        super().__init__(quiz=quiz.to_data(), kinds=kinds_data(), edition=edition, **kwargs)
+        super().__init__(
+            quiz=quiz.to_data(), kinds=kinds_data(), edition=edition, shows_answers=EDITIONS_SPEC[edition].shows_answers, **kwargs
+        )
 
     @property
     def total(self) -> int:

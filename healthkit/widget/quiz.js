@@ -8,8 +8,13 @@
 // score counts questions right on the first try. Events and saved records follow the
 // contract in the README ("healthkit:score", "healthkit:answer", `responses`).
 //
+// A saved record is shown only while it still fits its question: the question is in this
+// quiz and its options (texts, which are right, order) have the digest the record was saved
+// with (`fit`). A record that fits is graded again, never trusted; any other is dropped.
+//
 // The quiz kinds (form control, hint) come from the model's `kinds` table, which Python
-// fills from healthkit.registry.QUIZ_KINDS.
+// fills from healthkit.registry.QUIZ_KINDS, and whether to show answer keys from the
+// model's `shows_answers` (healthkit.registry.EDITIONS_SPEC).
 
 const SCORE_EVENT = "healthkit:score";
 const ANSWER_EVENT = "healthkit:answer";
@@ -41,16 +46,31 @@ export function grade(question, selected) {
   return chosen.length === answer.length && chosen.every((v, i) => v === answer[i]);
 }
 
-/** A saved response in today's form. Older records ({selected, correct}) count as one try. */
-export function readResponse(saved) {
-  if (!saved || typeof saved !== "object" || !Array.isArray(saved.selected)) return null;
-  const attempts = Number.isInteger(saved.attempts) && saved.attempts > 0 ? saved.attempts : 1;
+/**
+ * A digest of a question's options as shown (texts, which are right, order): 32-bit FNV-1a
+ * over the code points of each option's "1"/"0" and text, joined by NUL, in base 36. The
+ * same as healthkit.quiz.model.fit (a test checks both agree).
+ */
+export function fitOf(question) {
+  const text = question.choices.map((c) => `${c.correct ? "1" : "0"}${c.text}`).join("\u0000");
+  let digest = 0x811c9dc5;
+  for (const char of text) digest = Math.imul(digest ^ char.codePointAt(0), 0x01000193) >>> 0;
+  return digest.toString(36);
+}
+
+/** A saved response that still fits `question`, graded again; null when it does not fit. */
+export function readResponse(saved, question) {
+  if (!saved || typeof saved !== "object" || !question || saved.fit !== fitOf(question)) return null;
+  const count = question.choices.length;
+  const selected = Array.isArray(saved.selected) ? [...new Set(saved.selected)] : [];
+  if (!selected.length || !selected.every((i) => Number.isInteger(i) && i >= 0 && i < count)) return null;
   return {
-    selected: saved.selected.filter((i) => Number.isInteger(i)),
-    correct: Boolean(saved.correct),
-    attempts,
-    first_try: typeof saved.first_try === "boolean" ? saved.first_try : Boolean(saved.correct),
-    revealed: Boolean(saved.revealed),
+    selected,
+    correct: grade(question, selected),
+    attempts: Number.isInteger(saved.attempts) && saved.attempts > 0 ? saved.attempts : 1,
+    first_try: saved.first_try === true,
+    revealed: saved.revealed === true,
+    fit: saved.fit,
   };
 }
 
@@ -94,7 +114,7 @@ function kindOf(question, kinds) {
 function renderQuestion(question, index, total, ctx) {
   const uid = `${ctx.uid}-q${index}`;
   const kind = kindOf(question, ctx.kinds);
-  const teacher = ctx.edition === "teacher";
+  const answerKey = ctx.showsAnswers;
   const inputs = [];
   const marks = [];
   const notes = [];
@@ -106,7 +126,7 @@ function renderQuestion(question, index, total, ctx) {
     inputs.push(input);
     marks.push(mark);
     notes.push(note);
-    const key = teacher && choice.correct ? h("span", { class: "hk-key", text: " ✔ correct answer" }) : null;
+    const key = answerKey && choice.correct ? h("span", { class: "hk-key", text: " ✔ correct answer" }) : null;
     options.append(h("div", { class: "hk-choice" }, input, h("label", { for: input.id }, h("span", { text: choice.text }), key, mark, note)));
   });
   if (kind.input === "checkbox") {
@@ -141,11 +161,11 @@ function renderQuestion(question, index, total, ctx) {
     h("div", { class: "hk-actions" }, check, retry, reveal),
     feedback,
   );
-  if (teacher) {
+  if (answerKey) {
     fieldset.append(h("p", { class: "hk-explanation hk-teacher-note" }, h("strong", { text: "Answer key: " }), question.explanation));
   }
   const rightTexts = question.choices.filter((c) => c.correct).map((c) => c.text);
-  let state = readResponse(ctx.responses[question.id]);
+  let state = ctx.responses[question.id] || null;
 
   function selected() {
     return inputs.flatMap((input, i) => (input.checked ? [i] : []));
@@ -196,7 +216,8 @@ function renderQuestion(question, index, total, ctx) {
     } else {
       spoken.push("Try again, or show the answer.");
     }
-    feedback.append(pointer());
+    const review = pointer();
+    if (review) feedback.append(review);
     question.choices.forEach((choice, i) => {
       marks[i].textContent = done && choice.correct ? " ✓ Right answer" : "";
       marks[i].parentElement.parentElement.classList.toggle("hk-is-right", done && choice.correct);
@@ -264,12 +285,14 @@ function renderQuestion(question, index, total, ctx) {
 function render({ model, el }) {
   const quiz = model.get("quiz");
   const kinds = model.get("kinds") || {};
-  const edition = model.get("edition") || "learner";
+  const showsAnswers = model.get("shows_answers") === true;
   const questions = quiz.questions || [];
+  // Only records that still fit a question of this quiz, graded again (see readResponse).
+  const saved = model.get("responses") || {};
   const responses = {};
-  for (const [id, saved] of Object.entries(model.get("responses") || {})) {
-    const response = readResponse(saved);
-    if (response) responses[id] = response;
+  for (const question of questions) {
+    const response = Object.hasOwn(saved, question.id) ? readResponse(saved[question.id], question) : null;
+    if (response) responses[question.id] = response;
   }
   const uid = `hk-${quiz.id}-${++counter}`;
   const score = h("p", { class: "hk-score" });
@@ -288,7 +311,7 @@ function render({ model, el }) {
   }
 
   function save(question, response) {
-    responses[question.id] = { ...response, selected: [...response.selected] };
+    responses[question.id] = { ...response, selected: [...response.selected], fit: fitOf(question) };
     model.set("responses", { ...responses });
     model.set("score", current());
     model.save_changes();
@@ -296,7 +319,7 @@ function render({ model, el }) {
 
   const ctx = {
     uid,
-    edition,
+    showsAnswers,
     kinds,
     responses,
     save,

@@ -9,7 +9,7 @@
 const data = JSON.parse(document.getElementById("hk-data").textContent);
 // Each edition keeps its answers under its own key, so a teacher page never shares progress
 // with the learner pages (the key comes from healthkit.registry.EDITIONS_SPEC).
-const STORE = data.store || "healthkit.progress.v1";
+const STORE = data.store || "healthkit.progress.v2";
 
 function quizzesOf(text, lesson) {
   try { return JSON.parse(text || "{}")[lesson]?.quizzes || {}; } catch { return {}; }

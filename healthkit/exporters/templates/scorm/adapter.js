@@ -9,7 +9,8 @@
   const config = JSON.parse(document.getElementById("hk-scorm").textContent);
   const page = JSON.parse(document.getElementById("hk-data").textContent);
   const V12 = config.standard === "1.2";
-  const FORMAT = "hk1";
+  // hk2: quiz keys cover each question's options (hk1 keys, of question ids alone, are not read).
+  const FORMAT = "hk2";
   const CALLS = V12
     ? { init: "LMSInitialize", get: "LMSGetValue", set: "LMSSetValue", commit: "LMSCommit", finish: "LMSFinish", error: "LMSGetLastError" }
     : { init: "Initialize", get: "GetValue", set: "SetValue", commit: "Commit", finish: "Terminate", error: "GetLastError" };
@@ -71,14 +72,16 @@
   const started = Date.now();
 
   // -- the lesson's quizzes, from the page data ------------------------------------------------
-  /** FNV-1a, base 36: a short key that changes when a quiz's questions change. */
+  /** FNV-1a over code points, base 36: a short key that changes when its text changes. */
   function hash(text) {
     let h = 0x811c9dc5;
-    for (let i = 0; i < text.length; i += 1) {
-      h ^= text.charCodeAt(i);
-      h = Math.imul(h, 0x01000193) >>> 0;
-    }
+    for (const char of text) h = Math.imul(h ^ char.codePointAt(0), 0x01000193) >>> 0;
     return h.toString(36);
+  }
+
+  /** A question's fit, as the quiz widget computes it (quiz.js fitOf): its options as shown. */
+  function fitOf(question) {
+    return hash((question.choices || []).map((c) => `${c.correct ? "1" : "0"}${c.text}`).join("\u0000"));
   }
 
   const quizzes = new Map();
@@ -86,12 +89,16 @@
     const quiz = entry && entry.state && entry.state.quiz;
     if (!quiz || !quiz.id || quizzes.has(quiz.id)) continue;
     const ids = (quiz.questions || []).map((q) => String(q.id));
-    quizzes.set(quiz.id, { ids, key: hash([quiz.id, ...ids].join("\u0000")), total: ids.length, score: 0, answered: 0 });
+    const fits = (quiz.questions || []).map(fitOf);
+    // The key changes when a question, or any option of one, changes: saved answers are
+    // restored only into the quiz they were given in.
+    const key = hash([quiz.id, ...ids.map((id, i) => `${id}\u0001${fits[i]}`)].join("\u0000"));
+    quizzes.set(quiz.id, { ids, fits, key, total: ids.length, score: 0, answered: 0 });
   }
   const byKey = new Map([...quizzes].map(([id, quiz]) => [quiz.key, id]));
 
   // -- saved answers in cmi.suspend_data ---------------------------------------------------------
-  // hk1,<interactions sent>|<quiz key>:<score>:<question>,<question>...|...
+  // hk2,<interactions sent>|<quiz key>:<score>:<question>,<question>...|...
   // where <question> is <index>.<chosen display indexes>.<flags><attempts>, numbers in base 36
   // and flags 1 = right, 2 = right on the first try, 4 = answer shown.
   function decode(text) {
@@ -112,12 +119,15 @@
         const question = quiz.ids[parseInt(index, 36)];
         if (question === undefined || !tail) continue;
         const flags = parseInt(tail[0], 10) || 0;
+        // The quiz's key proves its questions are the ones answered: each record gets its
+        // question's fit, and the quiz widget grades it again.
         responses[question] = {
           selected: [...(chosen || "")].map((c) => parseInt(c, 36)),
           correct: Boolean(flags & 1),
           attempts: parseInt(tail.slice(1), 36) || 1,
           first_try: Boolean(flags & 2),
           revealed: Boolean(flags & 4),
+          fit: quiz.fits[parseInt(index, 36)],
         };
       }
       saved[id] = { score: parseInt(score, 10) || 0, total: quiz.total, responses };
@@ -130,10 +140,9 @@
     const items = [];
     quiz.ids.forEach((question, index) => {
       const r = record.responses && record.responses[question];
-      if (!r) return;
+      if (!r || r.fit !== quiz.fits[index]) return; // only answers to the questions as shown
       const chosen = (r.selected || []).filter((i) => Number.isInteger(i) && i >= 0 && i < 36);
-      // Records saved before attempts were counted: one attempt, right first time if right.
-      const firstTry = "first_try" in r ? Boolean(r.first_try) : Boolean(r.correct);
+      const firstTry = r.first_try === true;
       const flags = (r.correct ? 1 : 0) | (firstTry ? 2 : 0) | (r.revealed ? 4 : 0);
       const attempts = Math.max(1, parseInt(r.attempts, 10) || 1);
       items.push(`${index.toString(36)}.${chosen.map((i) => i.toString(36)).join("")}.${flags}${attempts.toString(36)}`);

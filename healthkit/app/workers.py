@@ -1,0 +1,249 @@
+"""Worker processes, each with one warm kernel, that render lessons for the build.
+
+A build starts them for one run; ``healthkit preview`` keeps them (and their kernels) alive
+between rebuilds, so an edit costs one lesson, not a Python start and a kernel start.
+
+Every worker (or, for one worker, the build's own process) keeps one kernel and fully resets
+it between lessons (see :mod:`healthkit.render.kernels`). Workers exit with the process that
+started them however it ends (see :mod:`healthkit.render.lifeline`), ignore the terminal's
+Ctrl-C (their parent decides when they stop) and are stopped at once by :meth:`Workers.stop`.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any, Callable, TypeVar
+
+from ..errors import ParameterError
+from ..render.kernels import WarmKernel
+from ..render.lifeline import watch_parent
+from .startup import skip_unused_format_checker
+
+T = TypeVar("T")
+
+_KERNEL: WarmKernel | None = None
+
+#: What every lesson imports; the kernel loads it while the worker loads its own modules.
+KERNEL_PRELOAD = "import healthkit.lesson, healthkit.widget"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    notebook: str
+    page: str | None
+    seconds: float
+
+
+def _preload_builder() -> None:
+    import nbformat  # noqa: F401  (slow: its schema validator)
+    import papermill  # noqa: F401
+
+    from ..exporters import html  # noqa: F401
+
+
+def _worker_init(build_pid: int = 0) -> None:
+    """Start this worker's kernel early, and import in parallel with its boot.
+
+    A worker (``build_pid``: the build that started it) exits, stopping its kernel, as soon as
+    the build is gone, however it ended.
+    """
+    global _KERNEL
+    skip_unused_format_checker()
+    if build_pid:
+        # Ctrl-C in a terminal reaches the whole process group: the build decides what stops.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        watch_parent(build_pid, _kill_kernel)
+    _KERNEL = WarmKernel()
+    _KERNEL.launch()
+    _KERNEL.preload(KERNEL_PRELOAD)
+    atexit.register(_KERNEL.close)
+    threading.Thread(target=_preload_builder, daemon=True).start()
+
+
+def _kill_kernel() -> None:
+    if _KERNEL is not None:
+        _KERNEL.kill()
+
+
+def ready() -> int:
+    """A task that does nothing: submitted to start a worker (and its kernel) ahead of work."""
+    return os.getpid()
+
+
+def render(task: Any) -> Rendered:
+    """Execute one lesson (and export its page); returns text, never writes.
+
+    ``task`` is a :class:`healthkit.app.build.Task`.
+    """
+    import nbformat  # slow to import (its schema validator): only where notebooks are made
+
+    from ..exporters.html import export_lesson
+    from ..render import execute_lesson
+
+    started = time.perf_counter()
+    nb, _ = execute_lesson(task.job, kernel=_KERNEL)
+    nbformat.validate(nb)
+    text = nbformat.writes(nb)
+    # The page comes from the notebook as stored, so exporting it again later from the
+    # stored notebook (a page-only change) gives exactly the same page.
+    page = export_lesson(stored_notebook(text), nav=task.nav, exporter=page_exporter())[0] if task.html else None
+    return Rendered(text, page, time.perf_counter() - started)
+
+
+_EXPORTERS: dict[str, Any] = {}
+
+
+def page_exporter() -> Any:
+    """This process's page exporter, made again when the page code changed (a preview)."""
+    from ..exporters.html import LessonHTMLExporter
+    from .cache import page_code_digest
+
+    digest = page_code_digest()
+    if digest not in _EXPORTERS:
+        _EXPORTERS.clear()
+        _EXPORTERS[digest] = LessonHTMLExporter()
+    return _EXPORTERS[digest]
+
+
+def export_page(notebook: bytes, nav: dict[str, Any]) -> str:
+    """A lesson page from a stored notebook: no kernel, no lesson run."""
+    from ..exporters.html import export_lesson
+
+    return export_lesson(stored_notebook(notebook.decode("utf-8")), nav=nav, exporter=page_exporter())[0]
+
+
+def stored_notebook(text: str) -> Any:
+    """A notebook node from the text healthkit wrote (already validated when written)."""
+    from nbformat import v4
+
+    return v4.reads(text)
+
+
+class _Inline(Executor):
+    """Runs tasks in this process, with one warm kernel, for ``-j 1`` or a single lesson."""
+
+    def __init__(self) -> None:
+        _worker_init()
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        future: Future[T] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as exc:  # delivered through the future, as a pool would
+            future.set_exception(exc)
+        # Ctrl-C, and SIGTERM (SystemExit, see healthkit.cli), propagate at once as from a pool.
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        global _KERNEL
+        if _KERNEL is not None:
+            _KERNEL.close()
+            _KERNEL = None
+
+
+def default_jobs() -> int:
+    """One worker per core, plus one: a worker and its kernel take turns, so a core would
+    otherwise sit idle while each waits for the other."""
+    return (os.cpu_count() or 1) + 1
+
+
+def worker_count(jobs: int, lessons: int) -> int:
+    """Workers (each with a kernel) for ``lessons``: ``jobs`` (0: the default), but never
+    more than :func:`default_jobs` or than there are lessons to render."""
+    if jobs < 0:
+        raise ParameterError(f"jobs must be 0 (one per core) or more, not {jobs}")
+    return max(1, min(jobs or default_jobs(), default_jobs(), lessons))
+
+
+class Workers:
+    """Up to ``size`` workers, started on demand and kept until :meth:`close` or :meth:`stop`.
+
+    One worker runs in this process (no pool); more run as spawned processes ("spawn": forking
+    a process that already talks to kernels over ZeroMQ can kill the child).
+    """
+
+    def __init__(self, size: int) -> None:
+        self.size = max(1, size)
+        self._executor: Executor | None = None
+        self._room = 0
+
+    def executor(self, needed: int | None = None) -> Executor:
+        """The executor, with room for ``needed`` workers (default: :attr:`size`, never more).
+
+        Workers only start when work is submitted, so a pool sized to the work never starts
+        kernels nothing needs; one too small for ``needed`` is replaced (before its workers did
+        any lesson: only :meth:`warm` may have started them).
+        """
+        wanted = min(self.size, needed or self.size)
+        if self._executor is not None and self._room < wanted:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+        if self._executor is None:
+            self._room = wanted
+            if wanted <= 1:
+                self._executor = _Inline()
+            else:
+                self._executor = ProcessPoolExecutor(
+                    max_workers=wanted,
+                    mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_worker_init,
+                    initargs=(os.getpid(),),
+                )
+        return self._executor
+
+    @property
+    def pool(self) -> Executor | None:
+        """The running pool of worker processes, if any (never one in this process)."""
+        return self._executor if isinstance(self._executor, ProcessPoolExecutor) else None
+
+    def warm(self, count: int | None = None) -> None:
+        """Start ``count`` workers (default: all) now, so their kernels boot while other work
+        goes on; returns at once."""
+        count = min(count or self.size, self.size)
+        executor = self.executor(count)
+        if isinstance(executor, ProcessPoolExecutor):
+            for _ in range(count):
+                executor.submit(ready)
+
+    def pids(self) -> list[int]:
+        """Process ids of the running worker processes (none for a worker in this process)."""
+        if isinstance(self._executor, ProcessPoolExecutor):
+            return [p.pid for p in list(self._executor._processes.values()) if p.pid is not None]
+        return []
+
+    def close(self) -> None:
+        """Let running lessons finish, then stop every worker and kernel."""
+        if self._executor is not None:
+            executor, self._executor = self._executor, None
+            executor.shutdown(wait=True, cancel_futures=True)
+
+    def stop(self) -> None:
+        """Stop every worker and kernel now (Ctrl-C): running lessons are abandoned."""
+        executor, self._executor = self._executor, None
+        if executor is None:
+            return
+        if isinstance(executor, ProcessPoolExecutor):
+            processes = list(executor._processes.values())
+            for process in processes:
+                process.terminate()  # its kernel follows it (the kernel's lifeline)
+            executor.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                process.join(timeout=10)
+        else:
+            executor.shutdown(wait=False)
+
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, kind: object, exc: object, tb: object) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.stop()
