@@ -153,9 +153,8 @@ def test_the_index_counts_only_answers_that_fit_the_lessons(site: Path, browser:
     for old in spec.retired_stores:
         page.evaluate("([key, value]) => localStorage.setItem(key, value)", [old, json.dumps(saved)])
     page.reload()
-    progress = page.locator("[data-progress='back-spasms']")
-    assert progress.inner_text() == "Your progress: 1 of 1 answered questions right first time."
-    assert page.locator("[data-progress='migraine']").inner_text() == "Not started yet."
+    expect(page.locator("[data-progress='back-spasms']")).to_have_text("Your progress: 1 of 1 answered questions right first time.")
+    expect(page.locator("[data-progress='migraine']")).to_have_text("Not started yet.")
     page.get_by_role("button", name="Forget my answers").click()
     assert page.evaluate("(keys) => keys.map((k) => localStorage.getItem(k))", [spec.progress_store, *spec.retired_stores]) == [None] * (1 + len(spec.retired_stores))
     # The index runs no module code: its policy allows none; it speaks the lessons' English.
