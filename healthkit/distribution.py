@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
-import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
+
+from .io import zip_entries
 
 #: The name to install: ``pip install "healthkit-lessons[lab]"``.
 DISTRIBUTION = "healthkit-lessons"
@@ -36,7 +36,6 @@ EXTRA_MODULES = {
     "lab": ("jupyterlab",),
 }
 
-_EPOCH = (1980, 1, 1, 0, 0, 0)  # zip's earliest date: the same files give the same bytes
 WHEEL_FILE = "Wheel-Version: 1.0\nGenerator: healthkit\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
 
 
@@ -102,23 +101,17 @@ def _dist_info(dist: metadata.Distribution) -> dict[str, bytes]:
     return files
 
 
-def pack_wheel(name: str, version: str, dist_info: dict[str, bytes]) -> Wheel:
-    """A pure ``py3-none-any`` wheel of the healthkit package with the given ``.dist-info``
-    files (METADATA, WHEEL, ...); RECORD is added. The same files give the same bytes."""
+def pack_wheel(name: str, version: str, dist_info: dict[str, bytes], files: dict[str, bytes] | None = None) -> Wheel:
+    """A pure ``py3-none-any`` wheel of the healthkit package (or of ``files``, by path in the
+    wheel) with the given ``.dist-info`` files (METADATA, WHEEL, ...); RECORD is added. The
+    same files give the same bytes."""
     stem = f"{name.replace('-', '_')}-{version}"
     info = f"{stem}.dist-info"
-    entries = package_files()
+    entries = dict(package_files() if files is None else files)
     entries.update({f"{info}/{file}": data for file, data in dist_info.items()})
     record = [f"{path},{_record_hash(data)},{len(data)}" for path, data in entries.items()] + [f"{info}/RECORD,,"]
     entries[f"{info}/RECORD"] = ("\n".join(record) + "\n").encode("utf-8")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path, data in entries.items():
-            entry = zipfile.ZipInfo(path, date_time=_EPOCH)
-            entry.external_attr = 0o644 << 16
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(entry, data)
-    return Wheel(f"{stem}-py3-none-any.whl", buffer.getvalue())
+    return Wheel(f"{stem}-py3-none-any.whl", zip_entries(entries.items()))
 
 
 @lru_cache(maxsize=1)

@@ -97,6 +97,10 @@ class OutputError(HealthkitError, OSError):
         return (type(self), (str(self), self.path))
 
 
+class OutputExistsError(OutputError):
+    """The output file exists and the command was not told to replace it."""
+
+
 class MissingDependencyError(HealthkitError):
     """An optional dependency is needed for this feature."""
 

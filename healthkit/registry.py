@@ -301,3 +301,6 @@ DEFAULT_SCORM_STANDARD = "1.2"
 #: Percent of a lesson's questions right on the first try that passes, unless the content or
 #: the command line says otherwise.
 DEFAULT_PASSING_SCORE = 80
+#: The title of a set of lessons (the course index, a Lite site, a SCORM package of several
+#: lessons) unless the user gives one.
+DEFAULT_COURSE_TITLE = "Health lessons"

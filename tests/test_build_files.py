@@ -13,6 +13,7 @@ from lxml import html as lxml_html
 
 from healthkit.app.build import BuildOptions, build
 from healthkit.app.cache import CACHE_NAME
+from healthkit.app.owned import digest_file
 from healthkit.cli import main
 from healthkit.distribution import wheel
 
@@ -99,6 +100,30 @@ def test_a_tampered_cache_deletes_nothing_outside_the_output_folder(tmp_path: Pa
     assert sorted(p.name for p in victims.iterdir()) == ["abs.txt", "link.txt", "up.txt"]
     err = capsys.readouterr().err
     assert f"healthkit: warning: ignoring {cache_path}" in err and "Traceback" not in err
+
+
+def test_a_trusted_cache_never_deletes_through_a_link_out_of_the_output_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A valid-looking entry, whose output folder is a link to another folder: the cache is
+    trusted, so only the check that every output stays inside the output folder protects it."""
+    content = _content(tmp_path, ["a-one"])
+    out = tmp_path / "out"
+    args = ["build", "--content", str(content), "--out", str(out), "--template", str(TEMPLATE), "-j", "1", "-q"]
+    assert main(args) == 0
+    victims = tmp_path / "victims"
+    victims.mkdir()
+    victim = victims / "gone.html"
+    victim.write_text("someone else's page")
+    (out / "teacher").symlink_to(victims)  # a learner build writes nothing in teacher/
+    cache_path = out / CACHE_NAME
+    cache = json.loads(cache_path.read_text())
+    cache["lessons"]["teacher/gone"] = {"fingerprint": "0" * 64, "outputs": {"teacher/gone.html": digest_file(victim)}}
+    cache_path.write_text(json.dumps(cache))
+    capsys.readouterr()
+    assert main(args) == 0  # a full build: it prunes "gone", whose content file does not exist
+    assert victim.read_text() == "someone else's page"
+    err = capsys.readouterr().err
+    assert "ignoring" not in err and "Traceback" not in err  # the cache itself was trusted
+    assert "teacher/gone" not in json.loads(cache_path.read_text())["lessons"]
 
 
 @pytest.mark.parametrize("text", ["{not json", "[" * 100_000, json.dumps({"version": 99}), json.dumps({"version": "x", "lessons": 3}), "\x00" * 10])

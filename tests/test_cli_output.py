@@ -49,6 +49,49 @@ def test_jobs_help_agrees_everywhere(capsys: pytest.CaptureFixture[str]) -> None
     assert "(`-j N`, default and maximum: number of cores + 1," in readme
 
 
+#: Every command that takes condition ids and a content folder, with its other required options.
+ID_COMMANDS = {
+    "build": [],
+    "export-quiz": ["--format", "gift", "-o", "x.gift"],
+    "workshop": ["-o", "pack"],
+    "scorm": ["-o", "x.zip"],
+    "lite": [],
+}
+
+
+@pytest.mark.parametrize("command", sorted(ID_COMMANDS))
+def test_shared_options_behave_the_same_in_every_command(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    from healthkit.cli import make_parser
+
+    args = make_parser().parse_args([command, "b-two", "a-one", "b-two", "a-one", *ID_COMMANDS[command]])
+    assert args.ids == ["b-two", "a-one"]  # each id once, in the order given
+    assert args.content == Path("content")
+    text = re.sub(r"\s+", " ", _help_text(command, capsys))
+    assert "--content DIR folder of condition files (default: content)" in text
+    assert "(default: all in --content)" in text
+    if command != "export-quiz":
+        assert "--template PATH template notebook (default: the lesson template shipped with healthkit)" in text
+        with pytest.raises(SystemExit) as usage:
+            main([command, "-j", "0", *ID_COMMANDS[command]])
+        assert usage.value.code == 2
+        capsys.readouterr()
+
+
+def test_a_condition_named_twice_is_exported_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import zipfile
+
+    (tmp_path / "content").mkdir()
+    shutil.copy2(SEED, tmp_path / "content" / SEED.name)
+    once, twice = tmp_path / "once.zip", tmp_path / "twice.zip"
+    common = ["--content", str(tmp_path / "content"), "--format", "qti"]
+    assert main(["export-quiz", "back-spasms", *common, "-o", str(once)]) == 0
+    assert main(["export-quiz", "back-spasms", "back-spasms", *common, "-o", str(twice)]) == 0
+    names = zipfile.ZipFile(twice).namelist()
+    assert len(names) == len(set(names)) == 2
+    assert once.read_bytes() == twice.read_bytes()  # and the same zip, byte for byte
+    assert capsys.readouterr().err.count("from 1 condition(s)") == 2
+
+
 @pytest.mark.slow
 def test_build_logs_one_plain_line_per_lesson_when_stderr_is_not_a_terminal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "content").mkdir()

@@ -327,8 +327,36 @@ def test_fuzz_importer_gives_a_valid_draft_or_a_clear_error(tmp_path_factory: py
     assert result.ok, [d.format() for d in result.diagnostics if d.severity == "error"]
 
 
-def test_fuzz_examples_can_be_raised_by_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("HEALTHKIT_FUZZ_EXAMPLES", "5000")
-    assert fuzz_examples(30) == 5000
-    monkeypatch.delenv("HEALTHKIT_FUZZ_EXAMPLES")
-    assert fuzz_examples(30) == 30
+#: A property as the fuzz tests write them; prints the examples it was given.
+PROPERTY = """
+from hypothesis import given, settings, strategies as st
+from tests.fuzzing import fuzz_examples
+seen = []
+@settings(max_examples=fuzz_examples(30))
+@given(st.text())
+def prop(text):
+    seen.append(text)
+prop()
+print(repr(seen))
+"""
+
+
+def _examples(**env: str) -> list[str]:
+    import ast
+    import subprocess
+    import sys
+
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("HEALTHKIT_FUZZ")}
+    done = subprocess.run([sys.executable, "-c", PROPERTY], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    seen: list[str] = ast.literal_eval(done.stdout.strip())
+    return seen
+
+
+def test_fuzz_examples_are_reproducible_and_their_number_set_by_the_environment() -> None:
+    default, again = _examples(), _examples()
+    assert default == again, "the same examples on every run, so a failure can be reproduced"
+    assert 1 < len(set(default)) and len(default) <= 30
+    more = _examples(HEALTHKIT_FUZZ_EXAMPLES="60")
+    assert 30 < len(more) <= 60
+    assert _examples(HEALTHKIT_FUZZ_RANDOM="1") != _examples(HEALTHKIT_FUZZ_RANDOM="1"), "new examples when asked to explore"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -215,3 +216,28 @@ def test_a_change_to_the_page_code_exports_pages_and_runs_no_lesson(tmp_path: Pa
     monkeypatch.setattr(build_module, "notebook_code_digest", lambda: "changed lesson code")
     assert [r.status for r in build(options).results] == ["built", "built"]
     assert cache_module.code_digest() != ""
+
+
+def test_a_review_that_falls_due_rebuilds_the_lesson_and_its_index_card(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    today = dt.date.today()
+    content = tmp_path / "content"
+    content.mkdir()
+    approved = (
+        "clinical_review:\n  status: approved\n  reviewer: Dr Ada Example\n  credentials: GP, MRCGP\n"
+        f"  date: {today - dt.timedelta(days=400)}\n  next_review: {today - dt.timedelta(days=1)}\n"
+    )
+    (content / "back-spasms.yaml").write_text(SEED.read_text().replace("clinical_review:\n  status: pending\n", approved))
+    out = tmp_path / "out"
+    options = BuildOptions(content_dir=content, out_dir=out, template=TEMPLATE, jobs=1)
+    earlier = today - dt.timedelta(days=10)  # the first build ran before the review fell due
+    monkeypatch.setattr("healthkit.app.build.today", lambda: earlier)
+    monkeypatch.setattr("healthkit.app.cache.today", lambda: earlier)
+    assert [r.status for r in build(options).results] == ["built"]
+    index = out / "site" / "index.html"
+    assert "Next review due" in index.read_text() and "Review overdue" not in index.read_text()
+    assert [r.status for r in build(options).results] == ["skipped"]  # nothing changed that day
+
+    monkeypatch.undo()  # today: the content did not change, but the review is now overdue
+    assert [r.status for r in build(options).results] == ["built"]
+    assert "Review overdue" in index.read_text()
+    assert [r.status for r in build(options).results] == ["skipped"]

@@ -11,6 +11,10 @@ from pathlib import Path
 import pytest
 
 from healthkit.app import build as build_app
+from healthkit.app.build import BuildOptions
+from healthkit.app.lite import LiteOptions
+from healthkit.app.scorm import ScormOptions
+from healthkit.app.workshop import WorkshopOptions
 from healthkit.cli import main
 
 from .conftest import ROOT, SEED
@@ -151,3 +155,18 @@ def test_workers_are_bounded_by_cores_and_lessons(monkeypatch: pytest.MonkeyPatc
     assert build_app.worker_count(0, lessons=50) == 5  # the default
     assert build_app.worker_count(3, lessons=50) == 3
     assert build_app.worker_count(1, lessons=0) == 1
+
+
+def test_library_options_never_default_to_a_folder_of_the_current_folder() -> None:
+    """Paths relative to the current folder are the command line's defaults, not the library's."""
+    import dataclasses
+
+    from healthkit import io
+    from healthkit.errors import OutputExistsError
+
+    for options in (BuildOptions, LiteOptions, ScormOptions, WorkshopOptions):
+        fields = {f.name: f for f in dataclasses.fields(options)}
+        assert fields["content_dir"].default is dataclasses.MISSING, options.__name__
+        for field in fields.values():
+            assert not isinstance(field.default, Path), (options.__name__, field.name)
+    assert io.OutputExistsError is OutputExistsError  # defined with the other errors

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 import nbformat
 import pytest
@@ -105,7 +106,9 @@ def test_killing_the_build_leaves_no_process_and_no_kernel_folder(tmp_path: Path
         assert list(scratch.glob("healthkit-kernel-*"))
 
         build.send_signal(how)
-        build.wait(timeout=30)
+        _, err = build.communicate(timeout=30)
+        if how == signal.SIGTERM:  # unwinds like Ctrl-C: one line, no traceback
+            assert build.returncode == 128 + signal.SIGTERM and err.strip() == b"healthkit: stopped (SIGTERM)", err
 
         assert _wait_for(lambda: not any(_alive(pid, start) for pid, start in children.items()), 15), [
             (pid, _cmdline(pid)) for pid, start in children.items() if _alive(pid, start)
@@ -119,3 +122,148 @@ def test_killing_the_build_leaves_no_process_and_no_kernel_folder(tmp_path: Path
         if build.poll() is None:
             build.kill()
             build.wait()
+
+
+def _busy_lesson(tmp_path: Path) -> tuple[Path, Path, Path]:
+    """A content folder with one condition, and a template that marks a lesson as started
+    and then keeps it busy; returns (content, template, the folder of started marks)."""
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "back-spasms.yaml").write_text(SEED.read_text())
+    started = tmp_path / "started"
+    started.mkdir()
+    template = nbformat.read(TEMPLATE, as_version=4)
+    template.cells.insert(1, nbformat.v4.new_code_cell(BUSY.format(started=str(started))))
+    busy = tmp_path / "busy.ipynb"
+    nbformat.write(template, busy)
+    return content, busy, started
+
+
+def _stop(command: subprocess.Popen[bytes], how: signal.Signals, running: Callable[[], bool], scratch: Path | None) -> tuple[list[str], bytes]:
+    """Once ``running()``, send ``how`` to ``command``; returns the command lines of the
+    processes it had started (all gone by then) and its standard error."""
+    children: dict[int, int] = {}
+    try:
+        assert _wait_for(running, 180), "the command never got there"
+        children = _descendants(command.pid)
+        started = [" ".join(_cmdline(pid)) for pid in children]
+        assert children
+        command.send_signal(how)
+        _, err = command.communicate(timeout=30)
+        assert _wait_for(lambda: not any(_alive(pid, start) for pid, start in children.items()), 15), [
+            (pid, _cmdline(pid)) for pid, start in children.items() if _alive(pid, start)
+        ]
+        if scratch is not None:
+            assert _wait_for(lambda: not list(scratch.glob("healthkit-kernel-*")), 15), list(scratch.iterdir())
+        return started, err
+    finally:  # never leave anything running on a failure
+        for pid, start in children.items():
+            if _alive(pid, start):
+                os.kill(pid, signal.SIGKILL)
+        if command.poll() is None:
+            command.kill()
+            command.wait()
+
+
+def test_sigterm_stops_a_workshop_and_removes_its_staging_folder(tmp_path: Path) -> None:
+    content, busy, started = _busy_lesson(tmp_path)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    out = tmp_path / "packs" / "pack"
+    out.parent.mkdir()
+    workshop = subprocess.Popen(
+        [sys.executable, "-m", "healthkit", "workshop", "--content", str(content), "-o", str(out), "--template", str(busy), "-j", "2", "--zip"],
+        env={**os.environ, "TMPDIR": str(scratch)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    _, err = _stop(workshop, signal.SIGTERM, lambda: any(started.iterdir()), scratch)
+    assert workshop.returncode == 128 + signal.SIGTERM and b"healthkit: stopped (SIGTERM)" in err and b"Traceback" not in err
+    assert list(out.parent.iterdir()) == [], "no staging folder, no pack and no zip left behind"
+
+
+def _jupyterlite_running(root: int) -> Callable[[], bool]:
+    return lambda: any("jupyterlite_core" in " ".join(_cmdline(pid)) for pid in _descendants(root))
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["kill-9", "sigterm"])
+def test_stopping_a_lite_build_stops_jupyterlite(tmp_path: Path, how: signal.Signals) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "back-spasms.yaml").write_text(SEED.read_text())
+    out = tmp_path / "sites" / "site"
+    out.parent.mkdir()
+    lite = subprocess.Popen(
+        [sys.executable, "-m", "healthkit", "lite", "--content", str(content), "-o", str(out), "--template", str(TEMPLATE), "-j", "1", "--offline", "--zip"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    started, err = _stop(lite, how, _jupyterlite_running(lite.pid), None)
+    assert any("jupyterlite_core" in line for line in started)  # and it is gone now
+    assert not out.exists() and not (out.parent / "site.zip").exists(), "the site was not published"
+    left = list(out.parent.iterdir())
+    if how == signal.SIGTERM:
+        assert lite.returncode == 128 + signal.SIGTERM and b"Traceback" not in err
+        assert left == [], "the staging folder is removed"
+    else:
+        assert [p.name.startswith(".site.") for p in left] == [True], "kill -9 leaves the staging folder, for the next run"
+
+
+#: Watches the process named on the command line; says whether it watches.
+WATCHER = """\
+import sys
+from pathlib import Path
+from healthkit.render.lifeline import watch_parent
+thread = watch_parent(int(sys.argv[1]), lambda: Path(sys.argv[2]).write_text("cleaned up"))
+if thread is not None:
+    thread.join(timeout=60)
+print("watching" if thread is not None else "not watching", flush=True)
+"""
+#: Starts the command it is given and waits for it, as a kernelspec's wrapper script does.
+WRAPPER = "import subprocess, sys; sys.exit(subprocess.call(sys.argv[1:]))"
+
+
+def test_a_kernel_started_through_a_wrapper_is_not_stopped(tmp_path: Path) -> None:
+    """Its parent is the wrapper, not the process that launched it: nothing to watch."""
+    mark = tmp_path / "mark"
+    done = subprocess.run(
+        [sys.executable, "-c", WRAPPER, sys.executable, "-c", WATCHER, str(os.getpid()), str(mark)], capture_output=True, text=True, timeout=120
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, "not watching"), done.stderr
+    assert not mark.exists()
+
+
+def test_a_process_whose_launcher_is_already_gone_cleans_up_and_exits(tmp_path: Path) -> None:
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    mark = tmp_path / "mark"
+    done = subprocess.run([sys.executable, "-c", WATCHER, str(gone.pid), str(mark)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and done.stdout == ""
+    assert mark.read_text() == "cleaned up"
+
+
+#: A tool that never finishes, and starts a process of its own that does not either.
+HANGS = """\
+import subprocess, sys, time
+subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+print("started", flush=True)
+time.sleep(600)
+"""
+#: Runs the tool as healthkit runs ``jupyter lite build``; SIGTERM unwinds, as in the command line.
+RUNS = """\
+import os, signal, sys
+from pathlib import Path
+from healthkit.app.lite import WATCHED, run_watched
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+folder = Path(sys.argv[1])
+env = {**os.environ, "PYTHONPATH": str(folder)}
+run_watched([sys.executable, "-c", WATCHED, str(os.getpid()), "hangs"], folder, env, folder / "log", 600)
+"""
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["kill-9", "sigterm"])
+def test_a_tool_healthkit_runs_ends_with_healthkit(tmp_path: Path, how: signal.Signals) -> None:
+    (tmp_path / "hangs.py").write_text(HANGS)
+    runner = subprocess.Popen([sys.executable, "-c", RUNS, str(tmp_path)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = tmp_path / "log"
+    started, err = _stop(runner, how, lambda: log.exists() and "started" in log.read_text() and len(_descendants(runner.pid)) >= 2, None)
+    assert sum("hangs" in line or "time.sleep(600)" in line for line in started) >= 2, started  # the tool and its own process
+    if how == signal.SIGTERM:
+        assert runner.returncode == 143, err

@@ -87,3 +87,24 @@ def test_the_modules_checked_for_each_extra_are_the_extra() -> None:
     for extra, modules in EXTRA_MODULES.items():
         packages = {_name(r) for r in project["optional-dependencies"][extra] if _name(r) != DISTRIBUTION}
         assert set(modules) == packages, extra
+
+
+def test_update_screenshots_retakes_every_image_in_docs_img() -> None:
+    """Each docs/img picture is saved by a test (save_screenshot) that the script runs."""
+    script = (ROOT / "scripts" / "update-screenshots").read_text()
+    run = set(re.findall(r"tests/(test_\w+\.py)::(\w+)", script))
+    for image in sorted((ROOT / "docs" / "img").glob("*.png")):
+        takers = [
+            (path.name, test)
+            for path in (ROOT / "tests").glob("test_*.py")
+            for test, body in re.findall(r"\ndef (test_\w+)\((.*?)(?=\ndef |\Z)", path.read_text(), re.S)
+            if re.search(rf"save_screenshot\([^)]*[\"']{re.escape(image.name)}[\"']", body)
+        ]
+        assert takers and set(takers) <= run, f"{image.name}: taken by {takers}, the script runs {sorted(run)}"
+
+
+def test_tests_write_nothing_into_the_checkout() -> None:
+    """Measurements and screenshots go where an environment variable says, never into the checkout."""
+    for path in (ROOT / "tests").glob("*.py"):
+        text = path.read_text()
+        assert not re.search(r"ROOT\s*/\s*[\"']build[\"']", text), path.name

@@ -205,6 +205,19 @@ def test_bad_arguments_are_usage_errors(tmp_path: Path, capsys: pytest.CaptureFi
     assert not (tmp_path / "p.zip").exists()
 
 
+def test_the_content_is_checked_once(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import healthkit.app.scorm as scorm_app
+
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "broken.yaml").write_text("id: broken\n")
+    planned = []
+    real = scorm_app.plan
+    monkeypatch.setattr(scorm_app, "plan", lambda options: planned.append(options) or real(options))
+    assert main(["scorm", "--content", str(tmp_path / "content"), "-o", str(tmp_path / "p.zip")]) == 1
+    assert "lesson failed: broken" in capsys.readouterr().err
+    assert len(planned) == 1 and not (tmp_path / "p.zip").exists()
+
+
 def test_help_lists_the_registry_standards(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["scorm", "--help"])

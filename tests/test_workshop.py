@@ -128,3 +128,69 @@ def test_a_failed_lesson_leaves_no_half_made_pack(tmp_path: Path, capsys: pytest
     assert status == 1 and "no teacher today" in err and "Traceback" not in err
     assert not out.exists() and not (tmp_path / "pack.zip").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.ipynb", "content"]
+
+
+def test_a_condition_named_twice_is_packed_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = _content(tmp_path)
+    out = tmp_path / "pack"
+    status = main(["workshop", "back-spasms", "back-spasms", "--content", str(content), "-o", str(out), "--template", str(TEMPLATE), "-j", "1", "--zip"])
+    assert status == 0, capsys.readouterr().err
+    names = zipfile.ZipFile(tmp_path / "pack.zip").namelist()
+    assert len(names) == len(set(names)) and {n.split("/", 1)[1] for n in names} == EXPECTED
+    assert (out / ".healthkit-workshop.json").is_file()
+
+
+@pytest.mark.parametrize("obstacle", ["folder", "link-out"])
+def test_every_file_of_the_pack_is_checked_before_anything_is_built(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, obstacle: str) -> None:
+    content = _content(tmp_path)
+    out = tmp_path / "pack"
+    if obstacle == "folder":
+        (out / "site" / "index.html").mkdir(parents=True)
+        where = out / "site" / "index.html"
+    else:
+        (tmp_path / "elsewhere").mkdir()
+        out.mkdir()
+        (out / "teacher").symlink_to(tmp_path / "elsewhere")
+        where = out / "teacher"
+    before = sorted(p.as_posix() for p in tmp_path.rglob("*"))
+    monkeypatch.setattr("healthkit.app.workshop.build", lambda *a, **k: pytest.fail("a lesson was built"))
+    status, err = _workshop(capsys, content, out, "--force", "--zip")
+    assert status == 1 and f"healthkit: error: cannot write " in err and str(where) in err
+    assert sorted(p.as_posix() for p in tmp_path.rglob("*")) == before  # nothing made, no staging folder
+
+
+def test_a_rerun_keeps_a_file_someone_changed_and_removes_what_it_no_longer_makes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = _content(tmp_path)
+    (content / "migraine-lite.yaml").write_text(SEED.read_text().replace("id: back-spasms", "id: migraine-lite"))
+    out = tmp_path / "pack"
+    base = ["workshop", "--content", str(content), "-o", str(out), "--template", str(TEMPLATE), "-j", "1"]
+    assert main([*base, "back-spasms", "migraine-lite"]) == 0
+    readme = out / "README.md"
+    readme.write_text(readme.read_text() + "\nRoom 4. Bring a laptop.\n")
+    notes = out / "teacher" / "migraine-lite.html"
+    notes.write_text(notes.read_text() + "<!-- my notes -->")
+    capsys.readouterr()
+
+    assert main([*base, "back-spasms"]) == 0  # migraine-lite is no longer in the pack
+    err = capsys.readouterr().err
+    assert "Room 4" in readme.read_text()
+    assert f"healthkit: warning: kept {readme}: it changed since healthkit wrote it; pass --force to replace it" in err
+    assert "my notes" in notes.read_text() and f"healthkit: warning: kept {notes}" in err
+    assert not (out / "lessons" / "migraine-lite.ipynb").exists() and not (out / "site" / "migraine-lite.html").exists()
+
+    assert main([*base, "back-spasms", "--force"]) == 0
+    assert "Room 4" not in readme.read_text() and "Lessons in this pack" in readme.read_text()
+    assert "my notes" in notes.read_text()  # a changed file is never deleted, even with --force
+
+
+def test_the_summary_counts_lessons_not_editions(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = _content(tmp_path)
+    assert main(["workshop", "back-spasms", "--content", str(content), "-o", str(tmp_path / "pack"), "--template", str(TEMPLATE), "-j", "1"]) == 0
+    assert "(1 lesson, learner and teacher editions)" in capsys.readouterr().out
+
+
+def test_a_folder_inside_the_content_folder_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = _content(tmp_path)
+    status, err = _workshop(capsys, content, content / "pack")
+    assert status == 1 and "is inside the content folder" in err
+    assert sorted(p.name for p in content.iterdir()) == ["back-spasms.yaml"]

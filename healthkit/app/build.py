@@ -26,11 +26,12 @@ from ..content.loader import require_known
 from ..content.readability import reading_levels, reading_minutes
 from ..errors import BuildError, HealthkitError, ParameterError
 from ..io import write_bytes_atomic
-from ..lesson.render import review_status_text
+from ..lesson.render import review_overdue, review_status_text
+from ..model import Condition
 from ..registry import EDITIONS, EDITIONS_SPEC, REGIONS
 from ..quiz.generate import needs_other_conditions
 from ..render.execute import LessonJob, template_path
-from .cache import BuildCache, FileInfo, content_digest, digest_bytes, notebook_code_digest, page_code_digest
+from .cache import BuildCache, FileInfo, content_digest, digest_bytes, notebook_code_digest, page_code_digest, today
 from .outputs import check_out_dir
 from .site import navigation, page_path, write_index
 from .workers import Rendered, Workers, default_jobs, export_page, render, worker_count
@@ -42,7 +43,7 @@ T = TypeVar("T")
 
 __all__ = [
     "BuildOptions", "BuildReport", "Builder", "LessonResult", "Progress", "build", "default_jobs", "describe",
-    "describe_failure", "worker_count",
+    "describe_failure", "file_info", "worker_count",
 ]
 
 
@@ -141,8 +142,14 @@ def info_from_check(result: CheckResult, digest: str) -> FileInfo:
     if not result.ok or result.condition is None:
         first = next(d for d in result.diagnostics if d.severity == "error")
         return FileInfo(digest=digest, ok=False, error=first.format())
-    c = result.condition
+    return file_info(result.condition, digest)
+
+
+def file_info(c: Condition, digest: str = "") -> FileInfo:
+    """What the index, navigation and the cache keep of a valid condition."""
     whole, _ = reading_levels(c)
+    on = today()
+    next_review = c.clinical_review.next_review
     return FileInfo(
         digest=digest,
         ok=True,
@@ -152,7 +159,9 @@ def info_from_check(result: CheckResult, digest: str) -> FileInfo:
         minutes=reading_minutes(c),
         grade=whole.grade,
         updated=c.updated.isoformat(),
-        review=review_status_text(c),
+        review=review_status_text(c, on),
+        next_review=next_review.isoformat() if next_review else "",
+        overdue=review_overdue(c, on),
         needs_others=needs_other_conditions(c),
         language=c.language,
     )
@@ -344,7 +353,7 @@ class Builder:
         known = {}
         for name, path in files.items():
             info = self.known.get(path.name)
-            if info is None or info.digest != digests[name]:
+            if info is None or info.digest != digests[name] or not info.current(today()):
                 info = cache.file_info(path.name, digests[name])
             if info is not None:
                 known[name] = info

@@ -4,17 +4,15 @@ A bundle holds exactly the entries its list-building function returns (for examp
 :func:`healthkit.app.site.lessons_zip_files` and
 :func:`healthkit.app.workshop.pack_files`): never whatever else happens to lie in a folder.
 To add something to a bundle (an installation file, say), append an entry in that function.
+The zip itself is written by :func:`healthkit.io.zip_entries`, as every zip healthkit makes.
 """
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from ..errors import OutputError
-from ..io import write_bytes_atomic
+from ..io import read_regular, write_bytes_atomic, zip_entries
 
 
 @dataclass(frozen=True)
@@ -33,25 +31,24 @@ class BundleFile:
             raise ValueError(f"bundle entry {self.name!r} needs either a source file or data")
 
     def read(self) -> bytes:
+        """The entry's bytes; a source must be a regular file (a link is never followed)."""
         if self.data is not None:
             return self.data
         assert self.source is not None
-        try:
-            return self.source.read_bytes()
-        except OSError as exc:
-            raise OutputError(f"cannot pack {self.source}: {exc.strerror}", str(self.source)) from None
+        return read_regular(self.source)
+
+
+    def content(self) -> bytes | Path:
+        """What :func:`healthkit.io.zip_entries` packs: the bytes, or the source file."""
+        if self.data is not None:
+            return self.data
+        assert self.source is not None
+        return self.source
 
 
 def zip_bytes(entries: list[BundleFile]) -> bytes:
-    """A zip holding exactly ``entries``, in order (deflated, with a fixed timestamp)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for entry in entries:
-            info = zipfile.ZipInfo(entry.name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, entry.read())
-    return buffer.getvalue()
+    """A zip holding exactly ``entries``, in order (see :func:`healthkit.io.zip_entries`)."""
+    return zip_entries((entry.name, entry.content()) for entry in entries)
 
 
 def write_zip(path: Path, entries: list[BundleFile]) -> None:

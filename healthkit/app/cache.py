@@ -14,20 +14,21 @@ is used only while it still holds exactly what was written; no lesson runs.
 
 Outputs are recorded relative to the output folder, with the digest of what was written:
 a later build (run from any folder) finds them inside its own output folder, and deletes a
-file only while it still holds exactly what healthkit wrote. A cache that cannot be read, or
-that names anything outside the output folder's lesson folders, is ignored with a warning:
-everything is rebuilt and nothing is deleted.
+file only while it still holds exactly what healthkit wrote (the rule of :mod:`.owned`, which
+workshop packs and Lite sites follow too). A cache that cannot be read, or that names
+anything outside the output folder's lesson folders, is ignored with a warning: everything is
+rebuilt and nothing is deleted.
+
+A lesson that shows "Review overdue" from a date on is rebuilt on that date: the cache keeps
+each file's next review date, and a description made before the date passed is not reused.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import json
 import os
-import re
-import stat
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -36,26 +37,26 @@ from typing import Any, Mapping
 from .. import __version__
 from ..io import write_text_atomic
 from ..registry import EDITIONS_SPEC
-from .outputs import inside
+from .owned import MAX_MANIFEST_BYTES, ManifestError, check_digest, check_name, digest_bytes, digest_file, holds, read_json, resolve
+
+__all__ = ["BuildCache", "CacheError", "FileInfo", "code_digest", "content_digest", "digest_bytes", "digest_bytes_file", "read_cache", "today"]
 
 CACHE_NAME = ".healthkit-cache.json"
 #: 5: the review sentence says when a lesson is a draft, and check refuses more (placeholders
 #: in titles, true/false options of their own), so files described by version 4 are checked again.
-CACHE_VERSION = 5
+#: 6: each file's next review date, so a review that falls due rebuilds its lessons.
+CACHE_VERSION = 6
 #: A cache is a few KB per lesson; a much larger file is not one healthkit wrote.
-MAX_CACHE_BYTES = 16 * 1024 * 1024
+MAX_CACHE_BYTES = MAX_MANIFEST_BYTES
 #: The folders of the output folder that hold build outputs (and may be pruned): each
 #: edition's notebooks and pages (:data:`healthkit.registry.EDITIONS_SPEC`).
 OUTPUT_FOLDERS = frozenset(folder for spec in EDITIONS_SPEC.values() for folder in (spec.lesson_folder, spec.page_folder))
-_DIGEST = re.compile(r"[0-9a-f]{64}")
+digest_bytes_file = digest_file
 
 
-def digest_bytes(*parts: bytes) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(len(part).to_bytes(8, "big"))
-        h.update(part)
-    return h.hexdigest()
+def today() -> dt.date:
+    """The date the build works with (whether a review is overdue)."""
+    return dt.date.today()
 
 
 #: The part of healthkit that only turns a finished notebook into a page (the exporters,
@@ -115,8 +116,11 @@ class FileInfo:
     minutes: int = 0
     grade: float = 0.0
     updated: str = ""
-    #: One sentence on the clinical review, as every output shows it.
+    #: One sentence on the clinical review, as every output shows it on the day it was made.
     review: str = ""
+    #: The clinical review's next date (ISO), and whether it had passed when ``review`` was made.
+    next_review: str = ""
+    overdue: bool = False
     needs_others: bool = False
     language: str = "en"
 
@@ -124,21 +128,21 @@ class FileInfo:
     def updated_date(self) -> dt.date:
         return dt.date.fromisoformat(self.updated)
 
+    def current(self, on: dt.date) -> bool:
+        """Whether the review sentence is still the one to show ``on`` that day."""
+        return not self.next_review or (dt.date.fromisoformat(self.next_review) < on) == self.overdue
 
-class CacheError(ValueError):
-    """Why a cache file was not trusted."""
+
+CacheError = ManifestError
 
 
 def _output_name(name: object) -> str:
     """A recorded output: a plain relative path inside one of :data:`OUTPUT_FOLDERS`."""
-    if not isinstance(name, str) or not name:
-        raise CacheError("an output is not a file name")
-    path = PurePosixPath(name)
-    if path.is_absolute() or "\\" in name or any(part in ("", ".", "..") for part in name.split("/")):
-        raise CacheError(f"the output {name!r} is not a plain path inside the output folder")
+    checked = check_name(name)
+    path = PurePosixPath(checked)
     if len(path.parts) < 2 or path.parts[0] not in OUTPUT_FOLDERS:
-        raise CacheError(f"the output {name!r} is not in one of the build's folders ({', '.join(sorted(OUTPUT_FOLDERS))})")
-    return name
+        raise CacheError(f"the output {checked!r} is not in one of the build's folders ({', '.join(sorted(OUTPUT_FOLDERS))})")
+    return checked
 
 
 def _lessons(value: object) -> dict[str, dict[str, Any]]:
@@ -149,8 +153,8 @@ def _lessons(value: object) -> dict[str, dict[str, Any]]:
         if not isinstance(entry, dict) or not isinstance(entry.get("fingerprint"), str) or not isinstance(entry.get("outputs"), dict):
             raise CacheError(f"the entry {str(key)[:60]!r} is not a fingerprint with outputs")
         outputs = {_output_name(name): digest for name, digest in entry["outputs"].items()}
-        if not all(isinstance(d, str) and _DIGEST.fullmatch(d) for d in outputs.values()):
-            raise CacheError(f"the entry {str(key)[:60]!r} has an output without a digest")
+        for digest in outputs.values():
+            check_digest(digest)
         lessons[str(key)] = {"fingerprint": entry["fingerprint"], "outputs": outputs}
         if isinstance(entry.get("notebook"), str):  # optional: what the stored notebook was made from
             lessons[str(key)]["notebook"] = entry["notebook"]
@@ -176,6 +180,7 @@ def _files(value: object) -> dict[str, FileInfo]:
         if files[str(name)].ok:
             try:
                 files[str(name)].updated_date
+                files[str(name)].current(dt.date.today())
             except ValueError:
                 raise CacheError(f"the file entry {str(name)[:60]!r} has no valid date") from None
     return files
@@ -183,19 +188,7 @@ def _files(value: object) -> dict[str, FileInfo]:
 
 def read_cache(path: Path) -> tuple[dict[str, FileInfo], dict[str, dict[str, Any]]]:
     """The files and lessons a cache records; :class:`CacheError` says why it cannot be used."""
-    try:
-        info = os.lstat(path)
-        if not stat.S_ISREG(info.st_mode):
-            raise CacheError("it is not a regular file")
-        if info.st_size > MAX_CACHE_BYTES:
-            raise CacheError(f"it is over {MAX_CACHE_BYTES:,} bytes")
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError, RecursionError) as exc:
-        if isinstance(exc, CacheError):
-            raise
-        raise CacheError(f"it is not readable JSON ({type(exc).__name__})") from None
-    if not isinstance(data, dict):
-        raise CacheError("it is not a mapping")
+    data = read_json(path)
     if data.get("version") != CACHE_VERSION:
         raise CacheError(f"it has format {str(data.get('version'))[:20]!r}, not {CACHE_VERSION} (another version of healthkit wrote it)")
     return _files(data.get("files", {})), _lessons(data.get("lessons", {}))
@@ -216,24 +209,20 @@ class BuildCache:
         except CacheError as exc:
             self.warnings.append(f"ignoring {self.path}: {exc}; every lesson is rebuilt and no earlier output is deleted")
 
-    def file_info(self, name: str, digest: str) -> FileInfo | None:
+    def file_info(self, name: str, digest: str, on: dt.date | None = None) -> FileInfo | None:
+        """The description of an unchanged file, unless its review has become overdue since."""
         info = self.files.get(name)
-        return info if info is not None and info.digest == digest else None
+        if info is None or info.digest != digest or not info.current(on or today()):
+            return None
+        return info
 
     def _resolve(self, name: str) -> Path | None:
         """A recorded output as a path, only if it lies inside the output folder."""
-        path = self.out_dir / name
-        return path if inside(path, self.out_dir) else None
+        return resolve(self.out_dir, name)
 
     def _unchanged(self, name: str, digest: str) -> Path | None:
         """The output, if it is still a regular file holding what healthkit wrote."""
-        path = self._resolve(name)
-        try:
-            if path is None or not stat.S_ISREG(os.lstat(path).st_mode):
-                return None
-            return path if digest_bytes_file(path) == digest else None
-        except OSError:
-            return None
+        return holds(self.out_dir, name, (digest,))
 
     def outputs(self, key: str) -> list[Path]:
         return [self.out_dir / name for name in self.lessons.get(key, {}).get("outputs", {})]
@@ -294,17 +283,16 @@ class BuildCache:
         write_text_atomic(self.path, json.dumps(data, indent=1))
 
 
-def digest_bytes_file(path: Path) -> str:
-    """:func:`digest_bytes` of a file's content."""
-    return digest_bytes(path.read_bytes())
-
-
 def content_digest(path: Path) -> str:
     """Digest of a content file, reading no more than a content file may hold (a larger
-    file is refused by ``check`` anyway; its size keeps the digest distinct)."""
+    file is refused by ``check`` anyway; its size keeps the digest distinct). A symbolic link
+    out of the content folder is never read: its digest is that of where it points."""
+    from ..content.loader import leads_outside
     from ..content.yamlio import MAX_BYTES
 
     try:
+        if leads_outside(path):
+            return digest_bytes(b"a link out of the content folder", os.readlink(path).encode())
         with path.open("rb") as handle:
             head = handle.read(MAX_BYTES + 1)
         size = os.stat(path).st_size

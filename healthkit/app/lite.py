@@ -2,13 +2,19 @@
 
 Plan, run, publish:
 
-- *plan*: check the output folder may be replaced, and gather the pinned inputs (verified,
-  downloaded into the user's cache if missing: see :mod:`healthkit.lite.inputs`);
+- *plan*: check, before any work, the output folder (absent, empty, or a site healthkit made;
+  any other folder only with ``force``), the zip's name, and the content (each file where it
+  is, see :mod:`.sources`), then gather the pinned inputs (verified, downloaded into the
+  user's cache if missing: see :mod:`healthkit.lite.inputs`);
 - *run*, in a fresh staging folder beside the output: render the lessons exactly as
   ``healthkit build`` does (their ``content_dir`` is ``../content``, which the site ships),
   write the welcome page, lay out Pyodide with the wheels and a lock file naming exactly those
   wheels, then run JupyterLite's build (from the pinned wheels) and check the result;
-- *publish*: swap the finished site into place (and zip it if asked).
+- *publish*, only when every lesson built: move the site's files in by the rule of
+  :mod:`.owned` (the marker, ``healthkit-lite.json``, records each file's digest: a file
+  someone changed since is kept, with a warning, unless ``force``; files someone added are
+  left alone; files of the previous site this one does not have are deleted), and zip it if
+  asked (exactly the site this run made).
 
 Building into a fresh folder every time matters: JupyterLite's incremental build can keep a
 stale ``jupyter-lite.json`` that lost the local Pyodide, and the kernel then silently waits
@@ -20,27 +26,29 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
-import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable, Collection, Mapping
 
 from .. import __version__
-from ..content import iter_content_files
-from ..content.loader import require_known
 from ..errors import LiteError
-from ..io import write_bytes_atomic, write_text_atomic, zip_folder
+from ..io import refuse_overwrite, remove_stale_staging, staging_folder, write_bytes_atomic, write_text_atomic, zip_entries
 from ..lite import pins
-from ..lite.check import KERNEL_PLUGIN, LOCK, MARKER, PYODIDE_DIR, check_site, site_size
+from ..lite.check import KERNEL_PLUGIN, LOCK, MARKER, PYODIDE_DIR, check_site
 from ..lite.inputs import Inputs, ensure_inputs, sha256_bytes
 from ..lite.lock import Shipped, site_lock
 from ..lite.welcome import WELCOME, WelcomeEntry, welcome_markdown
 from ..lite.wheel import healthkit_wheel, unpack_labextensions, unpack_purelib
-from .build import BuildOptions, BuildReport, Progress, build, describe
+from ..registry import DEFAULT_COURSE_TITLE
+from .build import BuildOptions, BuildReport, Progress, build, file_info
 from .cache import CACHE_NAME
+from .outputs import check_pack_dir
+from .owned import ManifestError, Owned, digests, foreign, foreign_warning, manifest_text, place, read_json, read_owned
+from .sources import Sources, check_sources, copy_sources
 
 Log = Callable[[str], None]
 
@@ -54,21 +62,29 @@ SETTINGS_OVERRIDES = {
 }
 
 
+#: ``jupyter lite build`` takes a few seconds; one that runs this long is stuck.
+JUPYTERLITE_TIMEOUT = 600
+
+
 @dataclass(frozen=True)
 class LiteOptions:
     out_dir: Path
+    #: The folder of condition files (the command line's ``--content``, default ``content``).
+    content_dir: Path
     ids: tuple[str, ...] = ()
-    content_dir: Path = Path("content")
     editions: tuple[str, ...] = ("learner",)
     region: str = ""
     template: Path | None = None
     jobs: int = 0
-    title: str = "Health lessons"
+    title: str = DEFAULT_COURSE_TITLE
     #: A local copy of Pyodide's npm tarball (or its unpacked folder) instead of downloading.
     pyodide: Path | None = None
     #: Never download: every input must already be in the cache.
     offline: bool = False
     zip: bool = False
+    #: Build into a folder that is not empty (its other files are left alone), replace files
+    #: of the site that were changed since the last run, and replace an existing zip.
+    force: bool = False
 
 
 @dataclass
@@ -79,39 +95,68 @@ class LiteReport:
     files: int = 0
     archive: Path | None = None
     seconds: float = 0.0
+    #: Whether the site was written (only when every lesson built).
+    published: bool = False
+    #: Files kept or left alone in the folder, and why.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.lessons.ok
+        return self.lessons.ok and self.published
+
+
+def zip_path(out: Path) -> Path:
+    """``build/lite`` -> ``build/lite.zip``."""
+    return out.parent / f"{out.name}.zip"
 
 
 # -- plan ----------------------------------------------------------------------------------
-def check_output(out: Path) -> None:
-    """The output may be replaced only if it is absent, empty, or a site healthkit made."""
+def check_output(out: Path, force: bool = False) -> None:
+    """The output may be written only if it is absent, empty, or a site healthkit made
+    (any other folder with ``force``, leaving its other files alone)."""
     if not out.exists():
         return
-    if out.is_dir() and (not any(out.iterdir()) or (out / MARKER).is_file()):
+    if out.is_dir() and (force or not any(out.iterdir()) or (out / MARKER).is_file()):
         return
-    raise LiteError("output", f"{out} exists and is not a Lite site made by healthkit; choose another folder or remove it")
+    raise LiteError("output", f"{out} exists and is not a Lite site made by healthkit; choose another folder, or pass --force to build the site into it (its other files are left alone)")
+
+
+@dataclass(frozen=True)
+class LitePlan:
+    sources: Sources
+    #: What the previous site recorded in its marker.
+    owned: Owned
+    #: A marker of an older healthkit, which recorded no files: the site it names was made
+    #: whole by healthkit, so its files at the new site's paths are replaced.
+    legacy: bool
+    archive: Path | None
+
+
+def plan(options: LiteOptions) -> LitePlan:
+    """Everything that could stop the build, checked before any work."""
+    out = options.out_dir
+    check_pack_dir(out, options.content_dir)
+    check_output(out, options.force)
+    archive = zip_path(out) if options.zip else None
+    if archive is not None:
+        refuse_overwrite(archive, options.force)
+    sources = check_sources(options.content_dir, options.ids)
+    try:
+        legacy = (out / MARKER).is_file() and "files" not in read_json(out / MARKER)
+    except ManifestError:
+        legacy = False
+    return LitePlan(sources, read_owned(out / MARKER), legacy, archive)
 
 
 # -- run -----------------------------------------------------------------------------------
-def _sources(options: LiteOptions) -> dict[str, Path]:
-    """The condition files to ship, by id (all of them when no ids are given)."""
-    found = {p.stem: p for p in iter_content_files(options.content_dir)}
-    require_known(options.ids, found)
-    return {cid: found[cid] for cid in options.ids or tuple(found)}
-
-
-def _lessons(options: LiteOptions, sources: dict[str, Path], files: Path, progress: Progress | None) -> BuildReport:
+def _lessons(options: LiteOptions, sources: Sources, files: Path, progress: Progress | None) -> BuildReport:
     """Render the lessons into the site's files, reading the content copied beside them."""
     content = files / "content"
     content.mkdir(parents=True)
-    for path in sources.values():
-        shutil.copy2(path, content / path.name)
+    copy_sources(sources, content)
     report = build(
         BuildOptions(
-            content_dir=content, out_dir=files, ids=options.ids, editions=options.editions, region=options.region,
+            content_dir=content, out_dir=files, ids=sources.ids, editions=options.editions, region=options.region,
             template=options.template, jobs=options.jobs, html=True, force=True,
         ),
         progress,
@@ -120,12 +165,11 @@ def _lessons(options: LiteOptions, sources: dict[str, Path], files: Path, progre
     return report
 
 
-def _welcome(options: LiteOptions, files: Path, report: BuildReport) -> None:
-    built = [r.condition for r in report.results if r.status == "built" and r.edition == options.editions[0]]
+def _welcome(options: LiteOptions, files: Path, sources: Sources) -> None:
     entries = []
-    for cid in built:
-        info = describe(next((files / "content").glob(f"{cid}.*")))
-        entries.append(WelcomeEntry(cid, info.title, info.tagline, info.minutes, info.grade, info.review))
+    for condition in sources.conditions:
+        info = file_info(condition)
+        entries.append(WelcomeEntry(condition.id, info.title, info.tagline, info.minutes, info.grade, info.review))
     write_text_atomic(files / WELCOME, welcome_markdown(options.title, entries, options.editions))
 
 
@@ -171,6 +215,45 @@ def _tools(inputs: Inputs, stage: Path) -> tuple[Path, list[Path]]:
     return toolchain, [extensions]
 
 
+#: ``python -c WATCHED PID MODULE ARGS...`` runs ``python -m MODULE ARGS...`` so that it ends
+#: with the process PID that started it, even one killed at once (``kill -9``): a thread
+#: watches the parent and, once it is gone, kills the command's own session (:func:`run_watched`
+#: starts it in a session of its own).
+WATCHED = """\
+import os, runpy, signal, sys, threading, time
+parent = int(sys.argv.pop(1))
+module = sys.argv.pop(1)
+def watch():
+    while os.getppid() == parent:
+        time.sleep(0.1)
+    os.killpg(0, signal.SIGKILL)
+threading.Thread(target=watch, daemon=True).start()
+sys.argv[0] = module
+runpy.run_module(module, run_name="__main__", alter_sys=True)
+"""
+
+
+def run_watched(command: list[str], cwd: Path, env: dict[str, str], log: Path, timeout: float) -> int:
+    """Run ``command`` in a session of its own, output to ``log``; returns its exit status.
+
+    However this returns (an error, Ctrl-C, SIGTERM turned into ``SystemExit`` by the command
+    line, the timeout), the command and everything it started are killed first.
+    """
+    with log.open("w", encoding="utf-8") as handle:
+        child = subprocess.Popen(command, cwd=cwd, env=env, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        return child.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        raise LiteError("jupyterlite", f"'jupyter lite build' did not finish in {timeout:.0f} s") from None
+    finally:
+        if child.poll() is None:
+            try:
+                os.killpg(child.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            child.wait()
+
+
 def _jupyterlite(lite: Path, site: Path, toolchain: Path, extensions: list[Path], stage: Path) -> None:
     """Run ``jupyter lite build`` from the pinned wheels, isolated from the user's Jupyter config."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTERLITE_")}
@@ -181,75 +264,99 @@ def _jupyterlite(lite: Path, site: Path, toolchain: Path, extensions: list[Path]
         PYTHONWARNINGS="ignore",
     )
     command = [
-        sys.executable, "-m", "jupyterlite_core", "build",
+        sys.executable, "-c", WATCHED, str(os.getpid()), "jupyterlite_core", "build",
         "--lite-dir", str(lite), "--output-dir", str(site), "--contents", str(lite / "files"),
         "--apps", "lab", "--no-sourcemaps", "--no-unused-shared-packages", "--ignore-sys-prefix",
         *(f"--FederatedExtensionAddon.extra_labextensions_path={p}" for p in extensions),
     ]
     log = stage / "jupyterlite.log"
-    with log.open("w", encoding="utf-8") as handle:
-        done = subprocess.run(command, cwd=lite, env=env, stdout=handle, stderr=subprocess.STDOUT)
-    if done.returncode != 0:
+    status = run_watched(command, lite, env, log, JUPYTERLITE_TIMEOUT)
+    if status != 0:
         tail = "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-12:])
-        raise LiteError("jupyterlite", f"'jupyter lite build' failed (status {done.returncode}):\n{tail}")
+        raise LiteError("jupyterlite", f"'jupyter lite build' failed (status {status}):\n{tail}")
 
 
-def _manifest(options: LiteOptions, report: BuildReport, packages: list[str]) -> str:
-    return json.dumps(
-        {
-            "made_by": f"healthkit {__version__}",
-            "lessons": sorted({r.condition for r in report.results if r.status == "built"}),
-            "editions": list(options.editions),
-            "pyodide": pins.PYODIDE.version,
-            "jupyterlite": {w.name: w.version for w in pins.wheels("tool") if w.name.startswith("jupyterlite")},
-            "kernel_packages": packages,
-            "start": f"lab/index.html?path={WELCOME}",
-        },
-        indent=2,
-    )
+def _about(options: LiteOptions, sources: Sources, packages: list[str]) -> dict[str, Any]:
+    """What the marker says about the site, besides its files."""
+    return {
+        "made_by": f"healthkit {__version__}",
+        "lessons": sorted(sources.ids),
+        "editions": list(options.editions),
+        "pyodide": pins.PYODIDE.version,
+        "jupyterlite": {w.name: w.version for w in pins.wheels("tool") if w.name.startswith("jupyterlite")},
+        "kernel_packages": packages,
+        "start": f"lab/index.html?path={WELCOME}",
+    }
+
+
+def _run(options: LiteOptions, sources: Sources, inputs: Inputs, stage: Path, progress: Progress | None, log: Log) -> tuple[BuildReport, Path, dict[str, Any]]:
+    """Build the site in ``stage``; returns the lessons' report, the site and its marker's
+    description (the site is only complete when every lesson built)."""
+    # Not "site": JupyterLite leaves out contents under a folder named like its output.
+    lite, site = stage / "lite", stage / "lite-output"
+    files = lite / "files"
+    report = _lessons(options, sources, files, progress)
+    if not report.ok:
+        return report, site, {}
+    _welcome(options, files, sources)
+    packages = _pyodide(inputs, lite)
+    _lite_config(options, lite)
+    toolchain, extensions = _tools(inputs, stage)
+    log("assembling the site with JupyterLite")
+    _jupyterlite(lite, site, toolchain, extensions, stage)
+    problems = check_site(site)
+    if problems:
+        raise LiteError("check", "the built site would not work offline:\n- " + "\n- ".join(problems))
+    return report, site, _about(options, sources, packages)
 
 
 # -- publish -------------------------------------------------------------------------------
-def _publish(site: Path, out: Path, stage: Path) -> None:
-    """Put the finished site at ``out``, replacing a previous one (checked by check_output)."""
-    if out.exists():
-        check_output(out)  # again: it may have changed while the site was built
-        os.replace(out, stage / "previous")
-    os.replace(site, out)
+def _site_files(site: Path) -> list[str]:
+    """Every file of the built site (links are never followed, and JupyterLite makes none)."""
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def _publish(options: LiteOptions, planned: LitePlan, site: Path, about: dict[str, Any], report: LiteReport) -> None:
+    out = options.out_dir
+    names = _site_files(site)
+    new = digests(site, names)
+    marker = manifest_text(new, **about)
+    report.size = sum((site / name).stat().st_size for name in names) + len(marker.encode())
+    report.files = len(names) + 1
+    archive = None
+    if planned.archive is not None:  # exactly the site this run made
+        archive = zip_entries([*((f"{out.name}/{name}", site / name) for name in names), (f"{out.name}/{MARKER}", marker.encode())])
+
+    def record(files: Mapping[str, Collection[str]]) -> None:
+        write_text_atomic(out / MARKER, manifest_text(files, **about))
+
+    placed = place(site, new, out, planned.owned, options.force or planned.legacy, record)
+    report.published = True
+    report.warnings += placed.warnings + foreign_warning(out, foreign(out, new, skip={MARKER}))
+    if archive is not None and planned.archive is not None:
+        write_bytes_atomic(planned.archive, archive)
+        report.archive = planned.archive
 
 
 def make_lite(options: LiteOptions, progress: Progress | None = None, log: Log = lambda _: None) -> LiteReport:
-    """Build the Lite site into ``options.out_dir`` (and ``<out_dir>.zip`` if asked)."""
+    """Build the Lite site into ``options.out_dir`` (and ``<out_dir>.zip`` if asked).
+
+    When a lesson fails, no site is written (the report's lessons say why).
+    """
     started = time.perf_counter()
     out = options.out_dir
-    check_output(out)
-    sources = _sources(options)
+    planned = plan(options)
     inputs = ensure_inputs(options.pyodide, options.offline, log)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    target = Path(os.path.realpath(out))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_staging(target)
+    stage = staging_folder(target)
     try:
-        # Not "site": JupyterLite leaves out contents under a folder named like its output.
-        lite, site = stage / "lite", stage / "lite-output"
-        files = lite / "files"
-        report = _lessons(options, sources, files, progress)
-        if not any(r.status == "built" for r in report.results):
-            return LiteReport(out, report, seconds=time.perf_counter() - started)
-        _welcome(options, files, report)
-        packages = _pyodide(inputs, lite)
-        _lite_config(options, lite)
-        toolchain, extensions = _tools(inputs, stage)
-        log("assembling the site with JupyterLite")
-        _jupyterlite(lite, site, toolchain, extensions, stage)
-        problems = check_site(site)
-        if problems:
-            raise LiteError("check", "the built site would not work offline:\n- " + "\n- ".join(problems))
-        write_text_atomic(site / MARKER, _manifest(options, report, packages))
-        _publish(site, out, stage)
+        lessons, site, about = _run(options, planned.sources, inputs, stage, progress, log)
+        report = LiteReport(out, lessons)
+        if lessons.ok:
+            _publish(options, planned, site, about, report)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    size, count = site_size(out)
-    archive = None
-    if options.zip:
-        archive = out.parent / f"{out.name}.zip"
-        write_bytes_atomic(archive, zip_folder(out))
-    return LiteReport(out, report, size, count, archive, time.perf_counter() - started)
+    report.seconds = time.perf_counter() - started
+    return report

@@ -15,18 +15,18 @@ from typing import Any
 
 from ..content import check_file, iter_content_files
 from ..content.loader import require_known
-from ..content.readability import reading_levels, reading_minutes
 from ..errors import ParameterError
-from ..lesson.render import review_status_text
 from ..model import Condition
-from ..registry import DEFAULT_PASSING_SCORE, DEFAULT_SCORM_STANDARD, EDITIONS, REGIONS, SCORM_STANDARDS
-from .build import BuildOptions, LessonResult, Progress, build
+from ..registry import DEFAULT_COURSE_TITLE, DEFAULT_PASSING_SCORE, DEFAULT_SCORM_STANDARD, SCORM_STANDARDS
+from .build import BuildOptions, LessonResult, Progress, build, check_options, file_info
+from .site import index_entry
 
 
 @dataclass(frozen=True)
 class ScormOptions:
+    #: The folder of condition files (the command line's ``--content``, default ``content``).
+    content_dir: Path
     ids: tuple[str, ...] = ()
-    content_dir: Path = Path("content")
     standard: str = DEFAULT_SCORM_STANDARD
     #: Pass mark in percent for every lesson; None: each lesson's ``passing_score``, else 80.
     passing: int | None = None
@@ -36,7 +36,7 @@ class ScormOptions:
     region: str = ""
     #: One package per lesson instead of one package with a lesson (SCO) each.
     split: bool = False
-    #: Title of a package with several lessons (default: "Health lessons").
+    #: Title of the package (default: the lesson's, or :data:`DEFAULT_COURSE_TITLE` for several).
     title: str = ""
     template: Path | None = None
     jobs: int = 0
@@ -53,6 +53,14 @@ class Package:
     lessons: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class ScormPlan:
+    """The conditions to package, and those whose content is invalid (reported, not packaged)."""
+
+    conditions: list[Condition]
+    failed: list[LessonResult]
+
+
 @dataclass
 class ScormReport:
     packages: list[Package] = field(default_factory=list)
@@ -65,18 +73,24 @@ class ScormReport:
 
 
 # -- plan -----------------------------------------------------------------------------------
+def _build_options(options: ScormOptions, out_dir: Path, ids: tuple[str, ...] = ()) -> BuildOptions:
+    """How the lessons of a package are rendered: notebooks only, from scratch."""
+    return BuildOptions(
+        content_dir=options.content_dir, out_dir=out_dir, ids=ids, editions=(options.edition,), template=options.template,
+        jobs=options.jobs, html=False, force=True, region=options.region,
+    )
+
+
 def _validate(options: ScormOptions) -> None:
+    """The build's own check of the edition and region, and what only SCORM asks for."""
+    check_options(_build_options(options, options.content_dir))
     if options.standard not in SCORM_STANDARDS:
         raise ParameterError(f"SCORM standard {options.standard!r} is not known; use one of: {', '.join(SCORM_STANDARDS)}")
-    if options.edition not in EDITIONS:
-        raise ParameterError(f"edition {options.edition!r} is not valid; use one of: {', '.join(EDITIONS)}")
-    if options.region and options.region not in REGIONS:
-        raise ParameterError(f"region {options.region!r} is not known; use one of: {', '.join(REGIONS)}")
     if options.passing is not None and not 1 <= options.passing <= 100:
         raise ParameterError(f"pass mark {options.passing} is not a percentage from 1 to 100")
 
 
-def plan(options: ScormOptions) -> tuple[list[Condition], list[LessonResult]]:
+def plan(options: ScormOptions) -> ScormPlan:
     """The conditions to package, and those whose content is invalid (reported, not packaged)."""
     _validate(options)
     files = {p.stem: p for p in iter_content_files(options.content_dir)}
@@ -93,7 +107,7 @@ def plan(options: ScormOptions) -> tuple[list[Condition], list[LessonResult]]:
         else:
             first = next(d for d in result.diagnostics if d.severity == "error")
             failed.append(LessonResult(condition_id, options.edition, "failed", error=f"invalid content: {first.format()}"))
-    return conditions, failed
+    return ScormPlan(conditions, failed)
 
 
 def passing_score(options: ScormOptions, condition: Condition) -> int | None:
@@ -112,35 +126,12 @@ def render_notebooks(options: ScormOptions, conditions: list[Condition], progres
     if not conditions:
         return {}, []
     with tempfile.TemporaryDirectory(prefix="healthkit-scorm-") as tmp:
-        report = build(
-            BuildOptions(
-                content_dir=options.content_dir,
-                out_dir=Path(tmp),
-                ids=tuple(c.id for c in conditions),
-                editions=(options.edition,),
-                template=options.template,
-                jobs=options.jobs,
-                html=False,
-                force=True,
-                region=options.region,
-            ),
-            progress,
-        )
+        report = build(_build_options(options, Path(tmp), tuple(c.id for c in conditions)), progress)
         notebooks = {r.condition: nbformat.read(r.outputs[0], as_version=4) for r in report.results if r.status == "built"}
     return notebooks, [r for r in report.results if r.status == "failed"]
 
 
 # -- publish --------------------------------------------------------------------------------
-def _entry(condition: Condition) -> Any:
-    from ..exporters.index import IndexEntry
-
-    whole, _ = reading_levels(condition)
-    return IndexEntry(
-        condition.id, condition.title, condition.tagline, "", reading_minutes(condition), whole.grade, condition.updated,
-        review_status_text(condition),
-    )
-
-
 def publish(options: ScormOptions, conditions: list[Condition], notebooks: dict[str, Any]) -> list[Package]:
     """Export each rendered lesson's page for a package and zip them."""
     from ..exporters.scorm import Sco, ScormPackage, identifier, package_index, package_page, package_zip
@@ -163,22 +154,22 @@ def publish(options: ScormOptions, conditions: list[Condition], notebooks: dict[
     if len(scos) == 1:
         package = ScormPackage(identifier("healthkit", ids[0], suffix), options.title or scos[0].title, options.standard, tuple(scos), schemas=options.schemas)
     else:
-        title = options.title or "Health lessons"
+        title = options.title or DEFAULT_COURSE_TITLE
         package = ScormPackage(
             identifier("healthkit", *ids, suffix), title, options.standard, tuple(scos),
-            index=package_index(title, [_entry(c) for c in packaged]), schemas=options.schemas,
+            index=package_index(title, [index_entry(file_info(c), "") for c in packaged]), schemas=options.schemas,
         )
     return [Package("", package_zip(package), ids)]
 
 
-def make_scorm(options: ScormOptions, progress: Progress | None = None) -> ScormReport:
-    """Plan, render and package. With several lessons and no ``split``, a lesson that fails
-    means no package (one with a lesson missing would mislead); with ``split`` the others are
-    still packaged."""
-    conditions, failed = plan(options)
-    notebooks, render_failed = render_notebooks(options, conditions, progress)
-    report = ScormReport(failed=failed + render_failed)
+def make_scorm(options: ScormOptions, progress: Progress | None = None, planned: ScormPlan | None = None) -> ScormReport:
+    """Plan (unless given the :func:`plan` of these options), render and package. With several
+    lessons and no ``split``, a lesson that fails means no package (one with a lesson missing
+    would mislead); with ``split`` the others are still packaged."""
+    planned = planned or plan(options)
+    notebooks, render_failed = render_notebooks(options, planned.conditions, progress)
+    report = ScormReport(failed=planned.failed + render_failed)
     if report.failed and not options.split:
         return report
-    report.packages = publish(options, conditions, notebooks)
+    report.packages = publish(options, planned.conditions, notebooks)
     return report

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping
 
 from ..io import write_bytes_atomic
 from ..registry import EDITIONS_SPEC, SITE_EDITION
@@ -15,6 +15,7 @@ from .install import install_entries, install_steps
 from .outputs import inside
 
 if TYPE_CHECKING:
+    from ..exporters.index import IndexEntry
     from .build import BuildOptions
 
 
@@ -58,7 +59,8 @@ def lessons_zip_files(lessons: list[tuple[Path, Path]]) -> list[BundleFile]:
     files: list[BundleFile] = []
     for notebook, content in lessons:
         files.append(BundleFile(f"{root}/build/lessons/{notebook.name}", notebook))
-        files.append(BundleFile(f"{root}/content/{content.name}", content))
+        # A content file may link to another file of its folder (checked before it is built).
+        files.append(BundleFile(f"{root}/content/{content.name}", Path(os.path.realpath(content))))
     files += install_entries(root)
     files.append(BundleFile(f"{root}/README.txt", data=LESSONS_README.encode("utf-8")))
     return files
@@ -78,6 +80,15 @@ def published_lessons(options: "BuildOptions", infos: dict[str, FileInfo], files
     return published
 
 
+def index_entry(info: FileInfo, href: str, quizzes: Mapping[str, Mapping[str, str]] | None = None) -> "IndexEntry":
+    """A lesson's card on an index page (the course index, a SCORM package's overview)."""
+    from ..exporters.index import IndexEntry
+
+    return IndexEntry(
+        info.id, info.title, info.tagline, href, info.minutes, info.grade, info.updated_date, info.review, info.language, quizzes or {}
+    )
+
+
 def _quiz_fits(notebook: Path) -> dict[str, dict[str, str]]:
     """What the index needs to count a lesson's saved answers (see :func:`~healthkit.exporters.index.quiz_fits`)."""
     from ..exporters.index import quiz_fits
@@ -91,15 +102,10 @@ def _quiz_fits(notebook: Path) -> dict[str, dict[str, str]]:
 
 def write_index(options: "BuildOptions", infos: dict[str, FileInfo], files: dict[str, Path], cache: BuildCache, changed: bool) -> list[Path]:
     """The course index and lessons.zip, rewritten only when a lesson or the catalogue changed."""
-    from ..exporters.index import IndexEntry
-
     site = site_dir(options.out_dir)
     names = published_lessons(options, infos, files, cache)
     notebooks = {n: options.lesson_dir(SITE_EDITION) / f"{n}.ipynb" for n in names}
-    entries = [
-        IndexEntry(i.id, i.title, i.tagline, f"{i.id}.html", i.minutes, i.grade, i.updated_date, i.review, i.language, _quiz_fits(notebooks[n]))
-        for n, i in ((n, infos[n]) for n in names)
-    ]
+    entries = [index_entry(infos[n], f"{infos[n].id}.html", _quiz_fits(notebooks[n])) for n in names]
     bundle = lessons_zip_files([(notebooks[n], files[n]) for n in names])
     index, archive = site / "index.html", site / "lessons.zip"
     fingerprint = digest_bytes(

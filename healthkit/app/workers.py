@@ -136,10 +136,9 @@ class _Inline(Executor):
         future: Future[T] = Future()
         try:
             future.set_result(fn(*args, **kwargs))
-        except BaseException as exc:  # delivered through the future, as a pool would
-            if isinstance(exc, KeyboardInterrupt):
-                raise
+        except Exception as exc:  # delivered through the future, as a pool would
             future.set_exception(exc)
+        # Ctrl-C, and SIGTERM (SystemExit, see healthkit.cli), propagate at once as from a pool.
         return future
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:

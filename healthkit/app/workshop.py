@@ -1,35 +1,41 @@
 """A workshop folder: everything an educator hands out, built in one go.
 
-The pack is assembled in a hidden folder beside the target and moved into place only when
-every lesson built, so a failure leaves no half-made pack. It holds exactly the files
-:func:`pack_files` lists (the zip too): a file someone else put in the folder is left alone
-and never packed. Everything that could stop the command (the folder, the zip's name, a
-file in the way) is checked before anything is built.
+Plan, run, publish:
+
+- *plan*: check everything that could stop the command before anything is built: the content
+  (each file where it is; see :mod:`.sources`), the folder, the zip's name, and every file the
+  pack will write (only regular files are replaced, never through a link out of the folder);
+- *run*: assemble the pack in a staging folder beside the target;
+- *publish*, only when every lesson built: move the files in, by the rule of :mod:`.owned`
+  (a file of the pack someone changed since is kept, with a warning, unless ``force``), delete
+  what the last run made and this one did not, and write the zip.
+
+So a failure leaves no half-made pack, and a rerun never loses a file someone edited. The pack
+holds exactly the files :func:`pack_names` lists, and the zip exactly what this run made: a
+file someone else put in the folder is left alone and never packed.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
-from ..content import iter_content_files, load_catalog
+from ..content import iter_content_files
 from ..content.loader import neighbours
 from ..errors import OutputError
 from ..exporters.lms import bank, export
-from ..io import refuse_unless_regular, write_bytes_atomic, write_text_atomic
+from ..io import refuse_unless_regular, remove_stale_staging, staging_folder, write_bytes_atomic, write_text_atomic, zip_entries
 from ..lesson.render import review_status_text
 from ..model import Condition
 from ..registry import EDITIONS_SPEC, QUIZ_FORMATS
 from .build import BuildOptions, BuildReport, Progress, build
-from .bundle import BundleFile, write_zip
-from .cache import digest_bytes_file
-from .install import install_steps, write_install_files
-from .outputs import check_out_dir, inside
+from .install import install_files, install_steps, write_install_files
+from .outputs import check_pack_dir
+from .owned import Owned, check_targets, digests, foreign, foreign_warning, manifest_text, place, read_owned
 from .site import page_path, site_dir
+from .sources import Sources, check_sources, copy_sources
 
 #: Records, inside a pack folder, the files the last run put there (never packed itself).
 PACK_MANIFEST = ".healthkit-workshop.json"
@@ -46,7 +52,8 @@ class WorkshopOptions:
     zip: bool = False
     #: Also put a Lite site (the lessons running in the browser) in ``lite/``.
     lite: bool = False
-    #: Write into a folder that is not empty, and replace an existing zip.
+    #: Write into a folder that is not empty, replace files of the pack that were changed
+    #: since the last run, and replace an existing zip.
     force: bool = False
     #: Health services named in the lessons and quiz exports; "" means each condition's language decides.
     region: str = ""
@@ -101,12 +108,12 @@ This material is for learning only. It is not medical advice.
 """
 
 
-def pack_files(root: Path, ids: list[str], content_files: list[Path], install: list[str], with_lite: bool = False) -> list[BundleFile]:
-    """What a pack holds, as entries relative to the pack folder ``root``: the learner
-    notebooks, the teacher edition (notebooks and pages), the offline site, the quiz exports,
-    the content the notebooks read, the ``install`` files (the healthkit wheel,
-    requirements.txt, environment.yml; see :mod:`healthkit.app.install`), the participant
-    README and, with ``with_lite``, every file of the Lite site this run built in ``root/lite``."""
+def pack_names(ids: tuple[str, ...], content_files: list[Path], install: list[str], lite: Path | None = None) -> list[str]:
+    """What a pack holds, as names relative to the pack folder: the learner notebooks, the
+    teacher edition (notebooks and pages), the offline site, the quiz exports, the content
+    the notebooks read, the ``install`` files (the healthkit wheel, requirements.txt,
+    environment.yml; see :mod:`healthkit.app.install`), the participant README and, given
+    the ``lite`` folder this run built, every file of that Lite site."""
     names: list[str] = []
     for cid in ids:
         names.append(f"{EDITIONS_SPEC['learner'].lesson_folder}/{cid}.ipynb")
@@ -118,38 +125,42 @@ def pack_files(root: Path, ids: list[str], content_files: list[Path], install: l
     names += [f"content/{path.name}" for path in content_files]
     names += install
     names.append("README.md")
-    if with_lite:
-        names += sorted(p.relative_to(root).as_posix() for p in (root / "lite").rglob("*") if p.is_file() and not p.is_symlink())
-    return [BundleFile(name, root / name) for name in names]
+    if lite is not None:
+        names += sorted(f"lite/{p.relative_to(lite).as_posix()}" for p in lite.rglob("*") if p.is_file() and not p.is_symlink())
+    return names
 
 
-def _check(options: WorkshopOptions) -> None:
-    """Refuse, before any work, every pack that could not be made safely."""
-    out, content = options.out_dir, options.content_dir
-    if inside(Path.cwd(), out):
-        raise OutputError(f"-o {out} is the current folder (or holds it); name a new folder for the pack, e.g. -o workshop", str(out))
-    if inside(content, out):
-        raise OutputError(f"-o {out} is or holds the content folder {content}; name a new folder for the pack", str(out))
-    if out.exists() and not out.is_dir():
-        raise OutputError(f"-o {out} is not a folder; name a new folder for the pack", str(out))
+# -- plan ----------------------------------------------------------------------------------
+def _plan(options: WorkshopOptions, sources: Sources) -> Owned:
+    """Refuse, before any work, every pack that could not be made safely; returns what the
+    last run recorded in the folder."""
+    out = options.out_dir
+    check_pack_dir(out, options.content_dir)
+    owned = read_owned(out / PACK_MANIFEST)
     if out.is_dir() and any(out.iterdir()) and not (out / PACK_MANIFEST).is_file() and not options.force:
         raise OutputError(f"-o {out} is not empty and is not a pack this command made; name a new folder, or pass --force to add the pack to it (other files are left alone and not packed)", str(out))
     if options.zip:
         archive = zip_path(out)
         if refuse_unless_regular(archive) and not options.force:
             raise OutputError(f"{archive} exists; pass --force to overwrite it", str(archive))
-    check_out_dir(Path(os.path.realpath(out)).parent, option="the folder of -o")
+    if out.is_dir():
+        check_targets(out, pack_names(sources.ids, list(sources.files.values()), list(install_files())), owned)
+    return owned
 
 
-def _assemble(root: Path, options: WorkshopOptions, catalog_ids: list[str], files: dict[str, Path], conditions: list[Condition], progress: Progress | None) -> tuple[BuildReport, list[BundleFile]]:
+# -- run -----------------------------------------------------------------------------------
+def _assemble(root: Path, options: WorkshopOptions, sources: Sources, progress: Progress | None) -> tuple[BuildReport, list[str]]:
     content = root / "content"
     content.mkdir()
-    for cid in catalog_ids:  # the notebooks read their content from ../content, inside the pack
-        shutil.copyfile(files[cid], content / files[cid].name)
+    copy_sources(sources, content)  # the notebooks read their content from ../content, inside the pack
     report = build(
-        BuildOptions(content_dir=content, out_dir=root, ids=tuple(catalog_ids), editions=("learner", "teacher"), template=options.template, jobs=options.jobs, region=options.region),
+        BuildOptions(
+            content_dir=content, out_dir=root, ids=sources.ids, editions=("learner", "teacher"), template=options.template,
+            jobs=options.jobs, region=options.region,
+        ),
         progress,
     )
+    conditions = list(sources.conditions)
     packed = {p.stem: p for p in iter_content_files(content)}  # what the pack's lessons read
     loaded: dict[str, Condition | None] = {c.id: c for c in conditions}
     banks = [bank(c, region=options.region, others=neighbours(c, packed, loaded)) for c in conditions]
@@ -157,49 +168,31 @@ def _assemble(root: Path, options: WorkshopOptions, catalog_ids: list[str], file
         write_bytes_atomic(root / "quizzes" / spec.workshop_name, export(banks, fmt))
     install = [path.relative_to(root).as_posix() for path in write_install_files(root)]
     write_text_atomic(root / "README.md", participant_readme(options.title, conditions, options.lite))
-    if options.lite:
+    lite = None
+    if options.lite and report.ok:
         from .lite import LiteOptions, make_lite
 
-        lite = make_lite(LiteOptions(root / "lite", tuple(catalog_ids), options.content_dir, template=options.template, jobs=options.jobs, title=options.title, region=options.region))
-        report.results.extend(r for r in lite.lessons.results if r.status == "failed")
-    return report, pack_files(root, catalog_ids, [files[cid] for cid in catalog_ids], install, options.lite)
+        lite = root / "lite"
+        made = make_lite(
+            LiteOptions(lite, options.content_dir, sources.ids, template=options.template, jobs=options.jobs, title=options.title, region=options.region)
+        )
+        report.results.extend(r for r in made.lessons.results if r.status == "failed")
+    return report, pack_names(sources.ids, list(sources.files.values()), install, lite)
 
 
-def _previous(out: Path) -> dict[str, str]:
-    """The files (and their digests) the last run put in ``out``; {} if unknown."""
-    try:
-        data = json.loads((out / PACK_MANIFEST).read_text(encoding="utf-8"))
-        files = data["files"]
-        if isinstance(files, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
-            return files
-    except (OSError, ValueError, KeyError, TypeError, RecursionError):
-        pass
-    return {}
-
-
-def _publish(entries: list[BundleFile], out: Path) -> list[BundleFile]:
-    """Move the assembled files into ``out``; remove what the last run put there and this one
-    did not (while unchanged); returns the entries at their new place."""
-    out.mkdir(parents=True, exist_ok=True)
-    old = _previous(out)
-    placed: dict[str, str] = {}
-    published = []
-    for entry in entries:
-        assert entry.source is not None
-        target = out / entry.name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        refuse_unless_regular(target)
-        os.replace(entry.source, target)
-        placed[entry.name] = digest_bytes_file(target)
-        published.append(BundleFile(entry.name, target))
-    for name, digest in old.items():
-        stale = out / name
-        parts = PurePosixPath(name).parts
-        if name not in placed and ".." not in parts and not PurePosixPath(name).is_absolute() and inside(stale, out):
-            if stale.is_file() and not stale.is_symlink() and digest_bytes_file(stale) == digest:
-                stale.unlink()
-    write_text_atomic(out / PACK_MANIFEST, json.dumps({"files": placed}, indent=1))
-    return published
+# -- publish -------------------------------------------------------------------------------
+def _publish(staging: Path, names: list[str], options: WorkshopOptions, owned: Owned) -> list[str]:
+    """Move the pack into place and write its zip; returns warnings (files kept or left alone)."""
+    out = options.out_dir
+    new = digests(staging, names)
+    archive = None
+    if options.zip:  # exactly what this run made, even where a changed file is kept
+        top = Path(os.path.realpath(out)).name
+        archive = zip_entries((f"{top}/{name}", staging / name) for name in names)
+    placed = place(staging, new, out, owned, options.force, lambda files: write_text_atomic(out / PACK_MANIFEST, manifest_text(files)))
+    if archive is not None:
+        write_bytes_atomic(zip_path(out), archive)
+    return placed.warnings + foreign_warning(out, foreign(out, new, skip={PACK_MANIFEST}))
 
 
 def make_workshop(options: WorkshopOptions, progress: Progress | None = None) -> BuildReport:
@@ -207,22 +200,18 @@ def make_workshop(options: WorkshopOptions, progress: Progress | None = None) ->
 
     Returns the build report; when a lesson failed, no pack is written (the report says why).
     """
-    catalog = load_catalog(options.content_dir, options.ids)
-    ids = list(options.ids or catalog.ids)
-    files = {p.stem: p for p in iter_content_files(options.content_dir)}
-    _check(options)
+    sources = check_sources(options.content_dir, options.ids)
+    owned = _plan(options, sources)
     out = options.out_dir
-    parent = Path(os.path.realpath(out)).parent
-    staging = Path(tempfile.mkdtemp(prefix=f".{Path(os.path.realpath(out)).name}.", suffix=".tmp", dir=parent))
+    target = Path(os.path.realpath(out))
+    remove_stale_staging(target)
+    staging = staging_folder(target)
     try:
-        report, entries = _assemble(staging, options, ids, files, [catalog[c] for c in ids], progress)
+        report, names = _assemble(staging, options, sources, progress)
         if not report.ok:
             report.warnings.append(f"no pack was written to {out}, because a lesson failed")
             return report
-        published = _publish(entries, out)
-        if options.zip:
-            top = Path(os.path.realpath(out)).name
-            write_zip(zip_path(out), [BundleFile(f"{top}/{e.name}", e.source) for e in published])
+        report.warnings += _publish(staging, names, options, owned)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return report

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
-from typing import Sequence
+import threading
+from contextlib import contextmanager
+from types import FrameType
+from typing import Iterator, Sequence
 
 from .. import __version__
 from ..errors import HealthkitError
@@ -26,6 +30,30 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(SystemExit):
+    """SIGTERM arrived: unwinds like Ctrl-C, so every ``finally`` runs (staging folders are
+    removed, worker processes and child commands stopped)."""
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut the clean-up short
+    raise Terminated(128 + signum)
+
+
+@contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """Turn SIGTERM into :class:`Terminated` while a command runs (Python's default action
+    ends the process at once, skipping every ``finally``)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals are only delivered to the main thread
+        return
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status instead of exiting."""
     parser = make_parser()
@@ -34,7 +62,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     try:
-        return int(args.run(args))
+        with _sigterm_unwinds():
+            return int(args.run(args))
+    except Terminated as exc:
+        _quiet_exit()
+        print("healthkit: stopped (SIGTERM)", file=sys.stderr)
+        return int(exc.code or 143)
     except HealthkitError as exc:
         print(f"healthkit: error: {exc}", file=sys.stderr)
         return 1
@@ -43,5 +76,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"healthkit: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        _quiet_exit()
         print("healthkit: interrupted", file=sys.stderr)
         return 130
+
+
+def _quiet_exit() -> None:
+    """After an interruption, asyncio may report the kernel requests that were cut short when
+    it cleans up (with a traceback); they were stopped on purpose, so say nothing."""
+    import logging
+
+    logging.getLogger("asyncio").setLevel(logging.CRITICAL)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ..app.build import BuildOptions, LessonResult, build, describe_failure
-from .options import add_edition, add_jobs, add_region, add_template, editions
+from .options import add_content, add_edition, add_force, add_ids, add_jobs, add_region, add_template, editions
 from .table import render_table
 
 
@@ -22,8 +22,8 @@ def register(sub: Any) -> None:
         "error: a bar on a terminal, one plain line per lesson otherwise (logs, pipes, CI).",
         epilog="Examples: 'healthkit build' (everything), 'healthkit build back-spasms --edition both'",
     )
-    p.add_argument("ids", nargs="*", metavar="ID", help="conditions to build (default: all in --content)")
-    p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="folder of condition files (default: content)")
+    add_ids(p, "conditions to build")
+    add_content(p)
     p.add_argument("--out", type=Path, default=Path("build"), metavar="DIR", help="output folder (default: build)")
     add_edition(p)
     add_region(p)
@@ -31,7 +31,7 @@ def register(sub: Any) -> None:
     add_jobs(p)
     p.add_argument("--html", dest="html", action="store_true", default=True, help="also write offline HTML pages and the course index (default)")
     p.add_argument("--no-html", dest="html", action="store_false", help="write notebooks only")
-    p.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+    add_force(p, help="rebuild even when nothing changed")
     p.add_argument("--quiz-size", type=int, default=8, metavar="N", help="questions in each final quiz (default: 8)")
     p.add_argument("--seed", type=int, default=0, help="seed for generated questions and the order of options (default: 0)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress or table, only failures")

@@ -12,7 +12,7 @@ from ..content.loader import neighbours
 from ..model import Condition
 from ..io import refuse_overwrite, write_bytes_atomic
 from ..registry import QUIZ_FORMATS
-from .options import add_force, add_region
+from .options import add_content, add_force, add_ids, add_region
 
 
 def register(sub: Any) -> None:
@@ -25,11 +25,11 @@ def register(sub: Any) -> None:
         "moodle-xml: Moodle XML; qti: an IMS QTI 1.2 zip with imsmanifest.xml, which Canvas imports.",
         epilog="Example: healthkit export-quiz back-spasms --format gift -o back-spasms.gift",
     )
-    p.add_argument("ids", nargs="*", metavar="ID", help="conditions to export (default: all)")
+    add_ids(p, "conditions to export")
     formats = "; ".join(f"{name}: {spec.doc}" for name, spec in QUIZ_FORMATS.items())
     p.add_argument("--format", required=True, choices=tuple(QUIZ_FORMATS), help=f"output format ({formats})")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="file to write")
-    p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="folder of condition files (default: content)")
+    add_content(p)
     p.add_argument("--authored-only", action="store_true", help="leave out generated questions")
     p.add_argument("--seed", type=int, default=0, help="seed for generated questions and the order of options, as in the lessons (default: 0)")
     add_region(p)

@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .options import add_content, add_edition, add_jobs, add_region, add_template, editions
+from ..registry import DEFAULT_COURSE_TITLE
+from .options import add_content, add_edition, add_force, add_ids, add_jobs, add_port, add_region, add_template, add_title, editions
 
 
 def register(sub: Any) -> None:
@@ -21,18 +22,20 @@ def register(sub: Any) -> None:
         "Building downloads pinned, hash-checked inputs once into the user's cache folder.",
         epilog="Examples: 'healthkit lite -o build/lite --zip', 'healthkit lite back-spasms -o build/lite --serve'",
     )
-    p.add_argument("ids", nargs="*", metavar="ID", help="conditions to include (default: all in --content)")
+    add_ids(p)
     p.add_argument("-o", "--output", type=Path, metavar="DIR", help="site folder to create or replace (default: build/lite)", default=Path("build/lite"))
     add_content(p)
     add_edition(p)
     add_region(p)
-    p.add_argument("--title", default="Health lessons", help="title of the site and its welcome page")
-    p.add_argument("--zip", action="store_true", help="also write DIR.zip")
+    add_title(p, DEFAULT_COURSE_TITLE, "title of the site and its welcome page")
+    p.add_argument("--zip", action="store_true", help="also write DIR.zip (an existing one is replaced only with --force)")
+    add_force(p, help="build into a folder that is not empty (its other files are left alone), replace files of the "
+              "site that were changed since, and replace an existing DIR.zip")
     p.add_argument("--pyodide", type=Path, metavar="PATH", help="local copy of Pyodide's npm tarball (pyodide-VERSION.tgz) or its unpacked folder, instead of downloading it")
     p.add_argument("--offline", action="store_true", help="never download: fail unless every input is already in the cache")
     p.add_argument("--download-only", action="store_true", help="only download and verify the inputs into the cache, then stop")
     p.add_argument("--serve", action="store_true", help="after building, serve the site on 127.0.0.1 until Ctrl+C")
-    p.add_argument("--port", type=int, default=8000, help="port for --serve (default: 8000; 0 picks a free one)")
+    add_port(p)
     p.add_argument("--no-build", action="store_true", help="with --serve: serve DIR as it is, without building it again")
     add_template(p)
     add_jobs(p)
@@ -82,16 +85,19 @@ def run(args: argparse.Namespace) -> int:
     require("build", "healthkit lite")
     skip_unused_format_checker()
     options = LiteOptions(
-        out_dir=args.output, ids=tuple(args.ids), content_dir=args.content, editions=editions(args), region=args.region,
+        out_dir=args.output, content_dir=args.content, ids=tuple(args.ids), editions=editions(args), region=args.region,
         template=args.template, jobs=args.jobs, title=args.title, pyodide=args.pyodide, offline=args.offline, zip=args.zip,
+        force=args.force,
     )
     report = make_lite(options, log=_say)
     for failed in (r for r in report.lessons.results if r.status == "failed"):
         _say(f"lesson failed: {describe_failure(failed)}")
-    if not report.size:
-        _say("no lesson was built, so no site was made")
+    for warning in report.warnings:
+        _say(f"warning: {warning}")
+    if not report.published:
+        _say(f"no site was written to {args.output}, because a lesson failed")
         return 1
-    built = sum(r.status == "built" for r in report.lessons.results)
+    built = len({r.condition for r in report.lessons.results if r.status == "built"})
     print(
         f"Lite site: {report.out_dir} ({built} lessons, {report.files} files, {report.size / 1e6:.1f} MB"
         + (f"; {report.archive}: {report.archive.stat().st_size / 1e6:.1f} MB" if report.archive else "")

@@ -11,6 +11,18 @@ from ..registry import EDITIONS, EDITIONS_SPEC, REGIONS, language_defaults
 BOTH = "both"
 
 
+class _Unique(argparse.Action):
+    """Stores a list with repeats removed (first place kept): ``a b a`` is ``a b``."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any, option_string: str | None = None) -> None:
+        setattr(namespace, self.dest, list(dict.fromkeys(values or [])))
+
+
+def add_ids(parser: Any, what: str = "conditions to include") -> None:
+    """``ID ...``: condition ids, each taken once however often it is given."""
+    parser.add_argument("ids", nargs="*", metavar="ID", action=_Unique, default=[], help=f"{what} (default: all in --content)")
+
+
 def add_template(parser: Any) -> None:
     parser.add_argument(
         "--template", type=Path, default=None, metavar="PATH", help="template notebook (default: the lesson template shipped with healthkit)"
@@ -32,8 +44,9 @@ def editions(args: argparse.Namespace) -> tuple[str, ...]:
     return EDITIONS if args.edition == BOTH else (args.edition,)
 
 
-def add_force(parser: Any, what: str = "the output file") -> None:
-    parser.add_argument("--force", action="store_true", help=f"overwrite {what} if it exists (only a regular file is ever replaced)")
+def add_force(parser: Any, what: str = "the output file", help: str = "") -> None:
+    """``--force``; ``help`` replaces the whole help text for commands where it does more."""
+    parser.add_argument("--force", action="store_true", help=help or f"overwrite {what} if it exists (only a regular file is ever replaced)")
 
 
 def jobs(value: str) -> int:
@@ -67,6 +80,25 @@ def add_region(parser: Any) -> None:
         help=f"health services named in the lessons: {regions}. Default: from each condition's language "
         f"({language_defaults()})",
     )
+
+
+def port(value: str) -> int:
+    """``--port N``: a TCP port, 0 to 65535 (0 picks a free one); a usage error otherwise."""
+    try:
+        number = int(value)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port; use a whole number from 0 to 65535 (0 picks a free one)")
+    return number
+
+
+def add_port(parser: Any, default: int = 8000, what: str = "--serve") -> None:
+    parser.add_argument("--port", type=port, default=default, metavar="N", help=f"port for {what} (default: {default}; 0 picks a free one)")
+
+
+def add_title(parser: Any, default: str, what: str) -> None:
+    parser.add_argument("--title", default=default, help=f"{what} (default: {default})")
 
 
 def add_content(parser: Any) -> None:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .options import add_content, add_edition, add_jobs, add_region, add_template, editions
+from .options import add_content, add_edition, add_ids, add_jobs, add_port, add_region, add_template, editions
 
 
 def register(sub: Any) -> None:
@@ -24,10 +24,10 @@ def register(sub: Any) -> None:
         "the next good save brings the lesson back. Ctrl+C stops everything.",
         epilog="Examples: 'healthkit preview', 'healthkit preview back-spasms --open', 'healthkit preview --port 0'",
     )
-    p.add_argument("ids", nargs="*", metavar="ID", help="conditions to preview (default: all in --content)")
+    add_ids(p, "conditions to preview")
     add_content(p)
     p.add_argument("--out", type=Path, default=Path("build/preview"), metavar="DIR", help="the preview's own output folder (default: build/preview)")
-    p.add_argument("--port", type=int, default=DEFAULT_PORT, metavar="N", help=f"port on 127.0.0.1 (default: {DEFAULT_PORT}; 0 picks a free one)")
+    add_port(p, DEFAULT_PORT, "the preview on 127.0.0.1")
     p.add_argument("--open", action="store_true", help="open the course index in the web browser")
     add_edition(p)
     add_region(p)
@@ -43,9 +43,6 @@ def run(args: argparse.Namespace) -> int:
 
     require("build", "healthkit preview")
     skip_unused_format_checker()
-    if not 0 <= args.port <= 65535:
-        print(f"healthkit: error: --port {args.port} is not a port; use 1 to 65535, or 0 for any free one", file=sys.stderr)
-        return 2
     options = PreviewOptions(
         content_dir=args.content, out_dir=args.out, ids=tuple(args.ids), editions=editions(args),
         region=args.region, template=args.template, jobs=args.jobs, port=args.port,

@@ -9,8 +9,8 @@ from typing import Any
 
 from ..errors import HealthkitError
 from ..io import refuse_overwrite, write_bytes_atomic
-from ..registry import DEFAULT_PASSING_SCORE, DEFAULT_SCORM_STANDARD, SCORM_STANDARDS
-from .options import add_edition, add_jobs, add_region, add_template
+from ..registry import DEFAULT_COURSE_TITLE, DEFAULT_PASSING_SCORE, DEFAULT_SCORM_STANDARD, SCORM_STANDARDS
+from .options import add_content, add_edition, add_force, add_ids, add_jobs, add_region, add_template
 
 NO_PASS = "none"
 
@@ -41,7 +41,7 @@ def register(sub: Any) -> None:
         epilog="Examples: 'healthkit scorm back-spasms -o back-spasms.zip', "
         "'healthkit scorm back-spasms migraine --standard 2004 --pass 70 -o course.zip'",
     )
-    p.add_argument("ids", nargs="*", metavar="ID", help="conditions to package (default: all in --content)")
+    add_ids(p, "conditions to package")
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the zip to write (with --split: a folder for ID.zip files)")
     p.add_argument(
         "--standard", choices=tuple(SCORM_STANDARDS), default=DEFAULT_SCORM_STANDARD,
@@ -53,14 +53,14 @@ def register(sub: Any) -> None:
         f"(default: the condition's passing_score, else {DEFAULT_PASSING_SCORE})",
     )
     p.add_argument("--split", action="store_true", help="one package per lesson, written to the folder -o names")
-    p.add_argument("--title", default="", help="title of a package with several lessons (default: Health lessons)")
-    p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="folder of condition files (default: content)")
+    p.add_argument("--title", default="", help=f"title of the package (default: the lesson's title; for several lessons, {DEFAULT_COURSE_TITLE})")
+    add_content(p)
     add_edition(p, both=False)
     add_region(p)
     p.add_argument("--no-schemas", dest="schemas", action="store_false", help="leave the standard's XML Schema files out of the package")
     add_template(p)
     add_jobs(p)
-    p.add_argument("--force", action="store_true", help="overwrite existing output files")
+    add_force(p, "each package")
     p.set_defaults(run=run)
 
 
@@ -79,8 +79,8 @@ def run(args: argparse.Namespace) -> int:
     require("build", "healthkit scorm")
     skip_unused_format_checker()
     options = ScormOptions(
-        ids=tuple(args.ids),
         content_dir=args.content,
+        ids=tuple(args.ids),
         standard=args.standard,
         passing=args.passing if isinstance(args.passing, int) and args.passing > 0 else None,
         completion_only=args.passing is None,
@@ -92,13 +92,13 @@ def run(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         schemas=args.schemas,
     )
-    conditions, _ = plan(options)  # unknown ids and bad options fail here, before any work
-    targets = _targets(args, tuple(c.id for c in conditions))
+    planned = plan(options)  # unknown ids and bad options fail here, before any work
+    targets = _targets(args, tuple(c.id for c in planned.conditions))
     if args.split and args.output.exists() and not args.output.is_dir():
         raise HealthkitError(f"{args.output} is a file; with --split, -o names a folder for the packages")
     for target in targets.values():
         refuse_overwrite(target, args.force)
-    report = make_scorm(options)
+    report = make_scorm(options, planned=planned)
     for failed in report.failed:
         print(f"healthkit: lesson failed: {describe_failure(failed)}", file=sys.stderr)
     for package in report.packages:

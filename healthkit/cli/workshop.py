@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .options import add_jobs, add_region, add_template
+from .options import add_content, add_force, add_ids, add_jobs, add_region, add_template, add_title
 
 
 def register(sub: Any) -> None:
@@ -18,12 +18,13 @@ def register(sub: Any) -> None:
         "(GIFT, Moodle XML, QTI), environment.yml and a participant README into one folder.",
         epilog="Example: healthkit workshop back-spasms migraine -o build/workshop --zip",
     )
-    p.add_argument("ids", nargs="*", metavar="ID", help="conditions to include (default: all)")
-    p.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="folder to create")
-    p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR", help="folder of condition files (default: content)")
-    p.add_argument("--title", default="Health workshop", help="title for the participant README")
+    add_ids(p)
+    p.add_argument("-o", "--output", type=Path, required=True, metavar="DIR", help="folder to create, or a pack this command made to update")
+    add_content(p)
+    add_title(p, "Health workshop", "title for the participant README")
     p.add_argument("--zip", action="store_true", help="also write a zip of the pack beside it, named after the folder (DIR.zip)")
-    p.add_argument("--force", action="store_true", help="write into a folder that is not empty (its other files are left alone and never packed) and replace an existing zip")
+    add_force(p, help="write into a folder that is not empty (its other files are left alone and never packed), "
+              "replace files of the pack that were changed since, and replace an existing zip")
     add_template(p)
     p.add_argument("--lite", action="store_true", help="also add lite/: the lessons running in the browser (see 'healthkit lite')")
     add_jobs(p)
@@ -50,5 +51,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"healthkit: warning: {warning}", file=sys.stderr)
     if not report.ok:
         return 1
-    print(f"Workshop folder: {args.output} ({report.count('built')} lessons built)" + (f", and {zip_path(args.output)}" if args.zip else ""))
+    lessons = len({r.condition for r in report.results if r.status == "built"})
+    print(f"Workshop folder: {args.output} ({lessons} lesson{'s' if lessons != 1 else ''}, learner and teacher editions)" + (f", and {zip_path(args.output)}" if args.zip else ""))
     return 0

@@ -81,13 +81,17 @@ def _read_bytes(path: Path) -> bytes:
     return raw
 
 
+def leads_outside(path: Path) -> bool:
+    """Whether ``path`` is a symbolic link to a file outside its own folder (never read)."""
+    if not path.is_symlink():
+        return False
+    return Path(os.path.realpath(path)).parent != Path(os.path.realpath(path.parent))
+
+
 def _refuse_outside_link(path: Path) -> None:
     """A symbolic link may point to another file of its folder, never out of it: content is
     copied into lessons and bundles, so a link to ``/etc/passwd`` would publish that file."""
-    if not path.is_symlink():
-        return
-    real, folder = Path(os.path.realpath(path)), Path(os.path.realpath(path.parent))
-    if real.parent != folder:
+    if leads_outside(path):
         raise ContentError(
             [Diagnostic(str(path), 0, 0, "error", "this is a symbolic link to a file outside the content folder; copy the file into the folder instead")]
         )

@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 from ..lesson.render import esc
 from ..quiz.model import fit
-from ..registry import EDITIONS_SPEC, SITE_EDITION
+from ..registry import DEFAULT_COURSE_TITLE, EDITIONS_SPEC, SITE_EDITION
 from .page import asset, collect_widgets, content_security_policy, json_for_script
 
 #: The language of the index's own words; each lesson card carries its lesson's language.
@@ -105,7 +105,7 @@ def page_language(entries: list[IndexEntry]) -> str:
     return PAGE_LANGUAGE
 
 
-def render_index(entries: list[IndexEntry], title: str = "Health lessons", zip_href: str | None = "lessons.zip") -> str:
+def render_index(entries: list[IndexEntry], title: str = DEFAULT_COURSE_TITLE, zip_href: str | None = "lessons.zip") -> str:
     """The index page HTML; progress is read from localStorage by a hashed inline script."""
     css = asset("page.css")
     csp = content_security_policy([PROGRESS_JS], [css], modules=False)

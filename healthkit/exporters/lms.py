@@ -23,9 +23,7 @@ has no description for Moodle to import. Each kind's question type comes from
 from __future__ import annotations
 
 import html
-import io
 import re
-import zipfile
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Callable, Iterable, Mapping, Sequence
@@ -35,6 +33,7 @@ from lxml import etree
 from ..content.localise import localise, region_for
 from ..content.yamlio import FORBIDDEN
 from ..errors import ParameterError
+from ..io import zip_entries
 from ..lesson.render import review_status_text
 from ..model import Condition
 from ..registry import QUIZ_FORMATS, QUIZ_KINDS, QuizKind
@@ -284,15 +283,8 @@ def qti_manifest(files: Sequence[str]) -> bytes:
 
 def qti_zip(banks: Iterable[QuestionBank]) -> bytes:
     """A QTI 1.2 package: imsmanifest.xml plus one assessment per condition (Canvas imports it)."""
-    buffer = io.BytesIO()
-    names = []
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for b in banks:
-            name = f"{b.condition.id}/{b.condition.id}.xml"
-            archive.writestr(name, qti_assessment(b))
-            names.append(name)
-        archive.writestr("imsmanifest.xml", qti_manifest(names))
-    return buffer.getvalue()
+    entries = [(f"{b.condition.id}/{b.condition.id}.xml", qti_assessment(b)) for b in banks]
+    return zip_entries([*entries, ("imsmanifest.xml", qti_manifest([name for name, _ in entries]))])
 
 
 def gift_bytes(banks: Sequence[QuestionBank]) -> bytes:

@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import importlib
-import io
 import re
-import zipfile
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from lxml import etree
 
 from ..errors import ParameterError
+from ..io import zip_entries
 from ..lesson.render import esc
 from ..registry import DEFAULT_PASSING_SCORE, SCORM_STANDARDS, ScormStandard
 from .index import IndexEntry
@@ -257,25 +256,19 @@ def schema_files(standard: str) -> Iterator[tuple[str, bytes]]:
             yield path.name, path.read_bytes()
 
 
-def _entry(name: str) -> zipfile.ZipInfo:
-    info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))  # same input, same bytes
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = 0o644 << 16
-    return info
+def package_entries(package: ScormPackage) -> Iterator[tuple[str, bytes]]:
+    """What a package holds, in order: imsmanifest.xml first, then every file it names."""
+    yield MANIFEST, manifest(package)
+    for sco in package.scos:
+        yield sco.href, sco.page.encode("utf-8")
+    if package.index is not None:
+        yield INDEX, package.index.encode("utf-8")
+    if package.schemas:
+        yield from schema_files(package.standard)
 
 
 def package_zip(package: ScormPackage) -> bytes:
-    """The package as a zip: imsmanifest.xml first, at the root, with every file it names."""
+    """The package as a zip (see :func:`healthkit.io.zip_entries`): the same package, the same bytes."""
     if not package.scos:
         raise ParameterError("a SCORM package needs at least one lesson")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(_entry(MANIFEST), manifest(package))
-        for sco in package.scos:
-            archive.writestr(_entry(sco.href), sco.page.encode("utf-8"))
-        if package.index is not None:
-            archive.writestr(_entry(INDEX), package.index.encode("utf-8"))
-        if package.schemas:
-            for name, data in schema_files(package.standard):
-                archive.writestr(_entry(name), data)
-    return buffer.getvalue()
+    return zip_entries(package_entries(package))

@@ -11,10 +11,17 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from .. import __version__
-from ..distribution import WHEEL_FILE, pack_wheel
+from ..distribution import WHEEL_FILE, pack_wheel, package_files
 from ..errors import LiteError
 
 LABEXTENSIONS = "share/jupyter/labextensions/"
+
+#: The parts of healthkit a lesson imports (tests/test_lite.py checks that it imports no
+#: others): modules, and packages whose modules all ship. The rest (the build, the command
+#: line, exporters, SCORM schema files) never goes into a Lite site.
+LESSON_MODULES = ("__init__", "errors", "model", "registry", "content", "lesson", "quiz", "widget")
+#: The files those modules read.
+LESSON_DATA = ("py.typed", "lesson/lesson.css", "widget/quiz.css", "widget/quiz.js", "widget/scoreboard.js")
 
 
 def _safe_target(dest: Path, name: str, source: Path) -> Path:
@@ -53,11 +60,24 @@ def unpack_labextensions(wheel: Path, dest: Path) -> list[str]:
     return sorted(found)
 
 
-def healthkit_wheel(requires: tuple[str, ...]) -> tuple[str, bytes]:
-    """A pure wheel of the installed healthkit package, for Pyodide: ``(filename, bytes)``.
+def lesson_files() -> dict[str, bytes]:
+    """``{path in the wheel: bytes}`` of :data:`LESSON_MODULES` and :data:`LESSON_DATA`."""
+    wanted = {f"healthkit/{name}" for name in LESSON_DATA}
+    wanted |= {f"healthkit/{module}.py" for module in LESSON_MODULES}
+    packages = tuple(f"healthkit/{module}/" for module in LESSON_MODULES)
+    return {
+        path: data
+        for path, data in package_files().items()
+        if path in wanted or (path.startswith(packages) and path.endswith(".py") and path.count("/") == 2)
+    }
 
-    It declares only ``requires`` (what a lesson imports), not the build-time dependencies
-    (papermill, nbconvert, lxml ...), which a browser kernel neither can nor needs to load.
+
+def healthkit_wheel(requires: tuple[str, ...]) -> tuple[str, bytes]:
+    """A pure wheel of the parts of healthkit lessons use, for Pyodide: ``(filename, bytes)``.
+
+    It holds only :func:`lesson_files` and declares only ``requires`` (what a lesson imports),
+    not the build-time dependencies (papermill, nbconvert, lxml ...), which a browser kernel
+    neither can nor needs to load.
     """
     metadata = "".join(
         [
@@ -68,5 +88,5 @@ def healthkit_wheel(requires: tuple[str, ...]) -> tuple[str, bytes]:
             *(f"Requires-Dist: {r}\n" for r in requires),
         ]
     )
-    built = pack_wheel("healthkit", __version__, {"METADATA": metadata.encode(), "WHEEL": WHEEL_FILE.encode()})
+    built = pack_wheel("healthkit", __version__, {"METADATA": metadata.encode(), "WHEEL": WHEEL_FILE.encode()}, lesson_files())
     return built.filename, built.data

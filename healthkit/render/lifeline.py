@@ -27,14 +27,34 @@ KERNEL_FOLDER_PREFIX = "healthkit-kernel-"
 POLL_SECONDS = 0.1
 
 
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, as another user's process
+        return True
+    return True
+
+
 def watch_parent(parent: int, cleanup: Callable[[], None], poll: float = POLL_SECONDS) -> threading.Thread | None:
     """Exit this process (after ``cleanup``) as soon as its parent is no longer ``parent``.
 
-    Returns the watching thread, or None when ``parent`` is not this process's parent (no
-    known parent to watch; a parent that is already gone exits at once).
+    Returns the watching thread, or None when there is nothing to watch: no ``parent`` given,
+    or ``parent`` is running but is not this process's parent (it started this process through
+    a wrapper, such as a shell script or ``conda run``; ipykernel's own watch is off then too).
+    A ``parent`` that is already gone means this process was orphaned before it could watch:
+    it cleans up and exits at once.
     """
     if parent <= 1:
         return None
+    if os.getppid() != parent:
+        if _running(parent):
+            return None
+        try:
+            cleanup()
+        finally:
+            os._exit(1)
 
     def run() -> None:
         while os.getppid() == parent:
