@@ -19,7 +19,7 @@ import time
 from concurrent.futures import Executor, Future, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Literal, TypeVar
+from typing import Any, Callable, Literal
 
 from ..content import CheckResult, check_file, iter_content_files
 from ..content.loader import require_known
@@ -34,12 +34,11 @@ from ..render.execute import LessonJob, template_path
 from .cache import BuildCache, FileInfo, content_digest, digest_bytes, notebook_code_digest, page_code_digest, today
 from .outputs import check_out_dir
 from .site import navigation, page_path, write_index
-from .workers import Rendered, Workers, default_jobs, export_page, render, worker_count
+from .workers import InThisProcess, Rendered, Workers, default_jobs, export_page, render, worker_count
 
 #: built: the lesson ran; exported: only its page was made again, from the stored notebook;
 #: skipped: nothing changed; failed: invalid content or an error while it ran.
 Status = Literal["built", "exported", "failed", "skipped"]
-T = TypeVar("T")
 
 __all__ = [
     "BuildOptions", "BuildReport", "Builder", "LessonResult", "Progress", "build", "default_jobs", "describe",
@@ -364,7 +363,7 @@ class Builder:
             wanted = len(options.ids or files) * len(options.editions)
             workers.warm(wanted if not cache.lessons else len(uncached) * len(options.editions))
         # Checking a file takes ~10 ms: spread over the workers only when many changed.
-        describer: Executor = workers.pool if workers.pool is not None and len(uncached) > 8 else _InThisProcess()
+        describer: Executor = workers.pool if workers.pool is not None and len(uncached) > 8 else InThisProcess()
         infos = _describe_all(files, known, cache, describer)
         return plan(options, files, infos, cache)
 
@@ -379,7 +378,7 @@ class Builder:
             futures.update({executor.submit(render, task): task for task in the_plan.renders})
         # A page needs no kernel: worker processes export pages once their lessons are done (they
         # have the exporter loaded); without any, this process exports them.
-        pages: Executor = workers.pool or _InThisProcess()
+        pages: Executor = workers.pool or InThisProcess()
         futures.update({pages.submit(export_page, page.notebook, page.nav): page for page in the_plan.pages})
         for future in as_completed(futures):
             task = futures[future]
@@ -413,18 +412,6 @@ def _prune(cache: BuildCache, present: set[str]) -> None:
     for key in [k for k in cache.lessons if "/" in k and not k.startswith("site/")]:
         if key.split("/", 1)[1] not in present:
             cache.prune(key)
-
-
-class _InThisProcess(Executor):
-    """Checks files (or exports pages) in this process when nothing else needs a worker."""
-
-    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
-        future: Future[T] = Future()
-        try:
-            future.set_result(fn(*args, **kwargs))
-        except Exception as exc:  # delivered through the future, as a pool would
-            future.set_exception(exc)
-        return future
 
 
 def describe_failure(result: LessonResult) -> str:

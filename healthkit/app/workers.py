@@ -126,11 +126,9 @@ def stored_notebook(text: str) -> Any:
     return v4.reads(text)
 
 
-class _Inline(Executor):
-    """Runs tasks in this process, with one warm kernel, for ``-j 1`` or a single lesson."""
-
-    def __init__(self) -> None:
-        _worker_init()
+class InThisProcess(Executor):
+    """Runs each task at once in this process; its result or error arrives through the future,
+    as from a pool. Ctrl-C, and SIGTERM (SystemExit, see healthkit.cli), propagate at once."""
 
     def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
         future: Future[T] = Future()
@@ -138,8 +136,14 @@ class _Inline(Executor):
             future.set_result(fn(*args, **kwargs))
         except Exception as exc:  # delivered through the future, as a pool would
             future.set_exception(exc)
-        # Ctrl-C, and SIGTERM (SystemExit, see healthkit.cli), propagate at once as from a pool.
         return future
+
+
+class _Inline(InThisProcess):
+    """Runs tasks in this process, with one warm kernel, for ``-j 1`` or a single lesson."""
+
+    def __init__(self) -> None:
+        _worker_init()
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         global _KERNEL
