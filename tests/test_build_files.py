@@ -32,6 +32,16 @@ def _content(folder: Path, ids: list[str], title: str = "Back spasms") -> Path:
     return content
 
 
+def _built(tmp_path: Path, ids: list[str]) -> tuple[Path, list[str]]:
+    """Builds these conditions (learner edition) into ``tmp_path/out``; returns the output
+    folder and the command line that built it."""
+    content = _content(tmp_path, ids)
+    out = tmp_path / "out"
+    args = ["build", "--content", str(content), "--out", str(out), "--template", str(TEMPLATE), "-j", "1", "-q"]
+    assert main(args) == 0
+    return out, args
+
+
 # -- pruning -------------------------------------------------------------------------------------
 def test_pruning_never_deletes_another_folder_s_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     a, b = tmp_path / "A", tmp_path / "B"
@@ -75,10 +85,7 @@ def _sha(path: Path) -> str:
 
 
 def test_a_tampered_cache_deletes_nothing_outside_the_output_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    content = _content(tmp_path, ["a-one"])
-    out = tmp_path / "out"
-    args = ["build", "--content", str(content), "--out", str(out), "--template", str(TEMPLATE), "-j", "1", "-q"]
-    assert main(args) == 0
+    out, args = _built(tmp_path, ["a-one"])
     victims = tmp_path / "victims"
     victims.mkdir()
     for name in ("abs.txt", "up.txt", "link.txt"):
@@ -105,10 +112,7 @@ def test_a_tampered_cache_deletes_nothing_outside_the_output_folder(tmp_path: Pa
 def test_a_trusted_cache_never_deletes_through_a_link_out_of_the_output_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A valid-looking entry, whose output folder is a link to another folder: the cache is
     trusted, so only the check that every output stays inside the output folder protects it."""
-    content = _content(tmp_path, ["a-one"])
-    out = tmp_path / "out"
-    args = ["build", "--content", str(content), "--out", str(out), "--template", str(TEMPLATE), "-j", "1", "-q"]
-    assert main(args) == 0
+    out, args = _built(tmp_path, ["a-one"])
     victims = tmp_path / "victims"
     victims.mkdir()
     victim = victims / "gone.html"

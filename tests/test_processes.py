@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import nbformat
 import pytest
@@ -77,59 +77,36 @@ def _wait_for(condition, seconds: float) -> bool:  # type: ignore[no-untyped-def
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["kill-9", "sigterm"])
 @pytest.mark.parametrize("jobs", [2, 1], ids=["workers", "inline"])
 def test_killing_the_build_leaves_no_process_and_no_kernel_folder(tmp_path: Path, how: signal.Signals, jobs: int) -> None:
-    content = tmp_path / "content"
-    content.mkdir()
-    for name in ("a-one", "b-two", "c-three"):
-        (content / f"{name}.yaml").write_text(SEED.read_text().replace("id: back-spasms", f"id: {name}"))
-    started = tmp_path / "started"
-    started.mkdir()
-    template = nbformat.read(TEMPLATE, as_version=4)
-    template.cells.insert(1, nbformat.v4.new_code_cell(BUSY.format(started=str(started))))
-    busy = tmp_path / "busy.ipynb"
-    nbformat.write(template, busy)
+    content, busy, started = _busy_lesson(tmp_path, ["a-one", "b-two", "c-three"])
     scratch = tmp_path / "tmp"  # the build's temporary folders go here, so they can be counted
     scratch.mkdir()
-    env = {**os.environ, "TMPDIR": str(scratch)}
     build = subprocess.Popen(
         [sys.executable, "-m", "healthkit", "build", "--content", str(content), "--out", str(tmp_path / "out"), "--template", str(busy), "-j", str(jobs), "-q"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        env={**os.environ, "TMPDIR": str(scratch)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
-    children: dict[int, int] = {}
-    try:
-        assert _wait_for(lambda: len(list(started.iterdir())) >= jobs, 180), "the lessons never started"
-        children = _descendants(build.pid)
+    connection_files: list[Path] = []
+
+    def kernels_running(children: dict[int, int]) -> None:
         kernels = [pid for pid in children if any("ipykernel" in arg for arg in _cmdline(pid))]
         assert len(kernels) == jobs, [_cmdline(pid) for pid in children]
         assert len(children) >= 2 * jobs - 1
-        connection_files = [Path(args[args.index("-f") + 1]) for args in map(_cmdline, kernels) if "-f" in args]
+        connection_files.extend(Path(args[args.index("-f") + 1]) for args in map(_cmdline, kernels) if "-f" in args)
         assert len(connection_files) == jobs and all(p.exists() for p in connection_files)
         assert list(scratch.glob("healthkit-kernel-*"))
 
-        build.send_signal(how)
-        _, err = build.communicate(timeout=30)
-        if how == signal.SIGTERM:  # unwinds like Ctrl-C: one line, no traceback
-            assert build.returncode == 128 + signal.SIGTERM and err.strip() == b"healthkit: stopped (SIGTERM)", err
-
-        assert _wait_for(lambda: not any(_alive(pid, start) for pid, start in children.items()), 15), [
-            (pid, _cmdline(pid)) for pid, start in children.items() if _alive(pid, start)
-        ]
-        assert _wait_for(lambda: not list(scratch.glob("healthkit-kernel-*")), 15), list(scratch.iterdir())
-        assert not [p for p in connection_files if p.exists()]
-    finally:  # never leave anything running on a failure
-        for pid, start in children.items():
-            if _alive(pid, start):
-                os.kill(pid, signal.SIGKILL)
-        if build.poll() is None:
-            build.kill()
-            build.wait()
+    _, err = _stop(build, how, lambda: len(list(started.iterdir())) >= jobs, scratch, before=kernels_running)
+    if how == signal.SIGTERM:  # unwinds like Ctrl-C: one line, no traceback
+        assert build.returncode == 128 + signal.SIGTERM and err.strip() == b"healthkit: stopped (SIGTERM)", err
+    assert not [p for p in connection_files if p.exists()]
 
 
-def _busy_lesson(tmp_path: Path) -> tuple[Path, Path, Path]:
-    """A content folder with one condition, and a template that marks a lesson as started
+def _busy_lesson(tmp_path: Path, ids: Sequence[str] = ("back-spasms",)) -> tuple[Path, Path, Path]:
+    """A content folder with these conditions, and a template that marks a lesson as started
     and then keeps it busy; returns (content, template, the folder of started marks)."""
     content = tmp_path / "content"
     content.mkdir()
-    (content / "back-spasms.yaml").write_text(SEED.read_text())
+    for name in ids:
+        (content / f"{name}.yaml").write_text(SEED.read_text().replace("id: back-spasms", f"id: {name}"))
     started = tmp_path / "started"
     started.mkdir()
     template = nbformat.read(TEMPLATE, as_version=4)
@@ -139,15 +116,21 @@ def _busy_lesson(tmp_path: Path) -> tuple[Path, Path, Path]:
     return content, busy, started
 
 
-def _stop(command: subprocess.Popen[bytes], how: signal.Signals, running: Callable[[], bool], scratch: Path | None) -> tuple[list[str], bytes]:
-    """Once ``running()``, send ``how`` to ``command``; returns the command lines of the
-    processes it had started (all gone by then) and its standard error."""
+def _stop(
+    command: subprocess.Popen[bytes], how: signal.Signals, running: Callable[[], bool], scratch: Path | None,
+    before: Callable[[dict[int, int]], None] | None = None,
+) -> tuple[list[str], bytes]:
+    """Once ``running()``, call ``before`` with the processes ``command`` started (pid -> start
+    time), then send it ``how``; returns their command lines (all gone by then) and its
+    standard error."""
     children: dict[int, int] = {}
     try:
         assert _wait_for(running, 180), "the command never got there"
         children = _descendants(command.pid)
         started = [" ".join(_cmdline(pid)) for pid in children]
         assert children
+        if before is not None:
+            before(children)
         command.send_signal(how)
         _, err = command.communicate(timeout=30)
         assert _wait_for(lambda: not any(_alive(pid, start) for pid, start in children.items()), 15), [
