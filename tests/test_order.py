@@ -76,6 +76,20 @@ def test_first_option_is_right_on_at_most_half_of_single_items(shape: list[tuple
         assert abs(places[0] - places[1]) <= 1
 
 
+@settings(max_examples=200, deadline=None)
+@given(lessons, st.integers(0, 1000))
+def test_no_position_holds_the_answer_much_more_often_than_another(shape: list[tuple[int, int]], seed: int) -> None:
+    """Among questions with the same number of options, the right option is spread over the
+    positions: no position holds it more than once over another (the first never more often
+    than the second), so always picking the last option gains nothing either."""
+    questions = [_single(f"q{i}", n, right) for i, (n, right) in enumerate(shape)]
+    shown = arrange_lesson(questions, "c", seed)
+    for n in {len(q.choices) for q in shown}:
+        places = Counter(q.answer[0] for q in shown if len(q.choices) == n)
+        used = [places[p] for p in range(n)]
+        assert max(used) - min(used) <= 1 and used[0] <= used[1], (n, used)
+
+
 @settings(max_examples=50, deadline=None)
 @given(lessons, st.integers(0, 1000))
 def test_order_is_deterministic_and_depends_on_the_seed(shape: list[tuple[int, int]], seed: int) -> None:

@@ -7,12 +7,15 @@ receives questions already arranged by :func:`arrange_lesson`, so they all agree
 The order of one question is derived from the condition id, the question id and the seed.
 The position of the right option of single-answer questions (kinds whose
 :attr:`~healthkit.registry.QuizKind.balanced` is true) is balanced along the sequence the
-questions are given in: each question puts it where it has been least often so far (ties
-broken by that seed), and the first position is taken only when it is strictly less used
-than the second. So the first position never holds the answer more often than the second,
-and, at every point of the sequence, a learner who always picks the first option is right on
-at most half of the single-answer questions so far (unless the authors pinned more right
-options first with ``fixed_order``). :func:`healthkit.quiz.lesson_questions` gives the
+questions are given in, among the questions with the same number of options: each question
+puts it where it has been least often so far among them (ties broken by that seed), and the
+first position is taken only when it is strictly less used than the second. So the first
+position never holds the answer more often than the second, and, at every point of the
+sequence, a learner who always picks the first option is right on at most half of the
+single-answer questions so far (unless the authors pinned more right options first with
+``fixed_order``); nor does the last position of four-option questions fill up with the
+answers that three-option questions leave it (a learner who always picks the last option
+would gain from that). :func:`healthkit.quiz.lesson_questions` gives the
 questions in the order a learner meets them, so this holds for what a learner is shown.
 
 Two kinds of question keep an order of their own: a question with ``fixed_order`` shows its
@@ -63,11 +66,16 @@ def _balanced_kind(question: Question) -> bool:
     return kind is not None and kind.balanced
 
 
-def _balanced(question: Question, counts: list[int], rng: random.Random) -> tuple[int, ...]:
-    """An order putting the single right option where it has been least often."""
+#: Times the right option was shown in each position, by number of options.
+Counts = dict[int, list[int]]
+
+
+def _balanced(question: Question, counts: Counts, rng: random.Random) -> tuple[int, ...]:
+    """An order putting the single right option where it has been least often, among the
+    questions with as many options."""
     n = len(question.choices)
     right = question.answer[0]
-    used = [counts[p] if p < len(counts) else 0 for p in range(n)]
+    used = counts.get(n, [0] * n)
     least = min(used)
     candidates = [p for p in range(n) if used[p] == least]
     if len(candidates) > 1 and 0 in candidates:
@@ -79,16 +87,14 @@ def _balanced(question: Question, counts: list[int], rng: random.Random) -> tupl
     return tuple(others)
 
 
-def _count(counts: list[int], question: Question) -> None:
+def _count(counts: Counts, question: Question) -> None:
     if len(question.answer) == 1:
-        position = question.answer[0]
-        counts.extend([0] * (position + 1 - len(counts)))
-        counts[position] += 1
+        counts.setdefault(len(question.choices), [0] * len(question.choices))[question.answer[0]] += 1
 
 
 def arrange_lesson(questions: Iterable[Question], condition_id: str, seed: int = 0) -> tuple[Question, ...]:
     """``questions`` with their choices in display order, balanced along the order given."""
-    counts: list[int] = []
+    counts: Counts = {}
     out: list[Question] = []
     for question in questions:
         rng = question_rng(condition_id, question.id, seed)
