@@ -171,9 +171,9 @@ def _pinned_condition() -> Condition:
 
 
 def _tiny(condition_id: str = "tiny", title: str = "Tiny thing") -> Condition:
-    """The seed with sections too small to supply distractors: its lesson borrows from others."""
+    """The seed with one entry a section, too few to quote: its lesson borrows from others."""
     return dataclasses.replace(SEED_CONDITION, id=condition_id, title=title, sections=dataclasses.replace(SEED_CONDITION.sections, **{
-        name: Section("s", (Item("causes only" if name == "causes" else "shared", "d"),)) for name in SECTION_NAMES
+        name: Section("s", (Item(f"{name} only", "d"),)) for name in SECTION_NAMES
     }))
 
 
@@ -198,7 +198,7 @@ def test_every_output_shows_the_same_order(tmp_path: Path) -> None:
     lesson = Lesson(condition, edition="teacher", others=tuple(others))
     by_id = {q.id: q for q in lesson.questions()}
     assert [c.text for c in by_id["how-bad"].choices] == ["Mild", "Moderate", "Severe"]
-    borrowed = [c for q in by_id.values() for c in q.choices if "in the lesson on" in c.feedback]
+    borrowed = [c for q in by_id.values() for c in q.choices if "from the lesson on" in c.feedback]
     assert borrowed  # the others feed this lesson
     quizzes = lesson.all_quiz_models()
     for quiz in quizzes:
@@ -239,7 +239,7 @@ def test_export_quiz_of_one_lesson_shows_what_the_lesson_shows(tmp_path: Path) -
     content = _content_with_neighbours(tmp_path / "content")
     lesson = open_lesson("tiny", content_dir=content)
     expected = [(q.id, [c.text.casefold() for c in q.choices]) for q in lesson.questions()]
-    assert any("in the lesson on" in c.feedback for q in lesson.questions() for c in q.choices)
+    assert any("from the lesson on" in c.feedback for q in lesson.questions() for c in q.choices)
     for ids in (["tiny"], ["tiny", "zzz-other"], ["zzz-other", "tiny"]):
         out = tmp_path / f"{'-'.join(ids)}.xml"
         assert main(["export-quiz", *ids, "--format", "moodle-xml", "-o", str(out), "--content", str(content)]) == 0

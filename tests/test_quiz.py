@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import random
 
 import pytest
 from hypothesis import given, settings
@@ -10,12 +11,14 @@ from hypothesis import strategies as st
 
 from healthkit import HealthkitError, load_condition
 from healthkit.content.lint import normalise
+from healthkit.content.quizcheck import explains_nothing
 from healthkit.model import SECTION_NAMES, Condition, Item, Section
 from healthkit.quiz import final_quiz, flashcards, generated, lesson_questions, section_quiz
-from healthkit.quiz.generate import _kin, needs_other_conditions
+from healthkit.quiz.generate import described, needs_other_conditions, which_is
 from healthkit.quiz.model import Choice, Question
 
 from .conftest import SEED
+from .test_order import CONDITIONS
 from .test_roundtrip import conditions, text
 
 SEED_CONDITION = load_condition(SEED)
@@ -38,16 +41,32 @@ def test_grading_single_and_multiple() -> None:
         single.grade([7])
 
 
-def _check_invariants(condition: Condition, question: Question) -> None:
+def _entry(condition: Condition, section: str, name: str) -> Item | None:
+    return next((i for i in condition.sections.get(section).items if normalise(i.name) == normalise(name)), None)
+
+
+def _check_invariants(condition: Condition, question: Question, others: tuple[Condition, ...] = ()) -> None:
+    """One right answer, no two options alike, and no wrong option that the lesson makes right."""
     texts = [normalise(c.text) for c in question.choices]
     assert len(texts) == len(set(texts)), f"duplicate option in {question}"
     assert sum(c.correct for c in question.choices) == 1, f"not exactly one right answer in {question}"
-    if question.kind == "single":
-        kin = _kin(question.section)
-        related = {normalise(i.name) for s in kin for i in condition.sections.get(s).items}
-        for choice in question.choices:
-            if not choice.correct:
-                assert normalise(choice.text) not in related, f"distractor {choice.text!r} is true for {question.section}"
+    if question.kind != "single":
+        return
+    right = next(c for c in question.choices if c.correct)
+    wrong = [c for c in question.choices if not c.correct]
+    entry = _entry(condition, question.section, right.text)
+    assert entry is not None, f"the answer {right.text!r} is not an entry of {question.section}"
+    if f"“{entry.description}”" in question.prompt:  # "which of these does the lesson describe here?"
+        for choice in wrong:  # other entries of the same section, whose words differ
+            other = _entry(condition, question.section, choice.text)
+            assert other is not None and normalise(other.description) != normalise(entry.description), choice
+            assert f" {normalise(choice.text)} " not in f" {normalise(entry.description)} ", f"the quote names {choice.text!r}"
+            assert f" {normalise(right.text)} " not in f" {normalise(choice.feedback)} ", f"{choice.text!r}'s feedback names the answer"
+    else:  # "which of these is ...?": wrong options come from other lessons, never named in this one
+        said = normalise(" ".join(f"{i.name} {i.description}" for _, i in condition.all_items()))
+        for choice in wrong:
+            assert f" {normalise(choice.text)} " not in f" {said} ", f"{choice.text!r} is in the lesson on {condition.id}"
+            assert any(_entry(o, question.section, choice.text) for o in others), f"{choice.text!r} comes from no other lesson"
 
 
 def test_seed_condition_generates_a_question_per_section() -> None:
@@ -57,22 +76,63 @@ def test_seed_condition_generates_a_question_per_section() -> None:
         _check_invariants(SEED_CONDITION, q)
 
 
+def test_a_quoted_description_is_asked_with_entries_of_the_same_section() -> None:
+    for section in SECTION_NAMES:
+        for seed in range(5):
+            question = described(SEED_CONDITION, section, random.Random(seed))
+            if question is None:
+                continue
+            names = {normalise(i.name) for i in SEED_CONDITION.sections.get(section).items}
+            assert {normalise(c.text) for c in question.choices} <= names and len(question.choices) >= 3
+            _check_invariants(SEED_CONDITION, question)
+
+
+def test_an_entry_whose_words_name_it_is_not_quoted() -> None:
+    items = (Item("Heat", "Heat can ease the pain."), Item("Rest", "Lie down for a while."), Item("Cold", "An ice pack may help."), Item("Massage", "Rubbing the area gently."))
+    condition = dataclasses.replace(SEED_CONDITION, sections=dataclasses.replace(SEED_CONDITION.sections, home_remedies=Section("s", items)))
+    asked = {next(c.text for c in q.choices if c.correct) for seed in range(40) if (q := described(condition, "home_remedies", random.Random(seed)))}
+    assert asked == {"Rest", "Cold", "Massage"}
+
+
+def test_a_section_too_small_to_quote_borrows_wrong_options_the_lesson_never_mentions() -> None:
+    """Two home remedies are too few to quote: "which is a home remedy?" offers other lessons'
+    home remedies, never one this lesson names anywhere, nor one another lesson advises against."""
+    two = (Item("Heat", "Warmth relaxes the muscles."), Item("Gentle stretching", "Stretch slowly; a massage may help too."))
+    condition = dataclasses.replace(SEED_CONDITION, sections=dataclasses.replace(SEED_CONDITION.sections, home_remedies=Section("s", two)))
+    other_items = (Item("Massage", "Rub gently."), Item("A cool cloth", "On your head."), Item("Sips of water", "Drink slowly."), Item("Other help", "Ask."))
+    other = dataclasses.replace(SEED_CONDITION, id="other", title="Other thing", sections=dataclasses.replace(SEED_CONDITION.sections, home_remedies=Section("s", other_items)))
+    assert needs_other_conditions(condition) and not needs_other_conditions(SEED_CONDITION)
+    assert which_is(condition, "home_remedies", random.Random(0), ()) is None
+    for seed in range(10):
+        question = which_is(condition, "home_remedies", random.Random(seed), (other,))
+        assert question is not None
+        _check_invariants(condition, question, (other,))
+        wrong = {c.text for c in question.choices if not c.correct}
+        assert wrong == {"A cool cloth", "Sips of water"}  # "Massage" is named in the lesson; "Other help" names nothing
+        assert all("lesson on other thing" in c.feedback for c in question.choices if not c.correct)
+
+
+def test_an_entry_the_lesson_advises_against_is_never_the_answer() -> None:
+    items = (Item("Herbal remedies", "These are not advised."), Item("Wait and see", "Mild symptoms may pass."))
+    condition = dataclasses.replace(SEED_CONDITION, sections=dataclasses.replace(SEED_CONDITION.sections, treatments=Section("s", items)))
+    other = dataclasses.replace(SEED_CONDITION, id="other", title="Other thing")
+    answers = {next(c.text for c in q.choices if c.correct) for seed in range(30) if (q := which_is(condition, "treatments", random.Random(seed), (other,)))}
+    assert answers == {"Wait and see"}
+
+
+def test_generated_feedback_explains() -> None:
+    """Every option of a generated question says more than right or wrong."""
+    for condition in CONDITIONS:
+        for q in lesson_questions(condition, 0, [o for o in CONDITIONS if o.id != condition.id]):
+            if q.origin == "generated":
+                for choice in q.choices:
+                    assert not explains_nothing(choice.feedback), (q.id, choice.feedback)
+
+
 def test_generation_is_deterministic_and_seed_dependent() -> None:
     assert generated(SEED_CONDITION, seed=5) == generated(SEED_CONDITION, seed=5)
     variants = {tuple(q.id for q in final_quiz(SEED_CONDITION, size=8, seed=s).questions) for s in range(6)}
     assert len(variants) > 1
-
-
-def test_distractors_from_other_conditions_are_named() -> None:
-    other = dataclasses.replace(SEED_CONDITION, id="other", title="Other thing")
-    # Make the seed's own sections too small to supply distractors, so others must.
-    tiny = dataclasses.replace(SEED_CONDITION, sections=dataclasses.replace(SEED_CONDITION.sections, **{
-        name: Section("s", (Item("causes only" if name == "causes" else "shared", "d"),)) for name in SECTION_NAMES
-    }))
-    assert needs_other_conditions(tiny) and not needs_other_conditions(SEED_CONDITION)
-    question = [q for q in generated(tiny, seed=1, others=[other]) if q.section == "causes"][0]
-    _check_invariants(tiny, question)
-    assert any("lesson on other thing" in c.feedback for c in question.choices if not c.correct)
 
 
 def test_section_and_final_quizzes() -> None:
@@ -128,8 +188,9 @@ def test_any_condition_and_seed_give_valid_questions(condition: Condition, seed:
         for name in SECTION_NAMES
     }
     condition = dataclasses.replace(condition, sections=dataclasses.replace(condition.sections, **sections))
-    for question in generated(condition, seed=seed):
-        _check_invariants(condition, question)
+    others = (SEED_CONDITION,) if data.draw(st.booleans()) else ()
+    for question in generated(condition, seed=seed, others=others):
+        _check_invariants(condition, question, others)
     quiz = final_quiz(condition, size=5, seed=seed)
     assert len(quiz.questions) <= 5
     assert len({q.id for q in quiz.questions}) == len(quiz.questions)

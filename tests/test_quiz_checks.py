@@ -134,6 +134,10 @@ def test_wrong_option_that_is_the_lesson_s_advice(tmp_path: Path, capsys: pytest
     # A question that asks what does NOT help may use the lesson's advice as wrong options.
     negative = distractor("Which of these is NOT a good first step for a back spasm?")
     assert _warnings(tmp_path, _quiz(SEED_CONDITION, negative), capsys, "is advice this lesson gives") == []
+    # A "not" in the scenario before the question does not make the question negative.
+    scenario = distractor("You do not want to take pills. What is a good first step for a back spasm?")
+    (bad,) = _warnings(tmp_path, _quiz(SEED_CONDITION, scenario), capsys, "is advice this lesson gives")
+    assert bad["key"] == "quiz[12].options[2].text"
     assert _warnings(tmp_path, SEED_CONDITION, capsys, "is advice this lesson gives") == []
 
 

@@ -39,7 +39,9 @@ VERDICT_WORDS = frozenset(
     the a an answer option choice one well done great good job try again sorry exactly indeed
     afraid im i am was isnt wasnt here so very oops best nice that's isn't wasn't it's i'm""".split()
 )
-#: Prompts that ask for what is *not* right: their wrong options may well be the lesson's advice.
+#: Questions that ask for what is *not* right: their wrong options may well be the lesson's
+#: advice. Only the question itself counts, not a scenario before it ("You do not want to get
+#: pregnant. How long should you keep using contraception?" asks for what is right).
 NEGATIVE_PROMPT = re.compile(r"\b(not|never|except|avoid|least|false)\b|n't\b", re.I)
 #: Right options too plain to be "named" by a feedback that uses the word: answers that are
 #: made only of these and small words are not looked for ("True", "None of these", ...).
@@ -143,6 +145,18 @@ def true_false_balance(condition: Condition) -> Iterator[Finding]:
         )
 
 
+def asks_for_what_is_not_right(prompt: str) -> bool:
+    """Whether the question (the prompt's last sentence) asks for what is not right."""
+    sentences = [part for part in re.split(r"(?<=[.!?:])\s+", prompt.strip()) if part]
+    return bool(sentences) and NEGATIVE_PROMPT.search(sentences[-1]) is not None
+
+
+def explains_nothing(feedback: str) -> bool:
+    """Whether ``feedback`` is too short to explain, or only gives a verdict."""
+    words = _words(feedback)
+    return len(words) < MIN_FEEDBACK_WORDS or all(w in VERDICT_WORDS for w in words)
+
+
 def thin_feedback(condition: Condition) -> Iterator[Finding]:
     for i, q in enumerate(condition.quiz):
         for j, option in enumerate(q.options):
@@ -168,7 +182,7 @@ def wrong_advice(condition: Condition) -> Iterator[Finding]:
         for item in section.items
     ]
     for i, q in enumerate(condition.quiz):
-        if NEGATIVE_PROMPT.search(q.prompt):
+        if asks_for_what_is_not_right(q.prompt):
             continue
         for j, option in enumerate(q.options):
             if option.correct:

@@ -1,9 +1,21 @@
 """Build quizzes from a condition: its authored questions plus generated ones.
 
-Generated questions follow three rules, which the tests check for any condition and seed:
-exactly one right answer; no two options alike (ignoring case and punctuation); and no
-distractor that is also an entry of the section being asked about, so a "wrong" option is
-never secretly right. Everything is deterministic for a given seed.
+Generated questions ask what the lesson says, so they measure reading:
+
+* "Which of these does the lesson describe here?" quotes one entry's description and offers
+  that entry's name with other entries *of the same section* (other causes for a cause), so
+  every option is plausible and exactly one fits the quoted words. An entry whose description
+  names itself or another option is never asked about this way (the quote would give it away).
+* Where a section has too few entries for that, "Which of these is a cause of ...?" offers an
+  entry with distractors from the condition's other sections (other conditions only fill a
+  gap), leaving out anything the asked section's own text mentions ("keyhole surgery" is
+  not a wrong answer to "how is it diagnosed?" when the diagnosis section names it), the
+  condition's own name, and, as answers, entries the lesson advises against. Types are only
+  asked about as true/false statements.
+
+The tests check these rules for any condition and seed: exactly one right answer; no two
+options alike (ignoring case and punctuation); no distractor that is secretly right.
+Everything is deterministic for a given seed.
 
 :func:`lesson_questions` is every question of a lesson with its options in display order
 (see :mod:`.order`); the quizzes, the widget, the pages and the exports all take questions
@@ -37,42 +49,24 @@ MAX_CHOICES = 4
 #: Questions in each section quiz of a lesson.
 SECTION_QUIZ_SIZE = 2
 
-#: Sections whose entries can be true answers for each other ("Which is a treatment?" -
-#: a home remedy arguably is one). Distractors never come from the same family.
-FAMILIES = ({"prevention", "treatments", "home_remedies"}, {"causes", "symptoms"})
-
-
-def _kin(section: str) -> set[str]:
-    for family in FAMILIES:
-        if section in family:
-            return family
-    return {section}
-
-
 def _rng(seed: int, *parts: str) -> random.Random:
     return random.Random(":".join([str(seed), *parts]))
 
 
-def _lower_title(title: str) -> str:
-    """'Back spasms' -> 'back spasms', but keep 'PCOS' or 'UTI' as written."""
+def _in_sentence(title: str) -> str:
+    """A name inside a sentence: 'Back spasms' -> 'back spasms', but 'PCOS', 'UTIs' or 'HRT' as written."""
     if len(title) > 1 and title[1].islower():
         return title[0].lower() + title[1:]
     return title
 
 
-def _related(condition: Condition, section: str) -> set[str]:
-    """Normalised names of the entries that count as right for ``section``."""
-    return {normalise(item.name) for name in _kin(section) for item in condition.sections.get(name).items}
-
-
 def needs_other_conditions(condition: Condition) -> bool:
-    """Whether some generated question would lack distractors from this condition alone."""
+    """Whether some generated question takes its wrong options from other conditions: a
+    section (other than types) too small to quote, with an entry to ask about."""
     for section in SECTION_NAMES:
-        own = _related(condition, section)
-        candidates = {
-            normalise(item.name) for name, item in condition.all_items() if name not in _kin(section)
-        } - own
-        if len(candidates) < MAX_CHOICES - 1:
+        if section == "types" or described(condition, section, random.Random(0)) is not None:
+            continue  # asked without other conditions, whatever the seed
+        if _answers(condition, section):
             return True
     return False
 
@@ -97,50 +91,123 @@ def _names(condition: Condition, section: str) -> set[str]:
     return {normalise(item.name) for item in condition.sections.get(section).items}
 
 
+#: Entries that are not one thing a learner could name ("Other reasons", "Less common signs",
+#: "What cranberry cannot do"): never an option of a generated question.
+_VAGUE_START = ("other ", "what ", "when ", "if ", "less common", "side effects", "causes of")
+#: Words by which a description advises against its entry ("Herbal remedies ... are not
+#: advised"): such an entry is never the right answer to "which is a treatment?".
+_ADVISED_AGAINST = ("not advised", "not recommended", "no good evidence", "not enough evidence", "does not work", "do not work", "cannot")
+
+
+def _mentions(text: str, name: str) -> bool:
+    """Whether ``text`` holds the phrase ``name`` (normalised, whole words)."""
+    phrase = normalise(name)
+    return bool(phrase) and f" {phrase} " in f" {normalise(text)} "
+
+
+def _nameable(item: Item, condition: Condition) -> bool:
+    name = normalise(item.name)
+    return bool(name) and not item.name.rstrip().endswith("?") and not name.startswith(_VAGUE_START) and name != normalise(condition.title)
+
+
+def _section_text(condition: Condition, section: str) -> str:
+    part = condition.sections.get(section)
+    return " ".join([part.summary, *(f"{i.name}. {i.description} {i.caution or ''}" for i in part.items)])
+
+
+def _quotable(item: Item, section: Sequence[Item]) -> bool:
+    """Whether ``item``'s description can be quoted without naming it or another entry."""
+    return not any(_mentions(item.description, other.name) for other in section)
+
+
+def described(condition: Condition, section: str, rng: random.Random) -> Question | None:
+    """'Which of these does the lesson describe here? "..."', the options being entries of
+    the same section. None when the section has fewer than three entries that can be options."""
+    items = [i for i in condition.sections.get(section).items if _nameable(i, condition)]
+    unique = [i for i in items if sum(normalise(j.name) == normalise(i.name) or normalise(j.description) == normalise(i.description) for j in items) == 1]
+    answers = [i for i in unique if _quotable(i, items)]
+    if len(unique) < 3 or not answers:
+        return None
+    right = rng.choice(answers)
+    # A wrong option's feedback quotes its own description: it may not name the answer.
+    others = [i for i in unique if i is not right and not _mentions(i.description, right.name)]
+    if len(others) < 2:
+        return None
+    rng.shuffle(others)
+    distractors = others[: MAX_CHOICES - 1]
+    where = SECTION_TITLES[section]
+    choices = [Choice(right.name, True, f"Yes. This is what the lesson says about {_in_sentence(right.name)}, under “{where}”.")]
+    choices += [Choice(i.name, False, f"Not this one. About {_in_sentence(i.name)}, the lesson says: {i.description}") for i in distractors]
+    return Question(
+        id=f"gen-{section.replace('_', '-')}-{normalise(right.name).replace(' ', '-')}",
+        kind="single",
+        prompt=f"Which of these does the lesson on {_in_sentence(condition.title)} describe here? “{right.description}”",
+        choices=tuple(choices),
+        explanation=f"These words describe {_in_sentence(right.name)}, under “{where}” in the lesson.",
+        section=section,
+        origin="generated",
+    )
+
+
+def _condition_text(condition: Condition) -> str:
+    """Everything a lesson says about its sections, FAQ and key terms, as one text."""
+    parts = [condition.title, condition.summary]
+    for name in SECTION_NAMES:
+        parts.append(_section_text(condition, name))
+    parts += [f"{e.question} {e.answer}" for e in condition.faq]
+    parts += [f"{term} {meaning}" for term, meaning in condition.key_terms.items()]
+    return " ".join(parts)
+
+
+def _answers(condition: Condition, section: str) -> list[Item]:
+    """The entries "which is ...?" may ask about: named in no other section, nameable, and
+    not advised against."""
+    elsewhere = {normalise(item.name) for name, item in condition.all_items() if name != section}
+    return [
+        item for item in condition.sections.get(section).items
+        if normalise(item.name) not in elsewhere and _nameable(item, condition)
+        and not any(words in normalise(item.description) for words in _ADVISED_AGAINST)
+    ]
+
+
 def which_is(condition: Condition, section: str, rng: random.Random, others: Sequence[Condition] = ()) -> Question | None:
-    """'Which of these is a home remedy for back spasms?' with distractors from elsewhere."""
-    own = _names(condition, section)
-    elsewhere = {
-        normalise(item.name)
-        for name in SECTION_NAMES
-        if name != section
-        for item in condition.sections.get(name).items
-    }
-    answers = [item for item in condition.sections.get(section).items if normalise(item.name) not in elsewhere]
+    """'Which of these is a home remedy for endometriosis, according to the lesson?', for a
+    section too small to quote (see :func:`described`): the wrong options are entries of the
+    same section in the lessons on ``others`` that this lesson never mentions, so they are
+    plausible and not secretly right by the lesson. None without enough of them."""
+    answers = _answers(condition, section)
     if not answers:
         return None
     right = rng.choice(answers)
-    own |= _related(condition, section)
+    said = _condition_text(condition)
     used = {normalise(right.name)}
-    distractors: list[tuple[str, Item, Condition]] = []
-    # Distractors come from this condition's other sections; other conditions only fill a gap.
-    for source in (condition, *others):
-        pool = [(name, item, source) for name, item in source.all_items() if name not in _kin(section)]
-        rng.shuffle(pool)
-        for kind, item, origin in pool:
-            key = normalise(item.name)
-            if key in own or key in used or len(distractors) == MAX_CHOICES - 1:
-                continue
-            used.add(key)
-            distractors.append((kind, item, origin))
+    pool = [(item, other) for other in others for item in other.sections.get(section).items]
+    rng.shuffle(pool)
+    distractors: list[tuple[Item, Condition]] = []
+    for item, origin in pool:
+        key = normalise(item.name)
+        if key in used or _mentions(said, item.name) or not _nameable(item, origin) or not _nameable(item, condition):
+            continue
+        used.add(key)
+        distractors.append((item, origin))
         if len(distractors) == MAX_CHOICES - 1:
             break
     if len(distractors) < 2:
         return None
-    choices = [Choice(right.name, True, f"Yes. {right.description}")]
-    for home, item, origin in distractors:
-        where = SECTION_TITLES[home].lower()
-        if origin is not condition:
-            where += f" in the lesson on {_lower_title(origin.title)}"
-        choices.append(Choice(item.name, False, f"Not this one. {item.name} comes under {where}."))
+    where = SECTION_TITLES[section].lower()
+    title = _in_sentence(condition.title)
+    choices = [Choice(right.name, True, f"Yes. The lesson on {title} lists it under {where}: {right.description}")]
+    choices += [
+        Choice(item.name, False, f"Not this one. This lesson does not mention {_in_sentence(item.name)}; it comes from the lesson on {_in_sentence(origin.title)}.")
+        for item, origin in distractors
+    ]
     # The right answer is written first; the display order is chosen by .order.
-    title = _lower_title(condition.title)
     return Question(
         id=f"gen-{section.replace('_', '-')}-{normalise(right.name).replace(' ', '-')}",
         kind="single",
-        prompt=f"Which of these is {SECTIONS[section].phrase} {title}?",
+        prompt=f"Which of these is {SECTIONS[section].phrase} {title}, according to the lesson?",
         choices=tuple(choices),
-        explanation=f"{right.name} is listed under {SECTION_TITLES[section].lower()}: {right.description}",
+        explanation=f"{right.name} is listed under {where}: {right.description}",
         section=section,
         origin="generated",
     )
@@ -156,11 +223,12 @@ def true_or_false_type(condition: Condition, rng: random.Random) -> Question | N
     described = subject if truthful else rng.choice([t for t in types if t is not subject])
     if not truthful and normalise(described.description) == normalise(subject.description):
         truthful, described = True, subject
-    statement = f"True or false: this describes {subject.name.lower()}. “{described.description}”"
+    statement = f"True or false: this describes {_in_sentence(subject.name)}. “{described.description}”"
     if truthful:
-        right, wrong = "Yes, this describes it.", "It does describe it."
+        right = f"Right. This is how the lesson describes {_in_sentence(subject.name)}."
+        wrong = f"Look again: this is how the lesson describes {_in_sentence(subject.name)}."
     else:
-        right, wrong = f"Right. That describes {described.name.lower()}.", f"Look again: that describes {described.name.lower()}."
+        right, wrong = f"Right. That describes {_in_sentence(described.name)}.", f"Look again: that describes {_in_sentence(described.name)}."
     choices = (
         Choice("True", truthful, right if truthful else wrong),
         Choice("False", not truthful, wrong if truthful else right),
@@ -176,11 +244,21 @@ def true_or_false_type(condition: Condition, rng: random.Random) -> Question | N
     )
 
 
+def _for_section(condition: Condition, section: str, seed: int, others: Sequence[Condition]) -> Question | None:
+    """A section's generated question: a quoted description where the section allows one,
+    else "which is ...?" (never for types: the true/false statement asks about them)."""
+    rng = _rng(seed, condition.id, section)
+    question = described(condition, section, rng)
+    if question is None and section != "types":
+        question = which_is(condition, section, rng, others)
+    return question
+
+
 def generated(condition: Condition, seed: int = 0, others: Sequence[Condition] = ()) -> tuple[Question, ...]:
     """One generated question per section where possible, plus a true/false on types."""
     out: list[Question] = []
     for section in SECTION_NAMES:
-        q = which_is(condition, section, _rng(seed, condition.id, section), others)
+        q = _for_section(condition, section, seed, others)
         if q is not None:
             out.append(q)
     tf = true_or_false_type(condition, _rng(seed, condition.id, "tf"))
@@ -222,6 +300,7 @@ def _final_order(condition: Condition, seed: int, section_size: int, questions: 
     rest = [q for q in questions if q.id not in shown_ids and normalise(q.prompt) not in shown_prompts]
     rng = _rng(seed, condition.id, "final")
     rng.shuffle(rest)
+    rest.sort(key=lambda q: q.origin != "authored")  # what authors wrote comes first, in each section
     by_section = {s: [q for q in rest if q.section == s] for s in SECTION_NAMES}
     ordered: list[Question] = []
     while any(by_section.values()):
