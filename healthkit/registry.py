@@ -128,7 +128,7 @@ class EditionSpec:
     progress_store: str
     #: Keys earlier versions kept answers under: never read, removed by "Forget my answers".
     retired_stores: tuple[str, ...] = ()
-    #: Said at the top of every lesson of this edition ("" for none).
+    #: Said in every lesson of this edition, just after the safety box ("" for none).
     notice: str = ""
 
 

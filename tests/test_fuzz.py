@@ -263,7 +263,7 @@ def test_fuzz_lesson_fragments_and_index_carry_no_script(condition: Condition, d
     region = REGIONS[data.draw(st.sampled_from(list(REGIONS)))]
     quiz = final_quiz(condition, size=4)
     parts = [
-        render.header(condition, "teacher"), render.objectives(condition), render.safety(condition, region),
+        render.header(condition), render.objectives(condition, "teacher"), render.safety(condition, region),
         *(render.section(name, condition.sections.get(name), edition, condition) for name in SECTION_NAMES for edition in ("learner", "teacher")),
         render.quiz_fallback(quiz, "learner"), render.quiz_fallback(quiz, "teacher"), render.flashcards(flashcards(condition)),
         render.key_terms(condition), render.sources(condition), render.answer_sheet([quiz]),

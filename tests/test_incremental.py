@@ -241,3 +241,25 @@ def test_a_review_that_falls_due_rebuilds_the_lesson_and_its_index_card(tmp_path
     assert [r.status for r in build(options).results] == ["built"]
     assert "Review overdue" in index.read_text()
     assert [r.status for r in build(options).results] == ["skipped"]
+
+
+def test_a_change_of_region_rebuilds_the_lesson_for_the_new_region_and_back(tmp_path: Path) -> None:
+    content = _content(tmp_path, ["a-one"])
+    out = tmp_path / "out"
+    page, notebook = out / "site" / "a-one.html", out / "lessons" / "a-one.ipynb"
+
+    def built_for(region: str) -> list[str]:
+        options = BuildOptions(content_dir=content, out_dir=out, template=TEMPLATE, jobs=1, region=region)
+        return [r.status for r in build(options).results]
+
+    assert built_for("uk") == ["built"]
+    assert "Call 999" in page.read_text() and "Call 911" not in page.read_text()
+    assert built_for("uk") == ["skipped"]
+
+    assert built_for("us") == ["built"]
+    for path in (page, notebook):
+        assert "Call 911" in path.read_text() and "Call 999" not in path.read_text(), path.name
+
+    assert built_for("uk") == ["built"]
+    for path in (page, notebook):
+        assert "Call 999" in path.read_text() and "Call 911" not in path.read_text(), path.name

@@ -43,6 +43,7 @@ from healthkit.app.workshop import WorkshopOptions, make_workshop
 from healthkit.cli import main
 from healthkit.errors import LiteError
 from healthkit.lesson import open_lesson
+from healthkit.lesson.render import PENDING_NOTICE
 from healthkit.lite import pins
 from healthkit.lite.check import LOCK, MARKER, check_site, kernel_settings, site_size
 from healthkit.lite.inputs import downloads_dir, ensure_inputs, ensure_pyodide, ensure_wheels
@@ -274,6 +275,7 @@ def test_site_layout_budget_and_checks(built_site: Path, tmp_path: Path) -> None
     assert manifest["lessons"] == ["back-spasms"] and manifest["pyodide"] == pins.PYODIDE.version
     welcome = (files / "README.md").read_text()
     assert welcome.startswith("# Workshop lessons") and "(lessons/back-spasms.ipynb)" in welcome and "teacher/" in welcome
+    assert f"**Back spasms**: {PENDING_NOTICE}" in welcome  # the lesson's review status, on the page opened first
     with zipfile.ZipFile(built_site.parent / "site.zip") as z:
         assert len([n for n in z.namelist() if not n.endswith("/")]) == count
         assert all(n.startswith("site/") for n in z.namelist())

@@ -30,11 +30,17 @@ HOSTILE_ANSWER = '<img src=x onerror="window.__pwned = 2">'
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def catalogue(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real catalogue, built once in both editions."""
     out = tmp_path_factory.mktemp("site")
-    report = build(BuildOptions(content_dir=CONTENT, out_dir=out, template=TEMPLATE))
+    report = build(BuildOptions(content_dir=CONTENT, out_dir=out, editions=("learner", "teacher"), template=TEMPLATE))
     assert report.ok, [r.error for r in report.results]
-    return out / "site"
+    return out
+
+
+@pytest.fixture(scope="module")
+def site(catalogue: Path) -> Path:
+    return catalogue / "site"
 
 
 @pytest.fixture(scope="module")
@@ -252,6 +258,40 @@ def test_final_quiz_and_score_are_not_under_the_flashcards(site: Path, browser: 
     assert cards[0] < final[0] < score[0]
     assert final[1] == cards[1] == score[1] == "H2"
     visit.context.close()
+
+
+PHONE = {"width": 375, "height": 812}
+
+
+def _first_screen(page: Any) -> dict[str, float]:
+    """Where the emergency tier's heading ends and its first warning sign's first line ends."""
+    heading = page.locator(".hk-tier-emergency h3")
+    expect(heading).to_be_visible()
+    return dict(
+        page.evaluate(
+            """() => {
+              const heading = document.querySelector('.hk-tier-emergency h3').getBoundingClientRect();
+              const first = document.querySelector('.hk-tier-emergency li');
+              const line = parseFloat(getComputedStyle(first).lineHeight);
+              return {heading: heading.bottom, first_line: first.getBoundingClientRect().top + line, scrolled: scrollY};
+            }"""
+        )
+    )
+
+
+def test_the_emergency_tier_starts_on_a_phone_s_first_screen(catalogue: Path, browser: Any) -> None:
+    """At 375×812, every lesson page of both editions shows the emergency tier's heading and
+    the first line of its first warning sign without scrolling."""
+    pages = sorted(p for folder in ("site", "teacher") for p in (catalogue / folder).glob("*.html") if p.name != "index.html")
+    assert len(pages) == 2 * len(list(CONTENT.glob("*.yaml")))
+    measured = {}
+    for path in pages:
+        visit = Visit(browser, path.as_uri(), viewport=PHONE)
+        measured[f"{path.parent.name}/{path.name}"] = _first_screen(visit.ready())
+        visit.context.close()
+    assert all(m["scrolled"] == 0 for m in measured.values()), measured
+    below = {name: m for name, m in measured.items() if max(m["heading"], m["first_line"]) > PHONE["height"]}
+    assert below == {}, f"below the first screen ({PHONE['height']} px): {below}"
 
 
 PAGES = sorted(p.stem + ".html" for p in CONTENT.glob("*.yaml")) + ["index.html"]

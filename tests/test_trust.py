@@ -16,7 +16,7 @@ from healthkit.lesson.render import DRAFT_NOTICE, PENDING_NOTICE, header, review
 from healthkit.lesson.structured import lesson_jsonld
 from healthkit.model import Condition
 from healthkit.quiz import final_quiz, flashcards, lesson_questions, section_quiz
-from healthkit.registry import LANGUAGE_REGIONS, REGIONS, default_region
+from healthkit.registry import EDITIONS_SPEC, LANGUAGE_REGIONS, REGIONS, default_region
 
 from .conftest import CONTENT
 
@@ -199,6 +199,24 @@ def test_pending_content_says_so_everywhere_and_names_no_reviewer(seed_text: str
     condition = loads_condition(seed_text)
     assert PENDING_NOTICE in header(condition) and PENDING_NOTICE in sources(condition)
     assert "Reviewed by" not in header(condition) + sources(condition)
+
+
+def test_the_header_says_the_pending_sentence_and_the_sources_say_more(seed_text: str) -> None:
+    """The header stays short, so that on a phone the safety box starts on the first screen."""
+    condition = loads_condition(seed_text)
+    more = "It was written from public health information"
+    assert PENDING_NOTICE in header(condition) and more not in header(condition)
+    assert f"{PENDING_NOTICE} {more}" in sources(condition)
+    draft = loads_condition(seed_text.replace("status: published", "status: draft"))
+    assert f"{DRAFT_NOTICE} {PENDING_NOTICE}" in header(draft) and more not in header(draft)
+
+
+def test_the_teacher_notice_follows_the_safety_box(seed_text: str) -> None:
+    notice = EDITIONS_SPEC["teacher"].notice
+    teacher = Lesson(loads_condition(seed_text), edition="teacher")
+    assert notice and notice not in teacher.header().html
+    assert teacher.objectives().html.index(notice) < teacher.objectives().html.index("What you will learn")
+    assert notice not in Lesson(loads_condition(seed_text)).objectives().html
 
 
 def test_a_pending_review_cannot_name_a_reviewer(seed_text: str) -> None:

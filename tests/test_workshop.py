@@ -10,6 +10,7 @@ import pytest
 
 from healthkit.cli import main
 from healthkit.distribution import wheel
+from healthkit.lesson.render import PENDING_NOTICE
 
 from .conftest import ROOT, SEED
 
@@ -55,6 +56,7 @@ def test_the_zip_is_named_after_the_whole_folder_and_holds_only_the_pack(tmp_pat
     assert names == {f"pack.v2/{name}" for name in EXPECTED}
     assert {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and not p.name.startswith(".")} == EXPECTED
     assert not [p for p in packs.iterdir() if p.name.startswith(".")]  # no staging folder left
+    assert f"- Back spasms: {PENDING_NOTICE}" in (out / "README.md").read_text()  # each lesson's review status
 
 
 def test_an_existing_zip_or_folder_needs_force_and_foreign_files_are_never_packed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

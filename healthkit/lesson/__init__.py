@@ -160,7 +160,7 @@ class Lesson:
         style = f"<style>{_css()}</style>"
         jsonld = lesson_jsonld(self.condition)
         structured = {JSONLD_MIMETYPE: jsonld} if jsonld is not None else {}
-        return Fragment(style + render.header(self.condition, self.edition), structured)
+        return Fragment(style + render.header(self.condition), structured)
 
     def safety(self) -> Fragment:
         """When to get help, by urgency, naming the region's services."""
@@ -170,7 +170,7 @@ class Lesson:
     urgent_care = safety
 
     def objectives(self) -> Fragment:
-        return self._show(render.objectives(self.condition))
+        return self._show(render.objectives(self.condition, self.edition))
 
     def section(self, name: str) -> Fragment:
         if name not in SECTION_NAMES:

@@ -38,13 +38,15 @@ def _ul(items: Iterable[str], cls: str = "") -> str:
     return f"<ul{attr}>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>"
 
 
-def header(condition: Condition, edition: Edition = "learner", today: dt.date | None = None) -> str:
-    """Title, tagline, reading time, review status and summary: what comes before the safety box."""
+def header(condition: Condition, today: dt.date | None = None) -> str:
+    """Title, tagline, reading time, review status and summary: what comes before the safety box.
+
+    The header is kept short, so that on a phone the safety box starts on the first screen.
+    An edition's notice follows the safety box (see :func:`objectives`).
+    """
     minutes = reading_minutes(condition)
-    notice = EDITIONS_SPEC[edition].notice
-    badge = f'<p class="hk-edition">{esc(notice)}</p>' if notice else ""
     return (
-        f'<header class="hk-header">{badge}'
+        '<header class="hk-header">'
         f'<h1 id="lesson-title">{esc(condition.title)}</h1>'
         f'<p class="hk-tagline">{esc(condition.tagline)}</p>'
         f'<p class="hk-meta">About {minutes} minute{"s" if minutes != 1 else ""} to read · '
@@ -82,6 +84,14 @@ def review_status_text(condition: Condition, today: dt.date | None = None) -> st
     return text + f" Next review due {_date(review.next_review)}."
 
 
+def short_review_status(condition: Condition, today: dt.date | None = None) -> str:
+    """The review sentence of a lesson's header: while no clinician has reviewed the lesson,
+    only :data:`PENDING_NOTICE` (the sources at the end of the lesson say more)."""
+    text = review_status_text(condition, today)
+    end = text.find(PENDING_NOTICE)
+    return text if end < 0 else text[: end + len(PENDING_NOTICE)]
+
+
 def review_notice(condition: Condition, today: dt.date | None = None) -> str:
     review = condition.clinical_review
     state = "overdue" if review_overdue(condition, today) else ("approved" if review.approved else "pending")
@@ -90,16 +100,22 @@ def review_notice(condition: Condition, today: dt.date | None = None) -> str:
         state, label = f"{state} hk-review-draft", "Draft"
     return (
         f'<p class="hk-review hk-review-{state}" role="note"><strong>{esc(label)}:</strong> '
-        f"{esc(review_status_text(condition, today))}</p>"
+        f"{esc(short_review_status(condition, today))}</p>"
     )
 
 
-def objectives(condition: Condition) -> str:
+def edition_notice(edition: Edition) -> str:
+    notice = EDITIONS_SPEC[edition].notice
+    return f'<p class="hk-edition" role="note">{esc(notice)}</p>' if notice else ""
+
+
+def objectives(condition: Condition, edition: Edition = "learner") -> str:
+    """The edition's notice, if any, then what the lesson teaches: what follows the safety box."""
     if not condition.learning_objectives:
-        return ""
+        return edition_notice(edition)
     return (
-        '<section class="hk-objectives" aria-labelledby="objectives"><h2 id="objectives">What you will learn</h2>'
-        f"{_ul(condition.learning_objectives)}</section>"
+        f'{edition_notice(edition)}<section class="hk-objectives" aria-labelledby="objectives">'
+        f'<h2 id="objectives">What you will learn</h2>{_ul(condition.learning_objectives)}</section>'
     )
 
 
