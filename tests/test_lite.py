@@ -23,6 +23,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tarfile
@@ -464,6 +465,40 @@ def test_server_binds_loopback_and_sends_the_types_browsers_require(built_site: 
         server.server_close()
     with pytest.raises(LiteError, match="not a Lite site"):
         make_server(built_site / "files")
+
+
+def _tiny_site(folder: Path) -> Path:
+    """Enough of a site for the server: its config, and a file too large to send at once."""
+    (folder / "jupyter-lite.json").write_text("{}")
+    with (folder / "large.bin").open("wb") as handle:
+        handle.truncate(64_000_000)
+    return folder
+
+
+def test_a_request_the_browser_cancels_leaves_the_server_quiet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    server = make_server(_tiny_site(tmp_path), port=0)
+    server.daemon_threads = False  # so server_close() waits until the request was handled
+    try:
+        with socket.create_connection(server.server_address) as client:
+            client.sendall(b"GET /large.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        # The client hung up before reading the answer; the server now answers it.
+        server.handle_request()
+    finally:
+        server.server_close()
+    assert capsys.readouterr().err == ""
+
+
+def test_any_other_error_of_the_server_is_still_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    server = make_server(_tiny_site(tmp_path), port=0)
+    try:
+        try:
+            raise ValueError("a request went wrong")
+        except ValueError:
+            server.handle_error(None, ("127.0.0.1", 50000))
+    finally:
+        server.server_close()
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "ValueError: a request went wrong" in err
 
 
 def test_no_build_goes_with_serve_only(capsys: pytest.CaptureFixture[str]) -> None:
