@@ -37,6 +37,7 @@ from urllib.parse import urlparse
 
 import nbformat
 import pytest
+from playwright.sync_api import expect
 
 from healthkit.app.lite import SIZE_BUDGET, check_output
 from healthkit.app.owned import digest_file
@@ -455,8 +456,8 @@ def test_server_binds_loopback_and_sends_the_types_browsers_require(built_site: 
     thread.start()
     try:
         assert server.server_address[0] == "127.0.0.1"
-        base = start_url(server).split("/lab/", 1)[0]
-        assert start_url(server).endswith("/lab/index.html?path=README.md")
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        assert start_url(server) == f"{base}/"  # the site's index.html opens the welcome page
         for path, kind in (("static/pyodide/pyodide.asm.wasm", "application/wasm"), ("static/pyodide/pyodide.mjs", "text/javascript")):
             with urllib.request.urlopen(f"{base}/{path}") as response:
                 assert response.headers["Content-Type"] == kind
@@ -535,7 +536,7 @@ def _wait_until_served(url: str, proc: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 30
     while True:  # poll until the server answers
         try:
-            with urllib.request.urlopen(f"{url}/jupyter-lite.json", timeout=2):
+            with urllib.request.urlopen(url, timeout=2):
                 return
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
@@ -544,12 +545,13 @@ def _wait_until_served(url: str, proc: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def _server(command: list[str], port: int) -> Iterator[str]:
-    """Run a web server command on 127.0.0.1:port; stop it by its PID."""
+def _server(command: list[str], port: int, site: str = "") -> Iterator[str]:
+    """Run a web server command on 127.0.0.1:port, serving a Lite site at ``/`` or at
+    ``/SITE/``; stop it by its PID."""
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_served(url, proc)
+        _wait_until_served(f"{url}/{site}{'/' if site else ''}jupyter-lite.json", proc)
         yield url
     finally:
         proc.terminate()
@@ -572,8 +574,43 @@ def test_python_http_server_also_serves_what_the_browser_needs(built_site: Path)
         for path, kind in (("static/pyodide/pyodide.asm.wasm", "application/wasm"), ("static/pyodide/pyodide.mjs", "text/javascript")):
             with urllib.request.urlopen(f"{url}/{path}") as response:
                 assert response.headers["Content-Type"] == kind
-        with urllib.request.urlopen(f"{url}/") as response:
-            assert "config-utils.js" in response.read().decode()  # JupyterLite's start page
+
+
+def _expect_the_welcome_page(page: Any, address: str, site: str) -> None:
+    """Opening ``address`` shows JupyterLab at ``site`` with the welcome page: the course's
+    title and the link to its lesson."""
+    page.goto(address)
+    expect(page).to_have_url(f"{site}lab/index.html?path=README.md", timeout=30_000)
+    welcome = page.locator(".jp-RenderedMarkdown")
+    expect(welcome.get_by_role("heading", name="Workshop lessons", exact=True)).to_be_visible(timeout=90_000)
+    expect(welcome.get_by_role("link", name="Back spasms")).to_be_visible()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_sites_address_opens_the_welcome_page(served: str, built_site: Path) -> None:
+    """At ``/`` of ``healthkit lite --serve``, and under a sub-path of another web server (as
+    on a static host's project site)."""
+    port = free_port()
+    other = [sys.executable, "-m", "http.server", "-d", str(built_site.parent), "--bind", "127.0.0.1", str(port)]
+    with _server(other, port, site=built_site.name) as host, chromium() as browser:
+        page = browser.new_page()
+        _expect_the_welcome_page(page, f"{served}/", f"{served}/")
+        _expect_the_welcome_page(page, f"{host}/{built_site.name}/", f"{host}/{built_site.name}/")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_opened_from_a_file_the_site_says_how_to_serve_it(built_site: Path) -> None:
+    start = (built_site / "index.html").as_uri()
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(start)
+        expect(page.get_by_text("must be served over HTTP")).to_be_visible()
+        expect(page.get_by_text("python -m http.server --bind 127.0.0.1", exact=True)).to_be_visible()
+        expect(page.get_by_role("link", name="http://127.0.0.1:8000/")).to_be_visible()
+        expect(page.get_by_role("link", name="Open the lessons")).to_be_hidden()
+        assert page.url == start, "no redirect to a JupyterLab that cannot run from a file"
 
 
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LiteError
-from .welcome import WELCOME
 
 HOST = "127.0.0.1"
 
@@ -59,5 +58,5 @@ def make_server(site: Path, port: int = 8000) -> ThreadingHTTPServer:
 
 
 def start_url(server: ThreadingHTTPServer) -> str:
-    """The address that opens JupyterLab on the welcome page."""
-    return f"http://{HOST}:{server.server_address[1]}/lab/index.html?path={WELCOME}"
+    """The site's address; its ``index.html`` opens JupyterLab on the welcome page."""
+    return f"http://{HOST}:{server.server_address[1]}/"
