@@ -331,7 +331,8 @@ def test_rebuilding_replaces_the_site_keeps_it_offline_and_keeps_what_someone_ch
     args = ["lite", "back-spasms", "-o", str(copy), "--content", str(SEED.parent), "--template", str(TEMPLATE), "--offline"]
     capsys.readouterr()
     assert main(args) == 0
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
+    assert f"Lite site: {copy} (1 lesson, " in out
     assert check_site(copy) == []
     assert not (copy / "files" / "teacher").exists(), "the previous site's files it no longer makes are removed"
     assert "Room 4" in welcome.read_text() and f"healthkit: warning: kept {welcome}: it changed since healthkit wrote it; pass --force" in err
