@@ -23,6 +23,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tarfile
@@ -36,6 +37,7 @@ from urllib.parse import urlparse
 
 import nbformat
 import pytest
+from playwright.sync_api import expect
 
 from healthkit.app.lite import SIZE_BUDGET, check_output
 from healthkit.app.owned import digest_file
@@ -331,7 +333,8 @@ def test_rebuilding_replaces_the_site_keeps_it_offline_and_keeps_what_someone_ch
     args = ["lite", "back-spasms", "-o", str(copy), "--content", str(SEED.parent), "--template", str(TEMPLATE), "--offline"]
     capsys.readouterr()
     assert main(args) == 0
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
+    assert f"Lite site: {copy} (1 lesson, " in out
     assert check_site(copy) == []
     assert not (copy / "files" / "teacher").exists(), "the previous site's files it no longer makes are removed"
     assert "Room 4" in welcome.read_text() and f"healthkit: warning: kept {welcome}: it changed since healthkit wrote it; pass --force" in err
@@ -456,8 +459,8 @@ def test_server_binds_loopback_and_sends_the_types_browsers_require(built_site: 
     thread.start()
     try:
         assert server.server_address[0] == "127.0.0.1"
-        base = start_url(server).split("/lab/", 1)[0]
-        assert start_url(server).endswith("/lab/index.html?path=README.md")
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        assert start_url(server) == f"{base}/"  # the site's index.html opens the welcome page
         for path, kind in (("static/pyodide/pyodide.asm.wasm", "application/wasm"), ("static/pyodide/pyodide.mjs", "text/javascript")):
             with urllib.request.urlopen(f"{base}/{path}") as response:
                 assert response.headers["Content-Type"] == kind
@@ -466,6 +469,40 @@ def test_server_binds_loopback_and_sends_the_types_browsers_require(built_site: 
         server.server_close()
     with pytest.raises(LiteError, match="not a Lite site"):
         make_server(built_site / "files")
+
+
+def _tiny_site(folder: Path) -> Path:
+    """Enough of a site for the server: its config, and a file too large to send at once."""
+    (folder / "jupyter-lite.json").write_text("{}")
+    with (folder / "large.bin").open("wb") as handle:
+        handle.truncate(64_000_000)
+    return folder
+
+
+def test_a_request_the_browser_cancels_leaves_the_server_quiet(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    server = make_server(_tiny_site(tmp_path), port=0)
+    server.daemon_threads = False  # so server_close() waits until the request was handled
+    try:
+        with socket.create_connection(server.server_address) as client:
+            client.sendall(b"GET /large.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        # The client hung up before reading the answer; the server now answers it.
+        server.handle_request()
+    finally:
+        server.server_close()
+    assert capsys.readouterr().err == ""
+
+
+def test_any_other_error_of_the_server_is_still_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    server = make_server(_tiny_site(tmp_path), port=0)
+    try:
+        try:
+            raise ValueError("a request went wrong")
+        except ValueError:
+            server.handle_error(None, ("127.0.0.1", 50000))
+    finally:
+        server.server_close()
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "ValueError: a request went wrong" in err
 
 
 def test_no_build_goes_with_serve_only(capsys: pytest.CaptureFixture[str]) -> None:
@@ -502,7 +539,7 @@ def _wait_until_served(url: str, proc: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 30
     while True:  # poll until the server answers
         try:
-            with urllib.request.urlopen(f"{url}/jupyter-lite.json", timeout=2):
+            with urllib.request.urlopen(url, timeout=2):
                 return
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
@@ -511,12 +548,13 @@ def _wait_until_served(url: str, proc: subprocess.Popen[bytes]) -> None:
 
 
 @contextmanager
-def _server(command: list[str], port: int) -> Iterator[str]:
-    """Run a web server command on 127.0.0.1:port; stop it by its PID."""
+def _server(command: list[str], port: int, site: str = "") -> Iterator[str]:
+    """Run a web server command on 127.0.0.1:port, serving a Lite site at ``/`` or at
+    ``/SITE/``; stop it by its PID."""
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_served(url, proc)
+        _wait_until_served(f"{url}/{site}{'/' if site else ''}jupyter-lite.json", proc)
         yield url
     finally:
         proc.terminate()
@@ -539,8 +577,43 @@ def test_python_http_server_also_serves_what_the_browser_needs(built_site: Path)
         for path, kind in (("static/pyodide/pyodide.asm.wasm", "application/wasm"), ("static/pyodide/pyodide.mjs", "text/javascript")):
             with urllib.request.urlopen(f"{url}/{path}") as response:
                 assert response.headers["Content-Type"] == kind
-        with urllib.request.urlopen(f"{url}/") as response:
-            assert "config-utils.js" in response.read().decode()  # JupyterLite's start page
+
+
+def _expect_the_welcome_page(page: Any, address: str, site: str) -> None:
+    """Opening ``address`` shows JupyterLab at ``site`` with the welcome page: the course's
+    title and the link to its lesson."""
+    page.goto(address)
+    expect(page).to_have_url(f"{site}lab/index.html?path=README.md", timeout=30_000)
+    welcome = page.locator(".jp-RenderedMarkdown")
+    expect(welcome.get_by_role("heading", name="Workshop lessons", exact=True)).to_be_visible(timeout=90_000)
+    expect(welcome.get_by_role("link", name="Back spasms")).to_be_visible()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_sites_address_opens_the_welcome_page(served: str, built_site: Path) -> None:
+    """At ``/`` of ``healthkit lite --serve``, and under a sub-path of another web server (as
+    on a static host's project site)."""
+    port = free_port()
+    other = [sys.executable, "-m", "http.server", "-d", str(built_site.parent), "--bind", "127.0.0.1", str(port)]
+    with _server(other, port, site=built_site.name) as host, chromium() as browser:
+        page = browser.new_page()
+        _expect_the_welcome_page(page, f"{served}/", f"{served}/")
+        _expect_the_welcome_page(page, f"{host}/{built_site.name}/", f"{host}/{built_site.name}/")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_opened_from_a_file_the_site_says_how_to_serve_it(built_site: Path) -> None:
+    start = (built_site / "index.html").as_uri()
+    with chromium() as browser:
+        page = browser.new_page()
+        page.goto(start)
+        expect(page.get_by_text("must be served over HTTP")).to_be_visible()
+        expect(page.get_by_text("python -m http.server --bind 127.0.0.1", exact=True)).to_be_visible()
+        expect(page.get_by_role("link", name="http://127.0.0.1:8000/")).to_be_visible()
+        expect(page.get_by_role("link", name="Open the lessons")).to_be_hidden()
+        assert page.url == start, "no redirect to a JupyterLab that cannot run from a file"
 
 
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"

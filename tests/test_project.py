@@ -47,14 +47,20 @@ def test_the_core_install_stays_light() -> None:
     assert core == {"lxml", "pyphen", "ruamel.yaml", "ruamel.yaml.clib"}
 
 
+#: An instruction to install PyPI's "healthkit", another project (ours is healthkit-lessons),
+#: wherever the name ends: at a space, a quote or the end of the line.
+OTHER_HEALTHKIT = re.compile(r"pip3? install\s+(?:-{1,2}[\w-]+\s+)*[\"']?healthkit(?![\w-])")
+
+
 def test_no_instruction_installs_the_other_healthkit_from_pypi() -> None:
     """PyPI's "healthkit" is another project; ours is healthkit-lessons."""
-    wrong = re.compile(r"pip3? install\s+(?:-{1,2}[\w-]+\s+)*[\"']?healthkit(?![\w-])")
+    wrong = OTHER_HEALTHKIT
     files = [ROOT / "README.md", *(ROOT / "docs").rglob("*.md"), *(ROOT / "healthkit").rglob("*.py"),
              *(ROOT / "scripts").iterdir(), *(ROOT / "binder").glob("*"), ROOT / "environment.yml"]
     offenders = [str(p.relative_to(ROOT)) for p in files if p.is_file() and wrong.search(p.read_text(errors="replace"))]
     assert offenders == []
     assert wrong.search("run: pip install healthkit jupyterlab") and not wrong.search('pip install "healthkit-lessons[lab]"')
+    assert wrong.search("then run:\n  pip install healthkit\n") and not wrong.search("pip install healthkit_tools")
 
 
 def test_readme_quickstart_has_the_two_commands_and_ci_runs_the_test_one() -> None:

@@ -18,7 +18,7 @@ from lxml import etree
 
 from healthkit.cli import main
 from healthkit.exporters.scorm import INDEX, MANIFEST, adapter_script
-from healthkit.registry import DEFAULT_PASSING_SCORE, SCORM_STANDARDS
+from healthkit.registry import DEFAULT_PASSING_SCORE, DEFAULT_SCORM_STANDARD, SCORM_STANDARDS
 
 from .browser import chromium
 from .conftest import ROOT, SEED
@@ -188,6 +188,7 @@ def test_an_existing_file_is_kept_unless_forced(tmp_path: Path, capsys: pytest.C
     assert "exists; pass --force to overwrite it" in capsys.readouterr().err
     assert out.read_bytes() == b"mine"
     assert scorm(LESSON, "-o", str(out), "--force", "--pass", "none") == 0
+    assert f"Wrote {out} (SCORM {DEFAULT_SCORM_STANDARD}, 1 lesson: {LESSON})" in capsys.readouterr().err
     files = unzip(out.read_bytes())
     assert b"masteryscore" not in files[MANIFEST]
     assert '"pass":null' in files[PAGE].decode()

@@ -9,7 +9,8 @@ Plan, run, publish:
 - *run*, in a fresh staging folder beside the output: render the lessons exactly as
   ``healthkit build`` does (their ``content_dir`` is ``../content``, which the site ships),
   write the welcome page, lay out Pyodide with the wheels and a lock file naming exactly those
-  wheels, then run JupyterLite's build (from the pinned wheels) and check the result;
+  wheels, then run JupyterLite's build (from the pinned wheels), replace its ``index.html``
+  with one that opens the welcome page (see :mod:`healthkit.lite.start`), and check the result;
 - *publish*, only when every lesson built: move the site's files in by the rule of
   :mod:`.owned` (the marker, ``healthkit-lite.json``, records each file's digest: a file
   someone changed since is kept, with a warning, unless ``force``; files someone added are
@@ -41,6 +42,7 @@ from ..lite import pins
 from ..lite.check import KERNEL_PLUGIN, LOCK, MARKER, PYODIDE_DIR, check_site
 from ..lite.inputs import Inputs, ensure_inputs, sha256_bytes
 from ..lite.lock import Shipped, site_lock
+from ..lite.start import START, start_page
 from ..lite.welcome import WELCOME, WelcomeEntry, welcome_markdown
 from ..lite.wheel import healthkit_wheel, unpack_labextensions, unpack_purelib
 from ..registry import DEFAULT_COURSE_TITLE
@@ -285,7 +287,7 @@ def _about(options: LiteOptions, sources: Sources, packages: list[str]) -> dict[
         "pyodide": pins.PYODIDE.version,
         "jupyterlite": {w.name: w.version for w in pins.wheels("tool") if w.name.startswith("jupyterlite")},
         "kernel_packages": packages,
-        "start": f"lab/index.html?path={WELCOME}",
+        "start": START,
     }
 
 
@@ -304,6 +306,7 @@ def _run(options: LiteOptions, sources: Sources, inputs: Inputs, stage: Path, pr
     toolchain, extensions = _tools(inputs, stage)
     log("assembling the site with JupyterLite")
     _jupyterlite(lite, site, toolchain, extensions, stage)
+    (site / "index.html").write_text(start_page(options.title), encoding="utf-8")
     problems = check_site(site)
     if problems:
         raise LiteError("check", "the built site would not work offline:\n- " + "\n- ".join(problems))

@@ -9,6 +9,7 @@ from typing import Any
 
 from ..registry import DEFAULT_COURSE_TITLE
 from .options import add_content, add_edition, add_force, add_ids, add_jobs, add_port, add_region, add_template, add_title, editions
+from .table import plural
 
 
 def register(sub: Any) -> None:
@@ -99,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     built = len({r.condition for r in report.lessons.results if r.status == "built"})
     print(
-        f"Lite site: {report.out_dir} ({built} lessons, {report.files} files, {report.size / 1e6:.1f} MB"
+        f"Lite site: {report.out_dir} ({plural(built, 'lesson')}, {report.files} files, {report.size / 1e6:.1f} MB"
         + (f"; {report.archive}: {report.archive.stat().st_size / 1e6:.1f} MB" if report.archive else "")
         + f") in {report.seconds:.1f}s"
     )

@@ -11,6 +11,7 @@ from ..errors import HealthkitError
 from ..io import refuse_overwrite, write_bytes_atomic
 from ..registry import DEFAULT_COURSE_TITLE, DEFAULT_PASSING_SCORE, DEFAULT_SCORM_STANDARD, SCORM_STANDARDS
 from .options import add_content, add_edition, add_force, add_ids, add_jobs, add_region, add_template
+from .table import plural
 
 NO_PASS = "none"
 
@@ -104,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
     for package in report.packages:
         target = targets.get(package.name, args.output / f"{package.name}.zip" if args.split else args.output)
         write_bytes_atomic(target, package.data)
-        print(f"Wrote {target} (SCORM {args.standard}, {len(package.lessons)} lesson{'s' if len(package.lessons) != 1 else ''}: {', '.join(package.lessons)})", file=sys.stderr)
+        print(f"Wrote {target} (SCORM {args.standard}, {plural(len(package.lessons), 'lesson')}: {', '.join(package.lessons)})", file=sys.stderr)
     if report.failed and not args.split:
         print("healthkit: no package written: every lesson must build (or use --split)", file=sys.stderr)
     return 0 if report.ok else 1

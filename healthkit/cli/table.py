@@ -1,4 +1,4 @@
-"""Plain-text tables for summaries (no dependency, reads well in CI logs)."""
+"""Plain text for summaries: tables (no dependency, reads well in CI logs) and counts."""
 
 from __future__ import annotations
 
@@ -11,3 +11,8 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     rule = "  ".join("-" * w for w in widths)
     body = ["  ".join(c.ljust(w) for c, w in zip(r, widths)) for r in rows]
     return "\n".join([line, rule, *body])
+
+
+def plural(count: int, noun: str) -> str:
+    """``plural(1, "lesson")`` is ``1 lesson``; any other count takes an ``s``: ``2 lessons``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from .options import add_content, add_force, add_ids, add_jobs, add_region, add_template, add_title
+from .table import plural
 
 
 def register(sub: Any) -> None:
@@ -52,5 +53,5 @@ def run(args: argparse.Namespace) -> int:
     if not report.ok:
         return 1
     lessons = len({r.condition for r in report.results if r.status == "built"})
-    print(f"Workshop folder: {args.output} ({lessons} lesson{'s' if lessons != 1 else ''}, learner and teacher editions)" + (f", and {zip_path(args.output)}" if args.zip else ""))
+    print(f"Workshop folder: {args.output} ({plural(lessons, 'lesson')}, learner and teacher editions)" + (f", and {zip_path(args.output)}" if args.zip else ""))
     return 0

@@ -9,12 +9,12 @@ sends the MIME types the browser insists on (``.mjs`` as JavaScript, ``.wasm`` a
 from __future__ import annotations
 
 import functools
+import sys
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from ..errors import LiteError
-from .welcome import WELCOME
 
 HOST = "127.0.0.1"
 
@@ -37,17 +37,26 @@ class _Handler(SimpleHTTPRequestHandler):
         pass  # quiet: a lesson makes hundreds of requests
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Stay quiet when the browser hung up (it cancels requests it no longer needs);
+        report anything else as usual."""
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return
+        super().handle_error(request, client_address)
+
+
 def make_server(site: Path, port: int = 8000) -> ThreadingHTTPServer:
     """A server for ``site`` on 127.0.0.1 (``port=0`` picks a free port); call serve_forever()."""
     if not (site / "jupyter-lite.json").is_file():
         raise LiteError("serve", f"{site} is not a Lite site (no jupyter-lite.json); build it with 'healthkit lite -o {site}'")
     handler = functools.partial(_Handler, directory=str(site))
     try:
-        return ThreadingHTTPServer((HOST, port), handler)
+        return _Server((HOST, port), handler)
     except OSError as exc:
         raise LiteError("serve", f"cannot listen on {HOST}:{port} ({exc.strerror}); choose another --port") from None
 
 
 def start_url(server: ThreadingHTTPServer) -> str:
-    """The address that opens JupyterLab on the welcome page."""
-    return f"http://{HOST}:{server.server_address[1]}/lab/index.html?path={WELCOME}"
+    """The site's address; its ``index.html`` opens JupyterLab on the welcome page."""
+    return f"http://{HOST}:{server.server_address[1]}/"
