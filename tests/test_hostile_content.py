@@ -169,7 +169,7 @@ def test_anchors_are_refused_even_without_aliases(seed_text: str) -> None:
     assert (diag.line, diag.column) == _at(text, "&name")
 
 
-@pytest.mark.parametrize("value", ["-5", "0", "100000000000000000000", "1_0", "١٢", "2.5"])
+@pytest.mark.parametrize("value", ["-5", "0", "100000000000000000000", "1_0", "١٢", "2.5", "\"10\"", "'10'"])
 def test_reading_time_must_be_a_sensible_number_of_minutes(seed_text: str, value: str) -> None:
     text = seed_text.rstrip("\n") + f"\nreading_time_minutes: {value}\n"
     result = check_text(text, "back-spasms.yaml")
