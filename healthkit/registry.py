@@ -147,6 +147,8 @@ EDITIONS: tuple[str, ...] = tuple(EDITIONS_SPEC)
 #: The edition whose pages make the course site: its page folder holds the index and
 #: lessons.zip, and the index shows its progress.
 SITE_EDITION = "learner"
+#: Names a page folder gives to a page of its own (the course index): no lesson may take them.
+RESERVED_IDS = frozenset({"index"})
 
 # -- safety tiers --------------------------------------------------------------------------
 TierName = Literal["emergency", "urgent", "see_doctor", "pharmacist"]

@@ -98,7 +98,7 @@ def _at(text: str, marker: str) -> tuple[int, int]:
 @pytest.mark.parametrize(
     ("char", "name"),
     [("\x00", "U+0000"), ("\x07", "U+0007"), ("\x1b", "U+001B"), ("\x7f", "U+007F"), ("\x85", "U+0085"), ("\x9b", "U+009B"),
-     ("\ufffe", "U+FFFE"), ("\U0001ffff", "U+1FFFF"), ("\ufdd0", "U+FDD0"), ("\u2028", "U+2028")],
+     ("\ufffe", "U+FFFE"), ("\U0001ffff", "U+1FFFF"), ("\ufdd0", "U+FDD0"), ("\u2028", "U+2028"), ("\r", "U+000D")],
 )
 def test_control_characters_are_refused_where_they_are(tmp_path: Path, seed_text: str, char: str, name: str) -> None:
     marker = "what eases it"
@@ -169,7 +169,7 @@ def test_anchors_are_refused_even_without_aliases(seed_text: str) -> None:
     assert (diag.line, diag.column) == _at(text, "&name")
 
 
-@pytest.mark.parametrize("value", ["-5", "0", "100000000000000000000", "1_0", "١٢", "2.5"])
+@pytest.mark.parametrize("value", ["-5", "0", "100000000000000000000", "1_0", "١٢", "2.5", "\"10\"", "'10'"])
 def test_reading_time_must_be_a_sensible_number_of_minutes(seed_text: str, value: str) -> None:
     text = seed_text.rstrip("\n") + f"\nreading_time_minutes: {value}\n"
     result = check_text(text, "back-spasms.yaml")

@@ -89,6 +89,16 @@ def test_not_an_article_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureF
     assert not (tmp_path / "x.yaml").exists()
 
 
+def test_what_is_not_an_article_file_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)  # reading it would wait for a writer for ever
+    for path, said in ((tmp_path, " is a folder"), (fifo, " is not a regular file"), (tmp_path / "nope.txt", ": no such file")):
+        capsys.readouterr()
+        assert main(["import", str(path)]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(f"healthkit: error: {path}{said}") and err.count("\n") == 1, err
+
+
 def test_cli_writes_the_draft_and_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "sinus.yaml"
     assert main(["import", str(FIXTURES / "sinusitis.txt"), "-o", str(out)]) == 0

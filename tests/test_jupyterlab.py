@@ -195,6 +195,8 @@ def test_keyboard_and_contrast_in_jupyterlab_dark(workspace: Path, tmp_path_fact
             page.keyboard.press("ArrowDown")
             assert checked()[:2] == [False, True] and _in_quiz(page)
             assert page.evaluate("document.activeElement.value") == "1"
+            ring = focus_ring(page)  # on the option reached with the keyboard
+            assert ring["ratio"] >= 3, ring
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.textContent") == "Check answer"
         ring = focus_ring(page)
@@ -205,7 +207,13 @@ def test_keyboard_and_contrast_in_jupyterlab_dark(workspace: Path, tmp_path_fact
         assert _in_quiz(page)
 
         # The review link takes focus to the section's heading.
-        q1.get_by_role("link", name="the section on types").focus()
+        link = q1.get_by_role("link", name="the section on types")
+        link.focus()
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")  # reached with the keyboard, as a learner would
+        assert page.evaluate("document.activeElement.textContent") == "the section on types"
+        ring = focus_ring(page)
+        assert ring["ratio"] >= 3, ring
         page.keyboard.press("Enter")
         assert page.evaluate("document.activeElement.id") == "section-types-title"
 

@@ -124,6 +124,16 @@ def test_id_must_match_file_name(tmp_path: Path, seed_text: str) -> None:
     assert "rename the file to back-spasms.yaml" in diag.message
 
 
+def test_a_lesson_cannot_take_the_course_index_s_name(tmp_path: Path, seed_text: str) -> None:
+    """A lesson called index would overwrite, or be overwritten by, the course index page."""
+    path = tmp_path / "index.yaml"
+    path.write_text(seed_text.replace("id: back-spasms", "id: index"))
+    with pytest.raises(ContentError) as info:
+        load_condition(path)
+    (diag,) = info.value.errors
+    assert (diag.line, diag.key) == (3, "id") and "course index" in diag.message
+
+
 def test_all_problems_in_a_file_are_reported(tmp_path: Path, seed_text: str) -> None:
     text = seed_text.replace("sections:\n", "sectons:\n").replace("status: published", "status: live")
     with pytest.raises(ContentError) as info:

@@ -20,8 +20,9 @@ import pytest
 from playwright.sync_api import expect
 
 from healthkit.app import preview as preview_module
-from healthkit.app.preview import Preview, PreviewOptions, read_settled, url_path
+from healthkit.app.preview import SNAPSHOT, Preview, PreviewOptions, read_settled, url_path
 from healthkit.content import check_text
+from healthkit.errors import OutputError
 from healthkit.preview.pages import EVENTS_PATH, PageError, extend_csp, preview_store, serve_page
 from healthkit.preview.server import INDEX, Hub, PreviewServer, SiteState
 from healthkit.preview.watch import Watcher
@@ -195,7 +196,7 @@ def test_preview_renders_only_checked_content_and_keeps_the_last_good_lesson(tmp
         expected = [d.format() for d in check_text(broken, str(content / "b-two.yaml")).diagnostics if d.severity == "error"]
         assert expected and list(state.errors["/b-two.html"]) == expected
         assert state.pages["/b-two.html"] == good  # the last good lesson stays up
-        assert "[Lesson" not in (out / "content" / "b-two.yaml").read_text()  # never copied
+        assert "[Lesson" not in (out / SNAPSHOT / "b-two.yaml").read_text()  # never copied
         assert state.errors[INDEX] == tuple(expected) and not state.errors["/a-one.html"]
 
         assert preview.rebuild({content / "b-two.yaml"}) is None  # nothing changed: no round
@@ -209,7 +210,7 @@ def test_preview_renders_only_checked_content_and_keeps_the_last_good_lesson(tmp
         (content / "a-one.yaml").unlink()
         preview.rebuild({content / "a-one.yaml"})
         _, state = preview.hub.current()
-        assert "/a-one.html" not in state.pages and not (out / "content" / "a-one.yaml").exists()
+        assert "/a-one.html" not in state.pages and not (out / SNAPSHOT / "a-one.yaml").exists()
     finally:
         preview.stop()
 
@@ -254,6 +255,31 @@ class Running:
 
 @pytest.mark.browser
 @pytest.mark.slow
+def test_the_preview_never_writes_into_or_deletes_from_a_folder_it_did_not_make(tmp_path: Path) -> None:
+    """``--out .`` in a project whose own ``content`` folder holds other lessons, previewing
+    drafts kept elsewhere: the project's files stay as they were."""
+    project = tmp_path / "project"
+    mine = _content(project / "content", ["a-one", "b-two"])
+    before = {p.name: p.read_bytes() for p in mine.iterdir()}
+    drafts = _content(tmp_path / "drafts", ["a-one"], {"a-one": "Draft a-one"})
+    preview = Preview(PreviewOptions(content_dir=drafts, out_dir=project, template=TEMPLATE, jobs=1))
+    try:
+        assert preview.rebuild() is not None
+        assert "Draft a-one" in preview.hub.current()[1].pages["/a-one.html"].decode()
+    finally:
+        preview.stop()
+    assert {p.name: p.read_bytes() for p in mine.iterdir()} == before
+    # Its own copy folder taken by someone else's files, or the content folder itself: refused.
+    (project / SNAPSHOT).rename(tmp_path / "gone")
+    (project / SNAPSHOT).mkdir()
+    (project / SNAPSHOT / "notes.txt").write_text("mine")
+    with pytest.raises(OutputError, match="holds files the preview did not make"):
+        Preview(PreviewOptions(content_dir=drafts, out_dir=project, template=TEMPLATE, jobs=1))
+    with pytest.raises(OutputError, match="is or holds"):
+        Preview(PreviewOptions(content_dir=project / SNAPSHOT, out_dir=project, template=TEMPLATE, jobs=1))
+    assert (project / SNAPSHOT / "notes.txt").read_text() == "mine"
+
+
 def test_an_author_edits_breaks_and_fixes_a_lesson_while_the_page_follows(tmp_path: Path) -> None:
     titles = {"anaemia": "Anaemia", "back-spasms": "Back spasms", "cystitis": "Cystitis"}
     content = _content(tmp_path / "content", list(titles), titles)

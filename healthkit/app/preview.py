@@ -4,7 +4,7 @@ The preview uses the build engine (:class:`healthkit.app.build.Builder`) with wo
 warm kernels that stay alive between edits. Each round:
 
 1. *sync*: every content file of the author's folder is read once its writes have settled and
-   checked; a valid one is copied into the preview's own content folder (``OUT/content``),
+   checked; a valid one is copied into the preview's own content folder (``OUT/.preview-content``),
    which is all the build ever reads. A file with errors keeps its last good copy there, so
    the lesson stays up with the errors shown over it; a file that is still being written is
    left for the next round. The lessons render from exactly the bytes that were checked.
@@ -26,7 +26,7 @@ from typing import Callable
 
 from ..content import CheckResult, iter_content_files
 from ..content.loader import SUFFIXES, read_and_check, require_known
-from ..errors import HealthkitError
+from ..errors import HealthkitError, OutputError
 from ..io import write_bytes_atomic
 from ..preview import DEFAULT_PORT
 from ..preview.server import EVERY_PAGE, INDEX, Hub, PreviewServer, SiteState
@@ -35,12 +35,15 @@ from ..registry import EDITIONS_SPEC, SITE_EDITION
 from ..render.execute import template_path
 from .build import BuildOptions, BuildReport, Builder, LessonResult, check_options, info_from_check
 from .cache import FileInfo, content_digest, digest_bytes, forget_code_digests
-from .outputs import check_out_dir
+from .outputs import check_out_dir, inside
 from .site import page_path, site_dir
 from .workers import Workers, worker_count
 
-#: The preview's copy of the content it checked, inside its output folder.
-SNAPSHOT = "content"
+#: The preview's copy of the content it checked, inside its output folder; the mark file in
+#: it says the preview made it, so the preview never writes into, or deletes from, a folder
+#: of someone else's (``--out .`` beside a ``content`` folder, for one).
+SNAPSHOT = ".preview-content"
+SNAPSHOT_MARK = ".healthkit-preview"
 _CODE_SUFFIXES = frozenset({".py", ".js", ".css", ".j2", ".json"})
 PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -122,6 +125,22 @@ def read_settled(path: Path) -> Settled | None:
     return Settled(raw, result, after)
 
 
+def claim_snapshot(snapshot: Path, content_dir: Path) -> None:
+    """Make (or take back) the preview's own copy folder; raise :class:`OutputError` when
+    ``snapshot`` is or holds the author's content folder, lies inside it, or is a folder the
+    preview did not make that holds anything."""
+    if inside(snapshot, content_dir) or inside(content_dir, snapshot):
+        raise OutputError(f"{snapshot} would be the preview's copy of the content, but it is or holds {content_dir}; choose another --out", str(snapshot))
+    if os.path.islink(snapshot) or (snapshot.exists() and not snapshot.is_dir()):
+        raise OutputError(f"{snapshot} is not a folder of the preview's; move it away or choose another --out", str(snapshot))
+    mark = snapshot / SNAPSHOT_MARK
+    if snapshot.is_dir() and not mark.is_file() and any(snapshot.iterdir()):
+        raise OutputError(f"{snapshot} holds files the preview did not make; move them away or choose another --out", str(snapshot))
+    snapshot.mkdir(exist_ok=True)
+    if not mark.is_file():
+        write_bytes_atomic(mark, b"healthkit preview: its copy of the checked content files\n")
+
+
 class Preview:
     """One preview: its checked content, warm workers, and the state the server shows."""
 
@@ -131,7 +150,7 @@ class Preview:
         require_known(options.ids, files)
         template_path(options.template)
         check_out_dir(options.out_dir, options.content_dir)
-        options.snapshot_dir.mkdir(exist_ok=True)
+        claim_snapshot(options.snapshot_dir, options.content_dir)
         self.options = options
         self.say = say
         self.hub = Hub()

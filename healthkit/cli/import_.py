@@ -32,8 +32,6 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..importer import import_article
 
-    if not args.article.is_file():
-        raise HealthkitError(f"{args.article}: no such file")
     if args.output:
         refuse_overwrite(args.output, args.force)
     condition_id = args.id or (args.output.name.split(".")[0] if args.output else None)

@@ -177,6 +177,8 @@ class Converter:
 
     def _int(self, node: ScalarNode, key: KeyPath, meta: Mapping[str, Any]) -> Any:
         text = str(node.value).strip()
+        if node.style in ("'", '"'):  # text, as the schema and editors that read it see it
+            return self.error(node, key, f"expected a whole number, found the text {_quote(text)}; write the number without quotes")
         if not _WHOLE_NUMBER.fullmatch(text) or len(text) > 20:
             return self.error(node, key, f"expected a whole number, found {_quote(text)}")
         value = int(text, 10)

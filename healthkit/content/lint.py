@@ -13,7 +13,7 @@ from pathlib import PurePath
 
 from ..errors import Diagnostic, Severity
 from ..model import SECTION_NAMES, Condition
-from ..registry import LANGUAGE_REGIONS, PLACEHOLDERS, QUIZ_KINDS, SAFETY_TIERS, language_region
+from ..registry import LANGUAGE_REGIONS, PLACEHOLDERS, QUIZ_KINDS, RESERVED_IDS, SAFETY_TIERS, language_region
 from .convert import format_key
 from .localise import PLACEHOLDER, iter_texts, unknown_placeholders
 from .readability import reading_levels
@@ -70,6 +70,8 @@ def lint(
     stem = PurePath(path).name.split(".")[0]
     if path not in ("", "<string>") and condition.id != stem:
         report.add("error", "id", f"id {condition.id!r} does not match the file name; rename the file to {condition.id}.yaml or change the id to {stem!r}")
+    if condition.id in RESERVED_IDS:
+        report.add("error", "id", f"id {condition.id!r} is the name of the course index page; choose another id (and file name), e.g. {condition.id}-lesson")
     _dates(condition, today + DATE_SLACK, report)
     _review(condition, today, report)
     _safety(condition, report)

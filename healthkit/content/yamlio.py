@@ -36,7 +36,9 @@ _NONCHARACTERS = "".join(f"{chr(plane * 0x10000 + 0xFFFE)}-{chr(plane * 0x10000 
 #: The body of a regular-expression character class of those characters (shared with the
 #: stricter class :mod:`.convert` applies to values, which adds the carriage return).
 FORBIDDEN_CLASS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufdd0-\ufdef" + _NONCHARACTERS
-FORBIDDEN = re.compile(f"[{FORBIDDEN_CLASS}]")
+#: Those characters, and a carriage return that is not part of a Windows line break (YAML
+#: reads it as a line break, editors as nothing: every later position would be off).
+FORBIDDEN = re.compile(f"[{FORBIDDEN_CLASS}]|\r(?!\n)")
 
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str",
@@ -77,6 +79,8 @@ def describe_char(char: str) -> str:
         kind = "a noncharacter"
     elif code in (0x2028, 0x2029):
         kind = "a line or paragraph separator; use an ordinary line break"
+    elif code == 0x0D:
+        kind = "a carriage return without a line feed; save the file with ordinary line breaks"
     else:
         kind = "a control character"
     return f"U+{code:04X} ({kind})"

@@ -40,13 +40,15 @@ def _read_limited(path: Path) -> bytes:
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):
-            raise ArticleError(f"{path}: not a regular file")
+            kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            raise ArticleError(f"{path} is {kind}; give the path of an article file (.txt, .md or .html)")
         if info.st_size > MAX_ARTICLE_BYTES:
             raise ArticleError(f"{path} is {info.st_size:,} bytes, over the {MAX_ARTICLE_BYTES:,}-byte limit for an article")
         with path.open("rb") as handle:
             raw = handle.read(MAX_ARTICLE_BYTES + 1)
     except OSError as exc:
-        raise ArticleError(f"{path}: cannot read the article: {exc.strerror}") from None
+        missing = "no such file" if isinstance(exc, FileNotFoundError) else f"cannot read the article: {exc.strerror}"
+        raise ArticleError(f"{path}: {missing}") from None
     if len(raw) > MAX_ARTICLE_BYTES:
         raise ArticleError(f"{path} is over the {MAX_ARTICLE_BYTES:,}-byte limit for an article")
     return raw
