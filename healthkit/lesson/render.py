@@ -95,7 +95,7 @@ def short_review_status(condition: Condition, today: dt.date | None = None) -> s
 def review_notice(condition: Condition, today: dt.date | None = None) -> str:
     review = condition.clinical_review
     state = "overdue" if review_overdue(condition, today) else ("approved" if review.approved else "pending")
-    label = "Review overdue" if state == "overdue" else ("Clinical review" if state == "approved" else "Not yet reviewed")
+    label = "Review overdue" if state == "overdue" else ("Clinical review" if state == "approved" else "Review status")
     if condition.status == "draft":
         state, label = f"{state} hk-review-draft", "Draft"
     return (
