@@ -120,6 +120,20 @@ def _quotable(item: Item, section: Sequence[Item]) -> bool:
     return not any(_mentions(item.description, other.name) for other in section)
 
 
+def _single(section: str, right: Item, choices: Sequence[Choice], prompt: str, explanation: str) -> Question:
+    """A generated single-answer question about the entry ``right``; its choices have the
+    right one written first (the display order is chosen by :mod:`.order`)."""
+    return Question(
+        id=f"gen-{section.replace('_', '-')}-{normalise(right.name).replace(' ', '-')}",
+        kind="single",
+        prompt=prompt,
+        choices=tuple(choices),
+        explanation=explanation,
+        section=section,
+        origin="generated",
+    )
+
+
 def described(condition: Condition, section: str, rng: random.Random) -> Question | None:
     """'Which of these does the lesson describe here? "..."', the options being entries of
     the same section. None when the section has fewer than three entries that can be options."""
@@ -138,14 +152,10 @@ def described(condition: Condition, section: str, rng: random.Random) -> Questio
     where = SECTION_TITLES[section]
     choices = [Choice(right.name, True, f"Yes. This is what the lesson says about {_in_sentence(right.name)}, under “{where}”.")]
     choices += [Choice(i.name, False, f"Not this one. About {_in_sentence(i.name)}, the lesson says: {i.description}") for i in distractors]
-    return Question(
-        id=f"gen-{section.replace('_', '-')}-{normalise(right.name).replace(' ', '-')}",
-        kind="single",
+    return _single(
+        section, right, choices,
         prompt=f"Which of these does the lesson on {_in_sentence(condition.title)} describe here? “{right.description}”",
-        choices=tuple(choices),
         explanation=f"These words describe {_in_sentence(right.name)}, under “{where}” in the lesson.",
-        section=section,
-        origin="generated",
     )
 
 
@@ -201,15 +211,10 @@ def which_is(condition: Condition, section: str, rng: random.Random, others: Seq
         Choice(item.name, False, f"Not this one. This lesson does not mention {_in_sentence(item.name)}; it comes from the lesson on {_in_sentence(origin.title)}.")
         for item, origin in distractors
     ]
-    # The right answer is written first; the display order is chosen by .order.
-    return Question(
-        id=f"gen-{section.replace('_', '-')}-{normalise(right.name).replace(' ', '-')}",
-        kind="single",
+    return _single(
+        section, right, choices,
         prompt=f"Which of these is {SECTIONS[section].phrase} {title}, according to the lesson?",
-        choices=tuple(choices),
         explanation=f"{right.name} is listed under {where}: {right.description}",
-        section=section,
-        origin="generated",
     )
 
 
