@@ -87,10 +87,6 @@ def _from_authored(q: QuizQuestion) -> Question:
     )
 
 
-def _names(condition: Condition, section: str) -> set[str]:
-    return {normalise(item.name) for item in condition.sections.get(section).items}
-
-
 #: Entries that are not one thing a learner could name ("Other reasons", "Less common signs",
 #: "What cranberry cannot do"): never an option of a generated question.
 _VAGUE_START = ("other ", "what ", "when ", "if ", "less common", "side effects", "causes of")
