@@ -222,6 +222,20 @@ def test_a_process_whose_launcher_is_already_gone_cleans_up_and_exits(tmp_path: 
     assert mark.read_text() == "cleaned up"
 
 
+def test_a_process_whose_launcher_was_killed_but_not_yet_reaped_cleans_up_and_exits(tmp_path: Path) -> None:
+    """A killed launcher stays a zombie until its own parent reaps it: it is gone all the same."""
+    killed = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    try:
+        killed.kill()
+        assert _wait_for(lambda: (_stat(killed.pid) or ("?",))[0] == "Z", 30)
+        mark = tmp_path / "mark"
+        done = subprocess.run([sys.executable, "-c", WATCHER, str(killed.pid), str(mark)], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 1 and done.stdout == ""
+        assert mark.read_text() == "cleaned up"
+    finally:
+        killed.wait()
+
+
 #: A tool that never finishes, and starts a process of its own that does not either.
 HANGS = """\
 import subprocess, sys, time

@@ -28,13 +28,23 @@ POLL_SECONDS = 0.1
 
 
 def _running(pid: int) -> bool:
+    """Whether ``pid`` is a running process: one that was killed but not yet reaped by its own
+    parent (a zombie) is gone, though ``kill(pid, 0)`` still finds it."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except OSError:  # it exists, as another user's process
         return True
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:  # no /proc (not Linux), or it has just gone
+        return False
+    return stat[stat.rindex(")") + 2 :].startswith(("Z", "X"))
 
 
 def watch_parent(parent: int, cleanup: Callable[[], None], poll: float = POLL_SECONDS) -> threading.Thread | None:
