@@ -11,19 +11,28 @@ gone, after removing its private kernel folder (sockets and connection file).
   own parent poller, which would exit without removing the kernel's folder.
 
 Watching is a daemon thread that checks the parent process id ten times a second.
+
+A kernel folder is named after the process that made it (its owner: a worker, or the build
+for ``-j 1``) and holds a mark saying so.
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
+import socket
+import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import Any, Callable
 
-#: Prefix of a kernel's private folder (see :class:`healthkit.render.kernels.WarmKernel`).
+#: Prefix of a kernel's private folder (see :class:`healthkit.render.kernels.WarmKernel`);
+#: the id of the process that made it follows, then a random part.
 KERNEL_FOLDER_PREFIX = "healthkit-kernel-"
+#: In a kernel folder: who made it (see :func:`_owner_mark`).
+OWNER_FILE = "owner"
 POLL_SECONDS = 0.1
 
 
@@ -77,6 +86,35 @@ def watch_parent(parent: int, cleanup: Callable[[], None], poll: float = POLL_SE
     thread = threading.Thread(target=run, name="healthkit-lifeline", daemon=True)
     thread.start()
     return thread
+
+
+def kernel_folder_name() -> Path:
+    """The name of a new kernel folder, in the temporary folder: this process's id and a
+    random part.
+
+    It is named before it is made (:func:`make_kernel_folder`), so that the process making it
+    can remove it however making it, or anything after, is interrupted; a name already taken
+    can only be this process's or that of a gone process with the same id. The name is short:
+    the kernel's sockets are in the folder, and a socket path has at most 107 bytes.
+    """
+    return Path(tempfile.gettempdir()) / f"{KERNEL_FOLDER_PREFIX}{os.getpid()}-{secrets.token_hex(3)}"
+
+
+def make_kernel_folder(folder: Path) -> None:
+    """Make ``folder`` (from :func:`kernel_folder_name`), private, and mark it as this
+    process's."""
+    folder.mkdir(mode=0o700)
+    (folder / OWNER_FILE).write_text(_owner_mark(os.getpid()))
+
+
+def _owner_mark(pid: int) -> str:
+    """Process ``pid``, where process ids mean it: this machine and (Linux) its process-id
+    namespace, so that a temporary folder shared with a container is never taken for ours."""
+    try:
+        namespace = os.readlink("/proc/self/ns/pid")
+    except OSError:
+        namespace = ""
+    return f"{pid} {socket.gethostname()} {namespace}\n"
 
 
 def remove_kernel_folder(folder: Path) -> None:
