@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -65,13 +66,28 @@ def _cmdline(pid: int) -> list[str]:
         return []
 
 
-def _wait_for(condition, seconds: float) -> bool:  # type: ignore[no-untyped-def]
+def _wait_for(condition, seconds: float, poll: float = 0.05) -> bool:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
             return True
-        time.sleep(0.05)
+        time.sleep(poll)
     return bool(condition())
+
+
+def _using(scratch: Path) -> list[int]:
+    """Running processes whose temporary folder is ``scratch``: a build started with it and
+    everything it started (workers, kernels), even processes started after a snapshot."""
+    setting = f"TMPDIR={scratch}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and setting in (entry / "environ").read_bytes().split(b"\0"):
+                if (info := _stat(int(entry.name))) is not None and info[0] != "Z":
+                    found.append(int(entry.name))
+        except OSError:  # gone, or not ours
+            pass
+    return found
 
 
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["kill-9", "sigterm"])
@@ -118,17 +134,17 @@ def _busy_lesson(tmp_path: Path, ids: Sequence[str] = ("back-spasms",)) -> tuple
 
 def _stop(
     command: subprocess.Popen[bytes], how: signal.Signals, running: Callable[[], bool], scratch: Path | None,
-    before: Callable[[dict[int, int]], None] | None = None,
+    before: Callable[[dict[int, int]], None] | None = None, poll: float = 0.05,
 ) -> tuple[list[str], bytes]:
-    """Once ``running()``, call ``before`` with the processes ``command`` started (pid -> start
-    time), then send it ``how``; returns their command lines (all gone by then) and its
-    standard error."""
+    """Once ``running()`` (checked every ``poll`` seconds), call ``before`` with the processes
+    ``command`` started (pid -> start time), then send it ``how``; returns their command lines
+    (all gone by then) and its standard error. With ``scratch`` (the command's TMPDIR), no
+    process using it and no kernel folder in it may be left either."""
     children: dict[int, int] = {}
     try:
-        assert _wait_for(running, 180), "the command never got there"
+        assert _wait_for(running, 180, poll), "the command never got there"
         children = _descendants(command.pid)
         started = [" ".join(_cmdline(pid)) for pid in children]
-        assert children
         if before is not None:
             before(children)
         command.send_signal(how)
@@ -137,15 +153,44 @@ def _stop(
             (pid, _cmdline(pid)) for pid, start in children.items() if _alive(pid, start)
         ]
         if scratch is not None:
+            assert _wait_for(lambda: not _using(scratch), 15), [_cmdline(pid) for pid in _using(scratch)]
             assert _wait_for(lambda: not list(scratch.glob("healthkit-kernel-*")), 15), list(scratch.iterdir())
         return started, err
     finally:  # never leave anything running on a failure
         for pid, start in children.items():
             if _alive(pid, start):
                 os.kill(pid, signal.SIGKILL)
+        for pid in _using(scratch) if scratch is not None else []:
+            os.kill(pid, signal.SIGKILL)
         if command.poll() is None:
             command.kill()
             command.wait()
+
+
+def _kernel_starting(scratch: Path) -> bool:
+    """A kernel folder exists in ``scratch`` and no kernel listens in it yet (no socket): a
+    kernel is starting."""
+    folders = list(scratch.glob("healthkit-kernel-*"))
+    try:
+        return bool(folders) and not any(stat.S_ISSOCK(p.lstat().st_mode) for folder in folders for p in folder.iterdir())
+    except OSError:  # a folder went away while it was read
+        return False
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["sigint", "sigterm"])
+@pytest.mark.parametrize("jobs", [2, 1], ids=["workers", "inline"])
+def test_a_signal_while_a_kernel_starts_leaves_no_process_and_no_kernel_folder(tmp_path: Path, how: signal.Signals, jobs: int) -> None:
+    content, busy, _ = _busy_lesson(tmp_path, ["a-one", "b-two", "c-three"])
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    build = subprocess.Popen(
+        [sys.executable, "-m", "healthkit", "build", "--content", str(content), "--out", str(tmp_path / "out"), "--template", str(busy), "-j", str(jobs), "-q"],
+        env={**os.environ, "TMPDIR": str(scratch)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    # The signal comes as soon as a kernel folder appears, before its kernel is up.
+    _, err = _stop(build, how, lambda: _kernel_starting(scratch), scratch, poll=0.005)
+    said = b"healthkit: interrupted" if how == signal.SIGINT else b"healthkit: stopped (SIGTERM)"
+    assert build.returncode == 128 + how and err.strip() == said, err
 
 
 def test_sigterm_stops_a_workshop_and_removes_its_staging_folder(tmp_path: Path) -> None:

@@ -13,7 +13,9 @@ gone, after removing its private kernel folder (sockets and connection file).
 Watching is a daemon thread that checks the parent process id ten times a second.
 
 A kernel folder is named after the process that made it (its owner: a worker, or the build
-for ``-j 1``) and holds a mark saying so.
+for ``-j 1``) and holds a mark saying so, so that a folder whose owner could not remove it is
+still found: the build removes those of the workers it stopped
+(:func:`remove_kernel_folders`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 #: Prefix of a kernel's private folder (see :class:`healthkit.render.kernels.WarmKernel`);
 #: the id of the process that made it follows, then a random part.
@@ -121,6 +123,15 @@ def remove_kernel_folder(folder: Path) -> None:
     """Remove a kernel's private folder; anything not named like one is left alone."""
     if folder.name.startswith(KERNEL_FOLDER_PREFIX):
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_kernel_folders(owners: Iterable[int]) -> None:
+    """Remove the kernel folders made by ``owners``, processes that have ended (a worker
+    stopped while it made one, before it could remove it)."""
+    root = Path(tempfile.gettempdir())
+    for pid in owners:
+        for folder in root.glob(f"{KERNEL_FOLDER_PREFIX}{pid}-*"):
+            remove_kernel_folder(folder)
 
 
 def load_ipython_extension(ipython: Any) -> None:
