@@ -7,6 +7,7 @@ import signal
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Callable, Sequence
@@ -279,6 +280,35 @@ def test_a_process_whose_launcher_was_killed_but_not_yet_reaped_cleans_up_and_ex
         assert mark.read_text() == "cleaned up"
     finally:
         killed.wait()
+
+
+def test_only_kernel_folders_whose_owner_is_gone_are_removed_as_stale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a ``kill -9`` of a worker and its kernel leaves is removed by the next build; nothing
+    else in the temporary folder is, even when named like a kernel folder."""
+    from healthkit.render import lifeline
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+
+    def folder(owner: int, mark: str | None) -> Path:
+        made = tmp_path / f"healthkit-kernel-{owner}-{len(list(tmp_path.iterdir())):06x}"
+        made.mkdir()
+        (made / "kernel.json").write_text("{}")
+        if mark is not None:
+            (made / "owner").write_text(mark)
+        return made
+
+    stale = folder(gone.pid, lifeline._owner_mark(gone.pid))
+    running = folder(os.getpid(), lifeline._owner_mark(os.getpid()))
+    unmarked = folder(gone.pid, None)
+    elsewhere = folder(gone.pid, f"{gone.pid} another-machine pid:[1]\n")
+    other = tmp_path / "healthkit-kernels-of-someone"
+    other.mkdir()
+    link = tmp_path / f"healthkit-kernel-{gone.pid}-link"
+    link.symlink_to(stale)
+    lifeline.remove_stale_kernel_folders()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in (running, unmarked, elsewhere, other, link))
 
 
 #: A tool that never finishes, and starts a process of its own that does not either.

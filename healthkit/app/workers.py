@@ -24,7 +24,7 @@ from typing import Any, Callable, TypeVar
 
 from ..errors import ParameterError
 from ..render.kernels import WarmKernel
-from ..render.lifeline import remove_kernel_folders, watch_parent
+from ..render.lifeline import remove_kernel_folders, remove_stale_kernel_folders, watch_parent
 from .startup import skip_unused_format_checker
 
 T = TypeVar("T")
@@ -233,6 +233,7 @@ class Workers:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
         if self._executor is None:
+            remove_stale_kernel_folders()
             self._room = wanted
             if wanted <= 1:
                 self._executor = _Inline()

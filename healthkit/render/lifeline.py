@@ -15,7 +15,8 @@ Watching is a daemon thread that checks the parent process id ten times a second
 A kernel folder is named after the process that made it (its owner: a worker, or the build
 for ``-j 1``) and holds a mark saying so, so that a folder whose owner could not remove it is
 still found: the build removes those of the workers it stopped
-(:func:`remove_kernel_folders`).
+(:func:`remove_kernel_folders`), and every build removes those whose owner is gone
+(:func:`remove_stale_kernel_folders`), as a ``kill -9`` of a worker or of a kernel leaves them.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import os
 import secrets
 import shutil
 import socket
+import stat
 import tempfile
 import threading
 import time
@@ -119,6 +121,15 @@ def _owner_mark(pid: int) -> str:
     return f"{pid} {socket.gethostname()} {namespace}\n"
 
 
+def _owner(folder: Path) -> int | None:
+    """The id of the process that made ``folder``, read from its name; None for a name that is
+    not a kernel folder's."""
+    if not folder.name.startswith(KERNEL_FOLDER_PREFIX):
+        return None
+    pid = folder.name[len(KERNEL_FOLDER_PREFIX) :].partition("-")[0]
+    return int(pid) if pid.isdigit() else None
+
+
 def remove_kernel_folder(folder: Path) -> None:
     """Remove a kernel's private folder; anything not named like one is left alone."""
     if folder.name.startswith(KERNEL_FOLDER_PREFIX):
@@ -132,6 +143,40 @@ def remove_kernel_folders(owners: Iterable[int]) -> None:
     for pid in owners:
         for folder in root.glob(f"{KERNEL_FOLDER_PREFIX}{pid}-*"):
             remove_kernel_folder(folder)
+
+
+def remove_stale_kernel_folders() -> None:
+    """Remove the kernel folders whose owner is gone.
+
+    However a build stops, its kernel folders go: on Ctrl-C and SIGTERM through the workers'
+    clean-up; on a ``kill -9`` of the build through the lifelines (each worker stops as on
+    SIGTERM, and a kernel whose worker is gone removes its folder as it exits). Only what the
+    OS gives no process the chance to clean is left: the folder of a kernel killed with
+    ``kill -9`` (or by the OOM killer) together with the process that started it (connection
+    file and sockets), or of a worker killed so while it made one. Those go here, at the next
+    build.
+
+    Only folders healthkit made are touched: named like one, a real folder of this user,
+    holding the owner mark of a process on this machine that no longer runs (an owner whose id
+    was taken again since counts as running: its folder waits). A folder whose owner was
+    killed in the instant between making it and marking it has no mark: it is left alone.
+    """
+    for folder in Path(tempfile.gettempdir()).glob(f"{KERNEL_FOLDER_PREFIX}*"):
+        if _stale(folder):
+            remove_kernel_folder(folder)
+
+
+def _stale(folder: Path) -> bool:
+    owner = _owner(folder)
+    if owner is None:
+        return False
+    try:
+        info = folder.lstat()
+        mark = (folder / OWNER_FILE).read_text()
+    except (OSError, UnicodeDecodeError):
+        return False
+    mine = stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
+    return mine and mark == _owner_mark(owner) and not _running(owner)
 
 
 def load_ipython_extension(ipython: Any) -> None:
