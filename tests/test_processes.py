@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Callable, Sequence
@@ -65,13 +67,28 @@ def _cmdline(pid: int) -> list[str]:
         return []
 
 
-def _wait_for(condition, seconds: float) -> bool:  # type: ignore[no-untyped-def]
+def _wait_for(condition, seconds: float, poll: float = 0.05) -> bool:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
             return True
-        time.sleep(0.05)
+        time.sleep(poll)
     return bool(condition())
+
+
+def _using(scratch: Path) -> list[int]:
+    """Running processes whose temporary folder is ``scratch``: a build started with it and
+    everything it started (workers, kernels), even processes started after a snapshot."""
+    setting = f"TMPDIR={scratch}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and setting in (entry / "environ").read_bytes().split(b"\0"):
+                if (info := _stat(int(entry.name))) is not None and info[0] != "Z":
+                    found.append(int(entry.name))
+        except OSError:  # gone, or not ours
+            pass
+    return found
 
 
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["kill-9", "sigterm"])
@@ -118,17 +135,17 @@ def _busy_lesson(tmp_path: Path, ids: Sequence[str] = ("back-spasms",)) -> tuple
 
 def _stop(
     command: subprocess.Popen[bytes], how: signal.Signals, running: Callable[[], bool], scratch: Path | None,
-    before: Callable[[dict[int, int]], None] | None = None,
+    before: Callable[[dict[int, int]], None] | None = None, poll: float = 0.05,
 ) -> tuple[list[str], bytes]:
-    """Once ``running()``, call ``before`` with the processes ``command`` started (pid -> start
-    time), then send it ``how``; returns their command lines (all gone by then) and its
-    standard error."""
+    """Once ``running()`` (checked every ``poll`` seconds), call ``before`` with the processes
+    ``command`` started (pid -> start time), then send it ``how``; returns their command lines
+    (all gone by then) and its standard error. With ``scratch`` (the command's TMPDIR), no
+    process using it and no kernel folder in it may be left either."""
     children: dict[int, int] = {}
     try:
-        assert _wait_for(running, 180), "the command never got there"
+        assert _wait_for(running, 180, poll), "the command never got there"
         children = _descendants(command.pid)
         started = [" ".join(_cmdline(pid)) for pid in children]
-        assert children
         if before is not None:
             before(children)
         command.send_signal(how)
@@ -137,15 +154,44 @@ def _stop(
             (pid, _cmdline(pid)) for pid, start in children.items() if _alive(pid, start)
         ]
         if scratch is not None:
+            assert _wait_for(lambda: not _using(scratch), 15), [_cmdline(pid) for pid in _using(scratch)]
             assert _wait_for(lambda: not list(scratch.glob("healthkit-kernel-*")), 15), list(scratch.iterdir())
         return started, err
     finally:  # never leave anything running on a failure
         for pid, start in children.items():
             if _alive(pid, start):
                 os.kill(pid, signal.SIGKILL)
+        for pid in _using(scratch) if scratch is not None else []:
+            os.kill(pid, signal.SIGKILL)
         if command.poll() is None:
             command.kill()
             command.wait()
+
+
+def _kernel_starting(scratch: Path) -> bool:
+    """A kernel folder exists in ``scratch`` and no kernel listens in it yet (no socket): a
+    kernel is starting."""
+    folders = list(scratch.glob("healthkit-kernel-*"))
+    try:
+        return bool(folders) and not any(stat.S_ISSOCK(p.lstat().st_mode) for folder in folders for p in folder.iterdir())
+    except OSError:  # a folder went away while it was read
+        return False
+
+
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=["sigint", "sigterm"])
+@pytest.mark.parametrize("jobs", [2, 1], ids=["workers", "inline"])
+def test_a_signal_while_a_kernel_starts_leaves_no_process_and_no_kernel_folder(tmp_path: Path, how: signal.Signals, jobs: int) -> None:
+    content, busy, _ = _busy_lesson(tmp_path, ["a-one", "b-two", "c-three"])
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    build = subprocess.Popen(
+        [sys.executable, "-m", "healthkit", "build", "--content", str(content), "--out", str(tmp_path / "out"), "--template", str(busy), "-j", str(jobs), "-q"],
+        env={**os.environ, "TMPDIR": str(scratch)}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    # The signal comes as soon as a kernel folder appears, before its kernel is up.
+    _, err = _stop(build, how, lambda: _kernel_starting(scratch), scratch, poll=0.005)
+    said = b"healthkit: interrupted" if how == signal.SIGINT else b"healthkit: stopped (SIGTERM)"
+    assert build.returncode == 128 + how and err.strip() == said, err
 
 
 def test_sigterm_stops_a_workshop_and_removes_its_staging_folder(tmp_path: Path) -> None:
@@ -220,6 +266,49 @@ def test_a_process_whose_launcher_is_already_gone_cleans_up_and_exits(tmp_path: 
     done = subprocess.run([sys.executable, "-c", WATCHER, str(gone.pid), str(mark)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and done.stdout == ""
     assert mark.read_text() == "cleaned up"
+
+
+def test_a_process_whose_launcher_was_killed_but_not_yet_reaped_cleans_up_and_exits(tmp_path: Path) -> None:
+    """A killed launcher stays a zombie until its own parent reaps it: it is gone all the same."""
+    killed = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    try:
+        killed.kill()
+        assert _wait_for(lambda: (_stat(killed.pid) or ("?",))[0] == "Z", 30)
+        mark = tmp_path / "mark"
+        done = subprocess.run([sys.executable, "-c", WATCHER, str(killed.pid), str(mark)], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 1 and done.stdout == ""
+        assert mark.read_text() == "cleaned up"
+    finally:
+        killed.wait()
+
+
+def test_only_kernel_folders_whose_owner_is_gone_are_removed_as_stale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a ``kill -9`` of a worker and its kernel leaves is removed by the next build; nothing
+    else in the temporary folder is, even when named like a kernel folder."""
+    from healthkit.render import lifeline
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+
+    def folder(owner: int, mark: str | None) -> Path:
+        made = tmp_path / f"healthkit-kernel-{owner}-{len(list(tmp_path.iterdir())):06x}"
+        made.mkdir()
+        (made / "kernel.json").write_text("{}")
+        if mark is not None:
+            (made / "owner").write_text(mark)
+        return made
+
+    stale = folder(gone.pid, lifeline._owner_mark(gone.pid))
+    running = folder(os.getpid(), lifeline._owner_mark(os.getpid()))
+    unmarked = folder(gone.pid, None)
+    elsewhere = folder(gone.pid, f"{gone.pid} another-machine pid:[1]\n")
+    other = tmp_path / "healthkit-kernels-of-someone"
+    other.mkdir()
+    link = tmp_path / f"healthkit-kernel-{gone.pid}-link"
+    link.symlink_to(stale)
+    lifeline.remove_stale_kernel_folders()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in (running, unmarked, elsewhere, other, link))
 
 
 #: A tool that never finishes, and starts a process of its own that does not either.

@@ -6,7 +6,8 @@ between rebuilds, so an edit costs one lesson, not a Python start and a kernel s
 Every worker (or, for one worker, the build's own process) keeps one kernel and fully resets
 it between lessons (see :mod:`healthkit.render.kernels`). Workers exit with the process that
 started them however it ends (see :mod:`healthkit.render.lifeline`), ignore the terminal's
-Ctrl-C (their parent decides when they stop) and are stopped at once by :meth:`Workers.stop`.
+Ctrl-C (their parent decides when they stop) and are stopped at once by :meth:`Workers.stop`
+(SIGTERM: a worker kills its kernel, removes its folder and exits, whatever it was doing).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any, Callable, TypeVar
 
 from ..errors import ParameterError
 from ..render.kernels import WarmKernel
-from ..render.lifeline import watch_parent
+from ..render.lifeline import remove_kernel_folders, remove_stale_kernel_folders, watch_parent
 from .startup import skip_unused_format_checker
 
 T = TypeVar("T")
@@ -52,24 +53,69 @@ def _worker_init(build_pid: int = 0) -> None:
     """Start this worker's kernel early, and import in parallel with its boot.
 
     A worker (``build_pid``: the build that started it) exits, stopping its kernel, as soon as
-    the build is gone, however it ended.
+    the build is gone, however it ended, or as soon as the build sends it SIGTERM.
     """
-    global _KERNEL
     skip_unused_format_checker()
     if build_pid:
         # Ctrl-C in a terminal reaches the whole process group: the build decides what stops.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        watch_parent(build_pid, _kill_kernel)
-    _KERNEL = WarmKernel()
-    _KERNEL.launch()
-    _KERNEL.preload(KERNEL_PRELOAD)
-    atexit.register(_KERNEL.close)
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
+        watch_parent(build_pid, _stop_as_told)
+    _start_kernel()
     threading.Thread(target=_preload_builder, daemon=True).start()
 
 
+def _start_kernel() -> None:
+    """Start this process's kernel; if that fails or is interrupted, nothing is left of it."""
+    global _KERNEL
+    _KERNEL = WarmKernel()  # known before it starts: a SIGTERM or a lifeline may kill it meanwhile
+    try:
+        _KERNEL.launch()
+        _KERNEL.preload(KERNEL_PRELOAD)
+    except BaseException:
+        _kill_kernel()
+        raise
+
+
+def _close_kernel() -> None:
+    """Stop this process's kernel and remove its folder (the worker, or the build, ends)."""
+    global _KERNEL
+    kernel, _KERNEL = _KERNEL, None
+    if kernel is not None:
+        kernel.close()
+
+
 def _kill_kernel() -> None:
-    if _KERNEL is not None:
-        _KERNEL.kill()
+    """Stop this process's kernel at once and remove its folder."""
+    global _KERNEL
+    kernel, _KERNEL = _KERNEL, None
+    if kernel is not None:
+        kernel.kill()
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    """In a worker, SIGTERM (from :meth:`Workers.stop`): its kernel goes first, whatever the
+    worker was doing (starting the kernel included); Python's default would exit at once and
+    leave the kernel's folder."""
+    _kill_kernel()
+    os._exit(128 + signum)
+
+
+#: How long a worker whose build is gone waits for its main thread to stop it.
+STOP_SECONDS = 2.0
+
+
+def _stop_as_told() -> None:
+    """The build is gone: stop as if it had sent SIGTERM. The handler runs on the main thread,
+    between two of its steps, so killing the kernel never races with starting one (a thread
+    could kill the kernel, then see the main thread make a new folder). Only a main thread
+    stuck in a call that signals do not interrupt lets this thread do it instead."""
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(STOP_SECONDS)  # the handler ends this process meanwhile
+    _kill_kernel()
+
+
+atexit.register(_close_kernel)
 
 
 def ready() -> int:
@@ -146,10 +192,7 @@ class _Inline(InThisProcess):
         _worker_init()
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
-        global _KERNEL
-        if _KERNEL is not None:
-            _KERNEL.close()
-            _KERNEL = None
+        _close_kernel()
 
 
 def default_jobs() -> int:
@@ -190,6 +233,7 @@ class Workers:
             self._executor.shutdown(wait=False, cancel_futures=True)
             self._executor = None
         if self._executor is None:
+            remove_stale_kernel_folders()
             self._room = wanted
             if wanted <= 1:
                 self._executor = _Inline()
@@ -236,10 +280,12 @@ class Workers:
         if isinstance(executor, ProcessPoolExecutor):
             processes = list(executor._processes.values())
             for process in processes:
-                process.terminate()  # its kernel follows it (the kernel's lifeline)
+                process.terminate()  # it kills its kernel and removes its folder, then exits
             executor.shutdown(wait=False, cancel_futures=True)
             for process in processes:
                 process.join(timeout=10)
+            # A worker that ended before it could remove a folder it was making.
+            remove_kernel_folders(p.pid for p in processes if p.pid is not None and p.exitcode is not None)
         else:
             executor.shutdown(wait=False)
 

@@ -6,20 +6,21 @@ user namespace and history (IPython's ``reset``), every widget, the working dire
 environment variables. Modules stay imported; healthkit keeps no lesson state in them. A
 kernel that failed, timed out or died is thrown away and replaced, never reused.
 
-Each kernel keeps its sockets and connection file in a private folder, and exits (removing
-that folder) as soon as the process that started it is gone: see :mod:`.lifeline`.
+Each kernel keeps its sockets and connection file in a private folder, which lives as long
+as the kernel: made when it starts, removed when it stops, and also when starting it fails or
+is interrupted (Ctrl-C, SIGTERM). A kernel exits (removing that folder) as soon as the process
+that started it is gone: see :mod:`.lifeline`.
 """
 
 from __future__ import annotations
 
 import os
 import signal
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from ..errors import BuildError
-from .lifeline import KERNEL_FOLDER_PREFIX, remove_kernel_folder
+from .lifeline import kernel_folder_name, make_kernel_folder, remove_kernel_folder
 
 RESET = """\
 def _healthkit_reset(cwd, environ):
@@ -48,26 +49,38 @@ class WarmKernel:
         self._resetter: Any = None  # blocking client for resets
         self._cwd = os.getcwd()
         self._environ = dict(os.environ)
-        self._runtime = tempfile.mkdtemp(prefix=KERNEL_FOLDER_PREFIX)
+        self._runtime: Path | None = None  # the kernel's private folder, while it has one
 
     def launch(self) -> None:
-        """Start the kernel process; it boots while the caller does other work."""
+        """Start the kernel process; it boots while the caller does other work.
+
+        However starting it fails or is interrupted, nothing is left: no folder, no process.
+        """
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
-        # IPC transport: sockets in a private folder, with the connection file; no TCP port.
-        runtime = Path(self._runtime)
-        manager = AsyncKernelManager(
-            kernel_name=self.kernel_name, transport="ipc", ip=str(runtime / "k"), connection_file=str(runtime / "kernel.json")
-        )
-        arguments = [
+        # Named before it is made, so that kill() removes it whenever this is interrupted.
+        self._runtime = runtime = kernel_folder_name()
+        try:
+            make_kernel_folder(runtime)
+            # IPC transport: sockets in the private folder, with the connection file; no TCP port.
+            self.manager = AsyncKernelManager(
+                kernel_name=self.kernel_name, transport="ipc", ip=str(runtime / "k"), connection_file=str(runtime / "kernel.json")
+            )
+            run_sync(self.manager.start_kernel)(cwd=self._cwd, extra_arguments=self._arguments())
+        except BaseException:
+            self.kill()
+            self.manager = None
+            raise
+
+    @staticmethod
+    def _arguments() -> list[str]:
+        return [
             # In-memory history, as nbclient uses for kernels it starts: no shared SQLite file.
             "--HistoryManager.hist_file=:memory:",
             # Exit (removing the private folder) when the process that started it is gone.
             "--IPKernelApp.extra_extensions=healthkit.render.lifeline",
         ]
-        run_sync(manager.start_kernel)(cwd=self._cwd, extra_arguments=arguments)
-        self.manager = manager
 
     def preload(self, code: str) -> None:
         """Ask the kernel to run ``code`` (e.g. imports) without waiting for it."""
@@ -121,32 +134,51 @@ class WarmKernel:
         self.start()
 
     def shutdown(self) -> None:
+        """Stop the kernel process and remove its folder; whatever interrupts this, the kernel
+        is killed and its folder removed (:meth:`kill`)."""
         from jupyter_core.utils import run_sync
 
-        for client in (self._resetter, self.client):
-            if client is not None:
-                client.stop_channels()
-        self._resetter = self.client = None
-        if self.manager is not None:
-            try:
+        self._remove_folder()  # first, as kill() does
+        try:
+            for client in (self._resetter, self.client):
+                if client is not None:
+                    client.stop_channels()
+            self._resetter = self.client = None
+            if self.manager is not None:
                 run_sync(self.manager.shutdown_kernel)(now=True)
-            except Exception:  # already gone: nothing left to clean
-                pass
+                self.manager = None
+        except Exception:  # already gone, or its event loop was interrupted: killed below
+            pass
+        finally:
+            self.kill()
             self.manager = None
 
     def close(self) -> None:
         self.shutdown()
-        remove_kernel_folder(Path(self._runtime))
 
     def kill(self) -> None:
-        """Stop the kernel process at once and remove its folder (when the build is gone)."""
+        """Stop the kernel process at once and remove its folder: when the build is gone, or
+        stopping, or starting the kernel failed. Safe at any moment, even from a signal handler
+        that interrupted :meth:`launch`.
+
+        The folder goes first: if this process is killed right after, the kernel, left alone,
+        exits and removes it anyway (its lifeline). It goes again once the kernel is killed, as
+        a kernel still starting makes its folder anew; one started an instant before its
+        process id was known exits by itself, with this process.
+        """
+        self._remove_folder()
         pid = getattr(getattr(self.manager, "provisioner", None), "pid", None)
         if isinstance(pid, int) and pid > 1:
             try:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
                 pass
-        remove_kernel_folder(Path(self._runtime))
+        self._remove_folder()
+        self._runtime = None
+
+    def _remove_folder(self) -> None:
+        if self._runtime is not None:
+            remove_kernel_folder(self._runtime)
 
     def __enter__(self) -> "WarmKernel":
         return self
