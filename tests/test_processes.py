@@ -309,6 +309,10 @@ def test_only_kernel_folders_whose_owner_is_gone_are_removed_as_stale(tmp_path: 
     link.symlink_to(stale)
     lifeline.remove_stale_kernel_folders()
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in (running, unmarked, elsewhere, other, link))
+    # A stopped worker's folders: its own, marked or still unmarked, go; one of a process with
+    # the same id elsewhere (a temporary folder shared with a container) stays, as does a link.
+    lifeline.remove_kernel_folders([gone.pid])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in (running, elsewhere, other, link))
 
 
 #: A tool that never finishes, and starts a process of its own that does not either.

@@ -142,7 +142,8 @@ def remove_kernel_folders(owners: Iterable[int]) -> None:
     root = Path(tempfile.gettempdir())
     for pid in owners:
         for folder in root.glob(f"{KERNEL_FOLDER_PREFIX}{pid}-*"):
-            remove_kernel_folder(folder)
+            if _made_by(folder, pid, unmarked=True):
+                remove_kernel_folder(folder)
 
 
 def remove_stale_kernel_folders() -> None:
@@ -166,17 +167,28 @@ def remove_stale_kernel_folders() -> None:
             remove_kernel_folder(folder)
 
 
-def _stale(folder: Path) -> bool:
-    owner = _owner(folder)
-    if owner is None:
-        return False
+def _made_by(folder: Path, pid: int, unmarked: bool = False) -> bool:
+    """Whether ``folder`` is a real folder of this user that process ``pid`` of this machine
+    and namespace made: its owner mark says so, or (``unmarked``) it has none yet, as when
+    ``pid`` was stopped while making it. A folder of the same name from a process elsewhere
+    (a temporary folder shared with a container) is never taken for one of ours."""
     try:
         info = folder.lstat()
-        mark = (folder / OWNER_FILE).read_text()
+    except OSError:
+        return False
+    if not (stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()):
+        return False
+    try:
+        return (folder / OWNER_FILE).read_text() == _owner_mark(pid)
+    except FileNotFoundError:
+        return unmarked
     except (OSError, UnicodeDecodeError):
         return False
-    mine = stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid()
-    return mine and mark == _owner_mark(owner) and not _running(owner)
+
+
+def _stale(folder: Path) -> bool:
+    owner = _owner(folder)
+    return owner is not None and _made_by(folder, owner) and not _running(owner)
 
 
 def load_ipython_extension(ipython: Any) -> None:
