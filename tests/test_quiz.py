@@ -45,6 +45,12 @@ def _entry(condition: Condition, section: str, name: str) -> Item | None:
     return next((i for i in condition.sections.get(section).items if normalise(i.name) == normalise(name)), None)
 
 
+def _names(text: str, name: str) -> bool:
+    """Whether ``text`` holds every longer word of ``name`` (a looser test than a phrase)."""
+    words = {w.rstrip("s") for w in normalise(name).split() if len(w) > 3}
+    return bool(words) and words <= {w.rstrip("s") for w in normalise(text).split()}
+
+
 def _check_invariants(condition: Condition, question: Question, others: tuple[Condition, ...] = ()) -> None:
     """One right answer, no two options alike, and no wrong option that the lesson makes right."""
     texts = [normalise(c.text) for c in question.choices]
@@ -60,7 +66,7 @@ def _check_invariants(condition: Condition, question: Question, others: tuple[Co
         for choice in wrong:  # other entries of the same section, whose words differ
             other = _entry(condition, question.section, choice.text)
             assert other is not None and normalise(other.description) != normalise(entry.description), choice
-            assert f" {normalise(choice.text)} " not in f" {normalise(entry.description)} ", f"the quote names {choice.text!r}"
+            assert not _names(entry.description, choice.text), f"the quote names {choice.text!r}"
             assert f" {normalise(right.text)} " not in f" {normalise(choice.feedback)} ", f"{choice.text!r}'s feedback names the answer"
     else:  # "which of these is ...?": wrong options come from other lessons, never named in this one
         said = normalise(" ".join(f"{i.name} {i.description}" for _, i in condition.all_items()))
@@ -94,6 +100,38 @@ def test_an_entry_whose_words_name_it_is_not_quoted() -> None:
     assert asked == {"Rest", "Cold", "Massage"}
 
 
+def test_a_quote_that_fits_another_option_in_other_words_is_not_used() -> None:
+    """"bleeding in the stomach and gut" names the entry "Bleeding in the stomach or gut": a
+    question quoting it could not mark that entry wrong."""
+    items = (
+        Item("Painkillers called NSAIDs", "Ibuprofen can cause bleeding in the stomach and gut."),
+        Item("Bleeding in the stomach or gut", "An ulcer may bleed slowly."),
+        Item("Heavy periods", "Losing a lot of blood each month."),
+        Item("Too little iron in food", "A diet low in meat and greens."),
+    )
+    condition = dataclasses.replace(SEED_CONDITION, sections=dataclasses.replace(SEED_CONDITION.sections, causes=Section("s", items)))
+    asked = {next(c.text for c in q.choices if c.correct) for seed in range(40) if (q := described(condition, "causes", random.Random(seed)))}
+    assert asked == {"Bleeding in the stomach or gut", "Heavy periods", "Too little iron in food"}
+
+
+def test_whether_a_lesson_borrows_options_does_not_depend_on_the_seed() -> None:
+    """Three entries, one of whose descriptions names another: some answers cannot be asked
+    about, but the section still gets its question with any seed, without other lessons."""
+    items = (Item("Rest", "Lie down."), Item("Heat", "Warmth after rest helps."), Item("Massage", "Rub gently."))
+    condition = dataclasses.replace(SEED_CONDITION, sections=dataclasses.replace(SEED_CONDITION.sections, home_remedies=Section("s", items)))
+    assert not needs_other_conditions(condition)
+    for seed in range(20):
+        assert described(condition, "home_remedies", random.Random(seed)) is not None
+
+
+def test_the_types_true_or_false_never_quotes_what_the_types_question_quotes() -> None:
+    for condition in CONDITIONS:
+        for seed in range(8):
+            types = [q for q in generated(condition, seed) if q.section == "types"]
+            quotes = [q.prompt.rsplit("“", 1)[-1] for q in types]
+            assert len(quotes) == len(set(quotes)), (condition.id, seed, quotes)
+
+
 def test_a_section_too_small_to_quote_borrows_wrong_options_the_lesson_never_mentions() -> None:
     """Two home remedies are too few to quote: "which is a home remedy?" offers other lessons'
     home remedies, never one this lesson names anywhere, nor one another lesson advises against."""
@@ -115,7 +153,8 @@ def test_a_section_too_small_to_quote_borrows_wrong_options_the_lesson_never_men
 def test_an_entry_the_lesson_advises_against_is_never_the_answer() -> None:
     items = (Item("Herbal remedies", "These are not advised."), Item("Wait and see", "Mild symptoms may pass."))
     condition = dataclasses.replace(SEED_CONDITION, sections=dataclasses.replace(SEED_CONDITION.sections, treatments=Section("s", items)))
-    other = dataclasses.replace(SEED_CONDITION, id="other", title="Other thing")
+    borrowed = Section("s", (Item("Acupuncture", "Needles."), Item("Hypnosis", "A trance."), Item("Ultrasound therapy", "Sound waves.")))
+    other = dataclasses.replace(SEED_CONDITION, id="other", title="Other thing", sections=dataclasses.replace(SEED_CONDITION.sections, treatments=borrowed))
     answers = {next(c.text for c in q.choices if c.correct) for seed in range(30) if (q := which_is(condition, "treatments", random.Random(seed), (other,)))}
     assert answers == {"Wait and see"}
 

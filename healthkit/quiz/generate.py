@@ -5,16 +5,17 @@ Generated questions ask what the lesson says, so they measure reading:
 * "Which of these does the lesson describe here?" quotes one entry's description and offers
   that entry's name with other entries *of the same section* (other causes for a cause), so
   every option is plausible and exactly one fits the quoted words. An entry whose description
-  names itself or another option is never asked about this way (the quote would give it away).
-* Where a section has too few entries for that, "Which of these is a cause of ...?" offers an
-  entry with distractors from the condition's other sections (other conditions only fill a
-  gap), leaving out anything the asked section's own text mentions ("keyhole surgery" is
-  not a wrong answer to "how is it diagnosed?" when the diagnosis section names it), the
-  condition's own name, and, as answers, entries the lesson advises against. Types are only
-  asked about as true/false statements.
+  names itself or another option (all its words but the small ones, in any order) is never
+  asked about this way: the quote could give it away, or fit a "wrong" option too.
+* Where a section has too few entries for that (types excepted), "Which of these is a cause
+  of ..., according to the lesson?" offers an entry with wrong options from the same section
+  of other conditions that this lesson never names, and never asks about an entry the lesson
+  advises against.
+* Types are also asked about as a true/false statement quoting a type's description, never
+  about the type the quote question asks about (one would answer the other).
 
 The tests check these rules for any condition and seed: exactly one right answer; no two
-options alike (ignoring case and punctuation); no distractor that is secretly right.
+options alike (ignoring case and punctuation); no wrong option the quote names.
 Everything is deterministic for a given seed.
 
 :func:`lesson_questions` is every question of a lesson with its options in display order
@@ -95,10 +96,21 @@ _VAGUE_START = ("other ", "what ", "when ", "if ", "less common", "side effects"
 _ADVISED_AGAINST = ("not advised", "not recommended", "no good evidence", "not enough evidence", "does not work", "do not work", "cannot")
 
 
+#: Small words a name may share with any text ("Bleeding in the stomach or gut").
+_SMALL_WORDS = frozenset("a an the and or of to for in on at by with from your you it its is be as".split())
+
+
+def _words(text: str) -> set[str]:
+    """The words of ``text``, normalised, a plural 's' dropped ("cramps" is "cramp")."""
+    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in normalise(text).split()}
+
+
 def _mentions(text: str, name: str) -> bool:
-    """Whether ``text`` holds the phrase ``name`` (normalised, whole words)."""
-    phrase = normalise(name)
-    return bool(phrase) and f" {phrase} " in f" {normalise(text)} "
+    """Whether ``text`` names ``name``: holds every word of it but the small ones, in any order
+    ("bleeding in the stomach and gut" names "Bleeding in the stomach or gut"). Loose on
+    purpose: a quote that may name an option is not used."""
+    words = _words(name) - _SMALL_WORDS or _words(name)
+    return bool(words) and words <= _words(text)
 
 
 def _nameable(item: Item, condition: Condition) -> bool:
@@ -132,17 +144,17 @@ def _single(section: str, right: Item, choices: Sequence[Choice], prompt: str, e
 
 def described(condition: Condition, section: str, rng: random.Random) -> Question | None:
     """'Which of these does the lesson describe here? "..."', the options being entries of
-    the same section. None when the section has fewer than three entries that can be options."""
+    the same section. None, whatever the seed, when no entry can be asked about so (with two
+    wrong options at least)."""
     items = [i for i in condition.sections.get(section).items if _nameable(i, condition)]
     unique = [i for i in items if sum(normalise(j.name) == normalise(i.name) or normalise(j.description) == normalise(i.description) for j in items) == 1]
-    answers = [i for i in unique if _quotable(i, items)]
-    if len(unique) < 3 or not answers:
+    # A wrong option's feedback quotes its own description: it may not name the answer.
+    wrong = {id(i): [j for j in unique if j is not i and not _mentions(j.description, i.name)] for i in unique}
+    answers = [i for i in unique if _quotable(i, items) and len(wrong[id(i)]) >= 2]
+    if not answers:  # whatever the seed: no random choice was made yet
         return None
     right = rng.choice(answers)
-    # A wrong option's feedback quotes its own description: it may not name the answer.
-    others = [i for i in unique if i is not right and not _mentions(i.description, right.name)]
-    if len(others) < 2:
-        return None
+    others = wrong[id(right)]
     rng.shuffle(others)
     distractors = others[: MAX_CHOICES - 1]
     where = SECTION_TITLES[section]
@@ -214,9 +226,10 @@ def which_is(condition: Condition, section: str, rng: random.Random, others: Seq
     )
 
 
-def true_or_false_type(condition: Condition, rng: random.Random) -> Question | None:
-    """A true/false statement about one of the condition's types (needs two types)."""
-    types = list(condition.sections.types.items)
+def true_or_false_type(condition: Condition, rng: random.Random, quoted: Item | None = None) -> Question | None:
+    """A true/false statement about one of the condition's types (needs two types), neither
+    about nor quoting ``quoted`` (the type another question quotes: one would answer the other)."""
+    types = [t for t in condition.sections.types.items if t is not quoted]
     if len(types) < 2:
         return None
     subject = rng.choice(types)
@@ -255,6 +268,14 @@ def _for_section(condition: Condition, section: str, seed: int, others: Sequence
     return question
 
 
+def _quoted_type(condition: Condition, question: Question | None) -> Item | None:
+    """The type a generated types question is about (its right answer)."""
+    if question is None:
+        return None
+    answer = normalise(question.choices[question.answer[0]].text)
+    return next((t for t in condition.sections.types.items if normalise(t.name) == answer), None)
+
+
 def generated(condition: Condition, seed: int = 0, others: Sequence[Condition] = ()) -> tuple[Question, ...]:
     """One generated question per section where possible, plus a true/false on types."""
     out: list[Question] = []
@@ -262,7 +283,8 @@ def generated(condition: Condition, seed: int = 0, others: Sequence[Condition] =
         q = _for_section(condition, section, seed, others)
         if q is not None:
             out.append(q)
-    tf = true_or_false_type(condition, _rng(seed, condition.id, "tf"))
+    quoted = _quoted_type(condition, next((q for q in out if q.section == "types"), None))
+    tf = true_or_false_type(condition, _rng(seed, condition.id, "tf"), quoted)
     if tf is not None:
         out.append(tf)
     return tuple(out)
