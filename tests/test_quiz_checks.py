@@ -16,6 +16,7 @@ import pytest
 from healthkit import load_condition
 from healthkit.cli import main
 from healthkit.content import dumps_condition
+from healthkit.content.quizcheck import asks_for_what_is_not_right
 from healthkit.content.convert import Converter
 from healthkit.content.yamlio import compose
 from healthkit.model import Condition, Option, QuizQuestion
@@ -139,6 +140,23 @@ def test_wrong_option_that_is_the_lesson_s_advice(tmp_path: Path, capsys: pytest
     (bad,) = _warnings(tmp_path, _quiz(SEED_CONDITION, scenario), capsys, "is advice this lesson gives")
     assert bad["key"] == "quiz[12].options[2].text"
     assert _warnings(tmp_path, SEED_CONDITION, capsys, "is advice this lesson gives") == []
+
+
+@pytest.mark.parametrize(
+    ("prompt", "negative"),
+    [
+        ("Which of these should you not do? Choose one.", True),
+        ("Which is NOT a symptom? (Pick one.)", True),
+        ("Which of these is not advised for a U.S. patient?", True),
+        ("What is not advised, e.g. for a child?", True),
+        ("Pick the one that does not help.", True),
+        ("You do not want to get pregnant. How long should you keep using contraception?", False),
+        ("You are not in danger right now. What should you do?", False),
+        ("What helps most?", False),
+    ],
+)
+def test_a_question_asks_for_what_is_not_right_by_its_own_sentence(prompt: str, negative: bool) -> None:
+    assert asks_for_what_is_not_right(prompt) is negative
 
 
 def test_the_same_prompt_twice(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

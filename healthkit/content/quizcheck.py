@@ -145,10 +145,21 @@ def true_false_balance(condition: Condition) -> Iterator[Finding]:
         )
 
 
+#: Where a sentence ends and the next begins: a full stop, "!" or "?" and a capital letter
+#: ("... pregnant. How long ...?"), not an abbreviation inside one ("a U.S. patient", "e.g. a child").
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+(?=[A-Z])")
+
+
 def asks_for_what_is_not_right(prompt: str) -> bool:
-    """Whether the question (the prompt's last sentence) asks for what is not right."""
-    sentences = [part for part in re.split(r"(?<=[.!?:])\s+", prompt.strip()) if part]
-    return bool(sentences) and NEGATIVE_PROMPT.search(sentences[-1]) is not None
+    """Whether the question asks for what is not right: the sentence that ends with the
+    prompt's last question mark (the whole prompt if it has none), not a scenario before it."""
+    text = prompt.strip()
+    end = text.rfind("?")
+    if end >= 0:
+        text = text[: end + 1]
+        starts = [m.end() for m in _SENTENCE_BREAK.finditer(text) if m.end() <= end]
+        text = text[starts[-1] :] if starts else text
+    return NEGATIVE_PROMPT.search(text) is not None
 
 
 def explains_nothing(feedback: str) -> bool:
