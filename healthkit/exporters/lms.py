@@ -101,7 +101,7 @@ def _fraction(n: int) -> str:
 
 def clean(text: str) -> str:
     """``text`` without characters an export format cannot carry (each becomes U+FFFD)."""
-    return FORBIDDEN.sub("\ufffd", text).replace("\r\n", "\n").replace("\r", "\n")
+    return FORBIDDEN.sub("\ufffd", text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def _html(text: str) -> str:

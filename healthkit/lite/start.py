@@ -9,8 +9,9 @@ it with this page, which
 - opened from a ``file://`` address, where JupyterLite cannot run, says so in plain words and
   gives the one command that serves the folder.
 
-It keeps JupyterLite's ``#jupyter-config-data`` script: JupyterLab's pages read the root
-``index.html`` for it while they load. The site sends no Content-Security-Policy (JupyterLite's
+It carries a ``#jupyter-config-data`` script, empty: JupyterLab's pages look for one in the
+root ``index.html`` while they load (and fail without it), and take the site's settings from
+``jupyter-lite.json``, which the build writes (the browser test opens a lesson through this page). The site sends no Content-Security-Policy (JupyterLite's
 own pages run inline scripts too), so the page's one inline script needs no hash.
 """
 
