@@ -54,17 +54,41 @@ class SectionSpec:
     phrase: str
     #: Whether the section gives advice a reader acts on (a wrong quiz option may not repeat it).
     advice: bool = False
+    #: How publishers head this section: regular expressions ``healthkit import`` looks for
+    #: anywhere in a heading, lower-cased, with the condition's name taken out ("What causes
+    #: eczema?", "Check if you have tonsillitis", "Lifestyle and home remedies").
+    headings: tuple[str, ...] = ()
 
 
 SECTIONS: Mapping[str, SectionSpec] = _table(
-    SectionSpec("types", "Types", "a type of"),
-    SectionSpec("causes", "Causes", "a possible cause of"),
-    SectionSpec("symptoms", "Symptoms", "a symptom of"),
-    SectionSpec("diagnosis", "Diagnosis", "a way doctors diagnose"),
-    SectionSpec("prevention", "Prevention", "a way to help prevent", advice=True),
-    SectionSpec("treatments", "Treatments", "a treatment for", advice=True),
-    SectionSpec("home_remedies", "Home remedies", "a home remedy for", advice=True),
+    SectionSpec("types", "Types", "a type of", headings=(
+        r"\btypes?\b", r"\bkinds?\b", r"\bforms? of\b", r"\bclassification\b", r"\bvariants?\b",
+    )),
+    SectionSpec("causes", "Causes", "a possible cause of", headings=(
+        r"\bcaus", r"\brisk factors?\b", r"\btrigger", r"\bwho (is|are|gets?)\b.*\b(risk|likely)\b", r"\bwhy do\b",
+    )),
+    SectionSpec("symptoms", "Symptoms", "a symptom of", headings=(
+        r"\bsymptoms?\b", r"\bsigns?\b", r"\bcheck if\b", r"\bhow (do|can|will) (i|you) (know|tell)\b",
+        r"\bwhat does .* (look|feel) like\b",
+    )),
+    SectionSpec("diagnosis", "Diagnosis", "a way doctors diagnose", headings=(
+        r"\bdiagnos", r"\btests?\b", r"\bexams?\b", r"\bscreening\b",
+    )),
+    SectionSpec("prevention", "Prevention", "a way to help prevent", advice=True, headings=(
+        r"\bprevent", r"\bavoid", r"\breduc\w* (your|the) risk\b", r"\blower\w* (your|the) risk\b", r"\bstop\w* .*spread",
+    )),
+    SectionSpec("treatments", "Treatments", "a treatment for", advice=True, headings=(
+        r"\btreat", r"\bmanag(e|ement|ing)\b", r"\bmedicines?\b", r"\bmedications?\b", r"\btherap(y|ies)\b",
+        r"\bsurgery\b", r"\bcures?\b",
+    )),
+    SectionSpec("home_remedies", "Home remedies", "a home remedy for", advice=True, headings=(
+        r"\bhome\b", r"\bremed", r"\bself[- ]?(care|help|management)\b", r"\byourself\b", r"\bthings (you|to) (can )?(do|try)\b",
+        r"\blifestyle\b", r"\bliving with\b", r"\bcoping\b", r"\blook(ing)? after\b", r"\bease\b", r"\btips\b",
+    )),
 )
+#: Sections a heading that matches several is read as first, whatever the order of its words:
+#: "Home treatment" and "Managing IBS yourself" are home remedies, not treatments.
+SECTION_PRECEDENCE: tuple[str, ...] = ("home_remedies",)
 
 # -- quiz kinds ----------------------------------------------------------------------------
 QuestionType = Literal["single", "multiple", "true_false"]
@@ -160,13 +184,30 @@ class SafetyTier:
     doc: str
     #: Whether a condition must have triggers in at least one of the ``required`` tiers.
     required: bool
+    #: How articles say this tier, in any region ("Call 999", "go to the emergency room",
+    #: "Immediate action required"): regular expressions ``healthkit import`` looks for,
+    #: lower-cased, in the line or heading that leads into a list of signs. Tiers are tried
+    #: most urgent first, so a line that names two is read as the more urgent.
+    cues: tuple[str, ...] = ()
 
 
 SAFETY_TIERS: Mapping[str, SafetyTier] = _table(
-    SafetyTier("emergency", "Call the emergency number or go to an emergency department now.", True),
-    SafetyTier("urgent", "Get urgent advice today (an urgent appointment or an urgent-advice line).", True),
-    SafetyTier("see_doctor", "Book a normal appointment with a doctor.", False),
-    SafetyTier("pharmacist", "A pharmacist can help (optional).", False),
+    SafetyTier("emergency", "Call the emergency number or go to an emergency department now.", True, cues=(
+        r"\b(999|911|112|000)\b", r"\btriple zero\b", r"\ba ?& ?e\b", r"\bemergency (room|department|care|services?|help|number)\b",
+        r"\bimmediate (action|help|medical)\b", r"\bambulance\b", r"\bseek emergency\b", r"(?<!non-)(?<!non )(?<!not an )\bemergency\b",
+        r"\b(get|seek) (medical )?help (immediately|straight away|right now)\b",
+    )),
+    SafetyTier("urgent", "Get urgent advice today (an urgent appointment or an urgent-advice line).", True, cues=(
+        r"\b111\b", r"(?<!non-)(?<!non )\burgent", r"\bsame[- ]day\b", r"\btoday\b", r"\bright away\b", r"\bas soon as (possible|you can)\b",
+        r"\bout[- ]of[- ]hours\b", r"\b1800 022 222\b", r"\bwithin 24 hours\b", r"\bpromptly\b",
+    )),
+    SafetyTier("see_doctor", "Book a normal appointment with a doctor.", False, cues=(
+        r"\bnon[- ]urgent\b", r"\bsee (a|your) (gp|doctor|healthcare provider|health ?care provider|provider|nurse)\b",
+        r"\b(see|contact|call|talk to|talk with|speak to|speak with|check with|visit|tell|ask) (a|your) (gp|doctor|healthcare provider|health ?care provider|provider|nurse)\b",
+        r"\b(make|book) an appointment\b", r"\bwhen (to|should (i|you)) (see|contact|call)\b", r"\bmedical (advice|professional|care)\b",
+        r"\bget (medical )?help\b", r"\bsee a doctor\b",
+    )),
+    SafetyTier("pharmacist", "A pharmacist can help (optional).", False, cues=(r"\bpharmacist", r"\bpharmacy\b", r"\bchemist\b")),
 )
 
 # -- regions -------------------------------------------------------------------------------

@@ -29,6 +29,16 @@ DATE_SLACK = dt.timedelta(days=1)
 UNLOCALISED_TEXTS = ("title", "tagline")
 
 
+#: How a text an author must still write starts: the importer writes it where an article
+#: gave nothing ("To write: ..."); ``check`` lists each, and refuses them once published.
+TO_WRITE = "To write"
+
+
+def is_unwritten(text: str) -> bool:
+    """Whether ``text`` is a placeholder for text still to be written."""
+    return text.lstrip().lower().startswith(TO_WRITE.lower())
+
+
 def normalise(text: str) -> str:
     """Case- and punctuation-insensitive form used to compare options and item names."""
     return " ".join("".join(ch for ch in text.lower() if ch.isalnum() or ch.isspace()).split())
@@ -76,6 +86,7 @@ def lint(
     _review(condition, today, report)
     _safety(condition, report)
     _placeholders(condition, report)
+    _unwritten(condition, report)
     _quiz(condition, report)
     _completeness(condition, report)
     if not warnings:
@@ -147,7 +158,7 @@ def _safety(condition: Condition, report: _Report) -> None:
         return
     required = [name for name, tier in SAFETY_TIERS.items() if tier.required]
     if not any(getattr(safety, name) for name in required):
-        report.add("error", "safety", f"safety needs triggers in {' or '.join(required)}: say when to get emergency or urgent help")
+        report.add("error" if condition.status == "published" else "warning", "safety", f"safety needs triggers in {' or '.join(required)}: say when to get emergency or urgent help")
     seen: dict[str, str] = {}
     for tier in SAFETY_TIERS:
         for i, trigger in enumerate(getattr(safety, tier)):
@@ -167,6 +178,16 @@ def _placeholders(condition: Condition, report: _Report) -> None:
         if any(name in PLACEHOLDERS for name in names):
             report.add("error", key, f"the {key} may not use placeholders: it is shown where no region is chosen "
                        "(the course index, pack READMEs); write it without naming a service, and name services in the text")
+
+
+def _unwritten(condition: Condition, report: _Report) -> None:
+    """Texts still to write: errors in a published condition, a to-do list in a draft."""
+    for path, text in iter_texts(condition):
+        if is_unwritten(text):
+            if condition.status == "published":
+                report.add("error", format_key(path), f"this is still a placeholder ({text[:60]!r}); write it before publishing, or set status: draft")
+            else:
+                report.add("warning", format_key(path), f"still to write: {text[:80]!r}")
 
 
 def _language(condition: Condition, report: _Report) -> None:

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from ..content.lint import normalise
-from ..errors import HealthkitError
 from ..model import SECTION_NAMES, SECTION_TITLES, ClinicalReview, Condition, FaqEntry, Item, Section, Sections, Source
+from .errors import ArticleError
 from .text import paragraphs
 
 PUBLISHER = "The Women's Health Magazine"
@@ -48,19 +48,23 @@ _KEYWORDS: tuple[tuple[str, str], ...] = (
 _MONTHS = {m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1)}
 
 
-class ArticleError(HealthkitError):
-    """The file is not a condition article in the magazine's shape."""
-
-
 @dataclass
 class ImportReport:
+    """What an import did, written at the top of the draft and printed by ``healthkit import``."""
+
     source: str
     items: dict[str, int] = field(default_factory=dict)
+    #: Per section, the article's headings its entries came from.
+    headings: dict[str, list[str]] = field(default_factory=dict)
+    #: Warning signs per tier of help.
+    signs: dict[str, int] = field(default_factory=dict)
     faq: int = 0
     merged: int = 0
     dropped: dict[str, int] = field(default_factory=dict)
     unplaced: list[str] = field(default_factory=list)
     prose: dict[str, list[str]] = field(default_factory=dict)
+    #: Text under headings that are no section ("Outlook", "Complications"), by heading.
+    kept: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     def drop(self, what: str) -> None:
@@ -69,11 +73,21 @@ class ImportReport:
     def lines(self) -> list[str]:
         out = [f"Imported from {self.source} as a draft: review every section before publishing."]
         out.append("Items per section: " + ", ".join(f"{SECTION_TITLES[s].lower()} {self.items.get(s, 0)}" for s in SECTION_NAMES))
+        for section, headings in self.headings.items():
+            out.append(f"  {SECTION_TITLES[section]}: from " + "; ".join(f"“{h}”" for h in headings[:6]) + ("; ..." if len(headings) > 6 else ""))
+        if self.signs:
+            out.append("Warning signs, by tier: " + ", ".join(f"{tier.replace('_', ' ')} {n}" for tier, n in self.signs.items())
+                       + ". Check each tier against the article, and move a sign up when in doubt.")
         out.append(f"Questions and answers: {self.faq}. Repeated items merged: {self.merged}.")
         if self.dropped:
             out.append("Left out: " + ", ".join(f"{n} {what}" for what, n in sorted(self.dropped.items())) + ".")
         out += self.notes
-        out.append("Still to write: red flags and disclaimer (safety), learning objectives, key terms, quiz questions.")
+        still = ["learning objectives", "key terms", "quiz questions"]
+        if not self.signs:
+            still.insert(0, "when to get help (safety)")
+        out.append("Still to write: " + ", ".join(still) + ", and every text that starts 'To write' (healthkit check lists them).")
+        if self.kept:
+            out.append(f"Text under {len(self.kept)} heading(s) that are no section is kept as comments at the end.")
         if self.unplaced:
             out.append(f"{len(self.unplaced)} paragraph(s) could not be placed; they are kept as comments at the end.")
         return out

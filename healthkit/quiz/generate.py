@@ -38,7 +38,7 @@ from __future__ import annotations
 import random
 from typing import Sequence
 
-from ..content.lint import normalise
+from ..content.lint import is_unwritten, normalise
 from ..content.localise import localise, region_for
 from ..errors import ParameterError
 from ..model import SECTION_NAMES, SECTION_TITLES, Condition, Item, QuizQuestion
@@ -114,8 +114,9 @@ def _mentions(text: str, name: str) -> bool:
 
 
 def _nameable(item: Item, condition: Condition) -> bool:
+    """Whether an entry can be an option: named, and described (a draft's "To write" is not)."""
     name = normalise(item.name)
-    return bool(name) and not item.name.rstrip().endswith("?") and not name.startswith(_VAGUE_START) and name != normalise(condition.title)
+    return bool(name) and not is_unwritten(item.name) and not is_unwritten(item.description) and not item.name.rstrip().endswith("?") and not name.startswith(_VAGUE_START) and name != normalise(condition.title)
 
 
 def _section_text(condition: Condition, section: str) -> str:
@@ -229,7 +230,7 @@ def which_is(condition: Condition, section: str, rng: random.Random, others: Seq
 def true_or_false_type(condition: Condition, rng: random.Random, quoted: Item | None = None) -> Question | None:
     """A true/false statement about one of the condition's types (needs two types), neither
     about nor quoting ``quoted`` (the type another question quotes: one would answer the other)."""
-    types = [t for t in condition.sections.types.items if t is not quoted]
+    types = [t for t in condition.sections.types.items if t is not quoted and _nameable(t, condition)]
     if len(types) < 2:
         return None
     subject = rng.choice(types)

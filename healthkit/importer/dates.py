@@ -1,0 +1,136 @@
+"""Dates as pages show them: "05 March 2026", "March 5, 2026", "25th July 2015", "3/5/2025".
+
+A line says which date it gives: "Page last reviewed: ...", "Review Date ...", "Medically
+reviewed by ... on ..." give the page's review date; "Published ...", "Updated on ...",
+"Last updated ...", "Date published: ..." give the date it was published or last changed.
+"Next review due" and a leaflet's "Review date" in the future are neither: they say when the
+page *will* be reviewed. A month without a day ("Last reviewed: March 2025") is reported,
+never turned into a made-up day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Iterable, Literal
+
+DateRole = Literal["published", "reviewed"]
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+         ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"),
+         ("november", "nov"), ("december", "dec")),
+        1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_FORMS = (
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}\b", re.I),  # 5 March 2026, 25th July 2015
+    re.compile(rf"\b{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I),  # March 5, 2026
+    re.compile(rf"\b{_YEAR}-(?P<nmonth>\d\d)-(?P<nday>\d\d)\b"),  # 2026-03-05
+    re.compile(r"\b(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<year>(?:19|20)\d\d)\b"),  # 3/5/2025 (US: month first)
+)
+_MONTH_ONLY = re.compile(rf"\b{_MONTH}\s+{_YEAR}\b", re.I)
+
+_REVIEWED = re.compile(r"\b(last reviewed|page last reviewed|reviewed on|review date|reviewed:|medically reviewed|clinically reviewed|date of review|reviewed)\b", re.I)
+_PUBLISHED = re.compile(r"\b(published|updated|last updated|last edited|last modified|posted|date of publication|written)\b", re.I)
+_FUTURE = re.compile(r"\b(next review|review due|due for review|to be reviewed|review by)\b", re.I)
+#: A line that says a date longer than this is not a date line but a sentence with a date in it.
+MAX_DATE_LINE_WORDS = 24
+
+
+def parse_date(text: str) -> dt.date | None:
+    """The first full date in ``text``, or None. Numeric dates are read month first (the
+    publishers that print them are American) unless the first number cannot be a month."""
+    found: list[tuple[int, dt.date]] = []
+    for form in _FORMS:
+        for m in form.finditer(text):
+            day = _to_date(m)
+            if day is not None:
+                found.append((m.start(), day))
+                break
+    return min(found)[1] if found else None
+
+
+def _to_date(m: re.Match[str]) -> dt.date | None:
+    groups = m.groupdict()
+    try:
+        year = int(groups["year"])
+        if groups.get("month"):
+            return dt.date(year, _MONTHS[groups["month"].lower().rstrip(".")], int(groups["day"]))
+        if groups.get("nmonth"):
+            return dt.date(year, int(groups["nmonth"]), int(groups["nday"]))
+        first, second = int(groups["a"]), int(groups["b"])
+        month, day = (second, first) if first > 12 else (first, second)
+        return dt.date(year, month, day)
+    except (ValueError, KeyError):
+        return None
+
+
+def parse_iso(value: object) -> dt.date | None:
+    """A date from metadata: "2026-03-05", "2026-03-05T10:00:00+00:00", or a visible form."""
+    if not isinstance(value, str):
+        return None
+    m = re.match(r"\s*((?:19|20)\d\d)-(\d\d)-(\d\d)", value)
+    if m:
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return None
+    return parse_date(value)
+
+
+def _dates_in(line: str) -> list[tuple[int, dt.date | None, str]]:
+    """(position, date or None for a month without a day, the text) of each date in ``line``."""
+    found: list[tuple[int, dt.date | None, str]] = []
+    taken: list[range] = []
+    for form in _FORMS:
+        for m in form.finditer(line):
+            day = _to_date(m)
+            if day is not None and not any(m.start() in r for r in taken):
+                found.append((m.start(), day, m.group(0)))
+                taken.append(range(m.start(), m.end()))
+    for m in _MONTH_ONLY.finditer(line):
+        if not any(m.start() in r or m.end() - 1 in r for r in taken):
+            found.append((m.start(), None, m.group(0)))
+    return sorted(found, key=lambda f: f[0])
+
+
+def date_lines(lines: Iterable[str]) -> tuple[dict[DateRole, dt.date], list[str]]:
+    """The published and reviewed dates that date lines give, the first of each; and notes
+    for the dates that could not be used. Each date is read by the words just before it:
+    in "Page last reviewed: 5 March 2026 Next review due: 5 March 2029" the first is the
+    review date and the second is not a date the page was reviewed."""
+    found: dict[DateRole, dt.date] = {}
+    notes: list[str] = []
+    for line in lines:
+        if len(line.split()) > MAX_DATE_LINE_WORDS:
+            continue
+        cues = sorted(
+            [(m.start(), "future") for m in _FUTURE.finditer(line)]
+            + [(m.start(), "reviewed") for m in _REVIEWED.finditer(line)]
+            + [(m.start(), "published") for m in _PUBLISHED.finditer(line)],
+            key=lambda c: (c[0], c[1] != "future"),
+        )
+        for position, day, text in _dates_in(line):
+            before = [c for c in cues if c[0] < position]
+            if not before:
+                continue
+            cue_at = max(c[0] for c in before)
+            roles = {c[1] for c in before if c[0] >= cue_at - 12}
+            role = "future" if "future" in roles else before[-1][1]
+            if role == "future" or role in found:
+                continue
+            if day is not None:
+                found[role] = day  # type: ignore[index]
+            else:
+                shown = line[cue_at:position + len(text)]
+                note = f"The page shows '{shown}', a month with no day: add it by hand as '{role}' if it is that date."
+                if note not in notes:
+                    notes.append(note)
+    return found, notes

@@ -1,0 +1,313 @@
+"""Web pages (and Word files, through their HTML) to a :class:`~.document.Document`.
+
+The article body is found by trafilatura, a maintained main-content extractor that keeps
+headings, lists and bold text and drops menus, banners, sidebars and footers. When it finds
+nothing, the page's ``<main>`` or ``<article>`` (else its body, less the usual chrome) is
+read instead. What a page says about itself comes from its JSON-LD (``headline``,
+``datePublished``, ``dateModified``, ``lastReviewed``, ``publisher``), OpenGraph
+(``og:title``, ``og:site_name``, ``og:url``, ``article:published_time``), ``<title>``, the
+canonical link, its first ``<h1>``, and visible date lines ("Page last reviewed: 5 March
+2026", "Updated on March 5, 2026"); htmldate is asked last, for a published date.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any, Iterator
+
+import lxml.html
+from lxml import etree
+
+from .chrome import is_chrome
+from .dates import date_lines, parse_iso
+from .document import BOLD_HEADING_LEVEL, Block, Document, Metadata
+
+#: Elements whose text is never article text.
+_SKIP = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button", "svg", "template", "iframe",
+         "select", "input", "label", "figure", "img", "picture", "video", "audio", "canvas", "object", "embed", "table"}
+#: class or id words of containers that hold chrome, for pages read without trafilatura.
+_CHROME_CONTAINER = re.compile(
+    r"(^|[-_ ])(cookie|banner|nav|navbar|menu|breadcrumbs?|footer|header|sidebar|related|newsletter|share|social|advert|ads?|promo|"
+    r"comments?|masthead|skip|feedback|subscribe|signup|toolbar|infobox|navbox|references|reflist|toc)($|[-_ ])", re.I)
+_HEADINGS = {f"h{n}": n for n in range(1, 7)}
+# The extractors log what they could not parse; an import reports what matters in its own words.
+for _logger in ("trafilatura", "htmldate", "courlan", "justext"):
+    logging.getLogger(_logger).addHandler(logging.NullHandler())
+    logging.getLogger(_logger).propagate = False
+_PARAGRAPHS = {"p", "blockquote", "dt", "dd", "summary", "figcaption", "pre", "address"}
+_BOLD = {"strong", "b"}
+#: A paragraph wholly in bold with at most this many words is a heading.
+MAX_BOLD_HEADING_WORDS = 14
+
+
+def _text(element: Any, skip_lists: bool = False) -> str:
+    parts: list[str] = []
+
+    def walk(el: Any) -> None:
+        if not isinstance(el.tag, str) or el.tag in _SKIP or (skip_lists and el.tag in ("ul", "ol")):
+            if el.tail:
+                parts.append(el.tail)
+            return
+        if el.tag == "br":
+            parts.append(" ")
+        if el.text:
+            parts.append(el.text)
+        for child in el:
+            walk(child)
+        if el.tail and el is not element:
+            parts.append(el.tail)
+
+    walk(element)
+    return " ".join("".join(parts).split())
+
+
+def _lead(element: Any) -> str:
+    """The bold words an element starts with, if it starts with bold."""
+    if (element.text or "").strip():
+        return ""
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag in _BOLD:
+            return " ".join(child.text_content().split())
+        if child.tag in ("span", "a", "em", "i") and not (child.text or "").strip():
+            return _lead(child)
+        return ""
+    return ""
+
+
+def _blocks(root: Any) -> Iterator[Block]:
+    """The blocks of an HTML tree, in reading order."""
+    for element in root:
+        if not isinstance(element.tag, str) or element.tag in _SKIP:
+            continue
+        tag = element.tag
+        if tag in _HEADINGS:
+            text = _text(element)
+            if text:
+                yield Block("heading", text, _HEADINGS[tag])
+        elif tag in _PARAGRAPHS:
+            text = _text(element)
+            lead = _lead(element)
+            if not text:
+                continue
+            if tag == "summary" or (lead and lead == text and len(text.split()) <= MAX_BOLD_HEADING_WORDS):
+                yield Block("heading", text, BOLD_HEADING_LEVEL)
+            else:
+                yield Block("para", text, lead=lead)
+        elif tag == "li":
+            text = _text(element, skip_lists=True)
+            if text:
+                yield Block("item", text, 1 if element.getparent() is not None and element.getparent().tag == "ol" else 0, _lead(element))
+            for child in element:
+                if isinstance(child.tag, str) and child.tag in ("ul", "ol"):
+                    yield from _blocks(child)
+        else:
+            has_blocks = any(isinstance(c.tag, str) and (c.tag in _HEADINGS or c.tag in _PARAGRAPHS or c.tag in ("li", "div", "ul", "ol", "section", "details", "dl")) for c in element)
+            if has_blocks:
+                if (element.text or "").strip():
+                    yield Block("para", " ".join(element.text.split()))
+                yield from _blocks(element)
+            elif tag not in ("ul", "ol"):
+                text = _text(element)
+                if text:
+                    lead = _lead(element)
+                    if lead == text and len(text.split()) <= MAX_BOLD_HEADING_WORDS:
+                        yield Block("heading", text, BOLD_HEADING_LEVEL)
+                    else:
+                        yield Block("para", text, lead=lead)
+        if element.tail and element.tail.strip() and tag not in ("li",):
+            yield Block("para", " ".join(element.tail.split()))
+
+
+_TYPED_ITEM = re.compile(r"^\s*(?:(?P<bullet>[•·▪◦●○–-])|(?P<number>\d{1,2})[.)])\s+(?P<text>\S.*)$")
+
+
+def _typed_lists(blocks: Iterator[Block]) -> Iterator[Block]:
+    """Bullets and numbers typed into paragraphs ("• a sore throat", "1. Wet the hair") are
+    list items, as in a Word file made without list styles."""
+    for block in blocks:
+        m = _TYPED_ITEM.match(block.text) if block.kind == "para" else None
+        if m:
+            text = m.group("text")
+            lead = block.lead if block.lead and text.startswith(block.lead) else ""
+            yield Block("item", text, 0 if m.group("bullet") else 1, lead)
+        else:
+            yield block
+
+
+def fragment_blocks(html: str, chrome: bool = False) -> list[Block]:
+    """Blocks of an HTML fragment that is all article (trafilatura's output, a Word file);
+    ``chrome``: keep the lines that are page chrome too."""
+    if not html.strip():
+        return []
+    root = lxml.html.document_fromstring(html)
+    body = root.find("body")
+    return [b for b in _typed_lists(_blocks(body if body is not None else root)) if chrome or not is_chrome(b.text)]
+
+
+# -- metadata ------------------------------------------------------------------------------
+def _json_ld(root: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+
+    def collect(value: Any) -> None:
+        if isinstance(value, list):
+            for v in value:
+                collect(v)
+        elif isinstance(value, dict):
+            found.append(value)
+            collect(value.get("@graph"))
+            collect(value.get("mainEntity"))
+
+    for script in root.iter("script"):
+        if (script.get("type") or "").strip().lower() == "application/ld+json" and script.text:
+            try:
+                collect(json.loads(script.text))
+            except (ValueError, RecursionError):
+                continue
+    return found
+
+
+def _name(value: Any) -> str:
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    if isinstance(value, dict):
+        value = value.get("name", "")
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def _first(value: Any) -> Any:
+    """The first of a list (JSON-LD allows one value or several), else the value."""
+    return (min(value, key=str) if all(isinstance(v, str) for v in value) else value[0]) if isinstance(value, list) and value else value
+
+
+def _meta(root: Any, *names: str) -> str:
+    for name in names:
+        for el in root.iter("meta"):
+            if (el.get("property") or el.get("name") or "").strip().lower() == name and (el.get("content") or "").strip():
+                return " ".join(el.get("content").split())
+    return ""
+
+
+def _first_h1(root: Any) -> str:
+    for h1 in root.iter("h1"):
+        if any(isinstance(a.tag, str) and a.tag in ("nav", "footer", "aside") for a in h1.iterancestors()):
+            continue
+        text = _text(h1)
+        if text:
+            return text
+    return ""
+
+
+_LINE_TAGS = {"p", "div", "li", "dd", "dt", "td", "th", "span", "time", "small", "section", "footer", "header", "aside",
+              "h1", "h2", "h3", "h4", "h5", "h6", "address", "figcaption", "article", "main"}
+
+
+def _visible_lines(root: Any) -> list[str]:
+    """The text of every element that holds no block of its own, in page order: where a
+    page shows "Page last reviewed: ..." (even in its footer or header)."""
+    body = root.find("body")
+    lines: list[str] = []
+    for el in (body if body is not None else root).iter():
+        if not isinstance(el.tag, str) or el.tag not in _LINE_TAGS:
+            continue
+        if any(isinstance(a.tag, str) and a.tag in ("script", "style", "noscript", "template") for a in el.iterancestors()):
+            continue
+        if any(isinstance(c.tag, str) and c.tag in _LINE_TAGS and c.tag not in ("span", "time", "small") for c in el):
+            continue
+        text = " ".join(el.text_content().split())
+        if text:
+            lines.append(text)
+    return lines
+
+
+def page_metadata(root: Any, html: str) -> Metadata:
+    title = publisher = url = ""
+    published = reviewed = None
+    for thing in _json_ld(root):
+        title = title or _name(thing.get("headline")) or (_name(thing.get("name")) if "MedicalCondition" not in str(thing.get("@type")) else "")
+        publisher = publisher or _name(thing.get("publisher"))
+        found_url = thing.get("url")
+        url = url or (found_url if isinstance(found_url, str) else "")
+        reviewed = reviewed or parse_iso(_first(thing.get("lastReviewed")))
+        published = published or parse_iso(_first(thing.get("dateModified"))) or parse_iso(_first(thing.get("datePublished")))
+    canonical = next((el.get("href") for el in root.iter("link") if "canonical" in (el.get("rel") or "").lower().split() and el.get("href")), "")
+    shown, notes = date_lines(_visible_lines(root))
+    page_title = root.find(".//title")
+    meta = Metadata(
+        title=_first_h1(root) or title or _meta(root, "og:title") or (_text(page_title) if page_title is not None else ""),
+        publisher=publisher or _meta(root, "og:site_name", "application-name", "publisher", "dc.publisher"),
+        url=canonical or _meta(root, "og:url") or url,
+        published=shown.get("published") or published or parse_iso(_meta(root, "article:published_time", "article:modified_time", "date", "dc.date")),
+        reviewed=shown.get("reviewed") or reviewed,
+        notes=tuple(notes),
+    )
+    if meta.published is None:
+        meta = Metadata(meta.title, meta.publisher, meta.url, _htmldate(html), meta.reviewed, meta.notes)
+    return meta
+
+
+def _htmldate(html: str) -> Any:
+    try:
+        from htmldate import find_date
+    except ImportError:  # pragma: no cover - a dependency of healthkit
+        return None
+    try:
+        found = find_date(html, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
+    except Exception:  # noqa: BLE001 - a date guesser must never stop an import
+        return None
+    return parse_iso(found) if found else None
+
+
+# -- the body ------------------------------------------------------------------------------
+def _trafilatura_body(html: str) -> str:
+    import trafilatura
+
+    out = trafilatura.extract(
+        html, output_format="html", include_formatting=True, include_links=False, include_images=False,
+        include_tables=False, include_comments=False, favor_precision=False, deduplicate=False, with_metadata=False,
+    )
+    return out or ""
+
+
+def _own_body(root: Any) -> list[Block]:
+    """The body without trafilatura: <main> or <article>, else the page less its chrome."""
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str):
+            continue
+        marks = " ".join([el.get("class") or "", el.get("id") or "", el.get("role") or ""])
+        if el.tag in _SKIP or (el.tag in ("div", "section", "ul", "ol", "span", "p") and _CHROME_CONTAINER.search(marks)):
+            if el.getparent() is not None:
+                el.drop_tree()
+    scope = next((el for el in root.iter("main", "article") if isinstance(el.tag, str)), None)
+    body = scope if scope is not None else root.find("body")
+    return [b for b in _typed_lists(_blocks(body if body is not None else root)) if not is_chrome(b.text)]
+
+
+def read_page(html: str) -> Document:
+    """A whole web page: its article body and what it says about itself."""
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (etree.LxmlError, ValueError, RecursionError):
+        return Document(())
+    meta = page_metadata(root, html)
+    try:
+        body = _trafilatura_body(html)
+        blocks = fragment_blocks(body) if body else []
+    except (etree.LxmlError, ValueError, RecursionError):
+        blocks = []
+    how = "trafilatura"
+    if sum(len(b.text.split()) for b in blocks) < 60:
+        blocks = _own_body(root)
+        how = "page"
+    return Document(tuple(blocks), meta, (("body found by " + how, 1),))
+
+
+def read_fragment(html: str) -> Document:
+    """HTML that is all article (a Word file converted to HTML)."""
+    every = fragment_blocks(html, chrome=True)
+    blocks = [b for b in every if not is_chrome(b.text)]
+    shown, notes = date_lines(b.text for b in every)
+    return Document(tuple(blocks), Metadata(published=shown.get("published"), reviewed=shown.get("reviewed"), notes=tuple(notes)))
