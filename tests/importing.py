@@ -25,12 +25,16 @@ PUBLISHERS = Path(__file__).parent / "fixtures" / "publishers"
 DAY = dt.date(2026, 12, 7)
 
 
-def articles() -> list[Path]:
-    return sorted(p for p in PUBLISHERS.iterdir() if p.suffix in (".html", ".md", ".txt", ".docx"))
+#: Articles written after the importer was finished, by writers who never saw it, and measured once.
+UNSEEN = PUBLISHERS / "unseen"
+
+
+def articles(folder: Path = PUBLISHERS) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix in (".html", ".md", ".txt", ".docx"))
 
 
 def truth(article: Path) -> dict[str, Any]:
-    data = YAML(typ="safe", pure=True).load(article.with_name(article.name.split(".")[0] + ".truth.yaml").read_text())
+    data = YAML(typ="safe", pure=True).load(article.with_name(article.name.split(".")[0] + ".truth.yaml").read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     return data
 
@@ -94,9 +98,14 @@ def score(article: Path) -> Score:
     result.signs = _placed(expected.get("safety") or {}, _tiers(condition))
     questions = [normalise(f.question) for f in condition.faq]
     result.faq = [(q, any(normalise(q) in have or have in normalise(q) for have in questions if have)) for q in expected.get("faq") or []]
-    lowered = normalise(text)
-    result.leaked = [b for b in expected.get("boilerplate") or [] if normalise(b) and normalise(b) in lowered]
+    result.leaked = [b for b in expected.get("boilerplate") or [] if _holds(text, b)]
     return result
+
+
+def _holds(text: str, phrase: str) -> bool:
+    """Whether ``text`` holds ``phrase``: as written (any case), or word for word."""
+    words = normalise(phrase)
+    return phrase.lower() in text.lower() or (len(words.split()) >= 2 and f" {words} " in f" {normalise(text)} ")
 
 
 def _sections(condition: Condition) -> dict[str, list[str]]:
@@ -161,12 +170,13 @@ class Totals:
 
 
 def truth_boilerplate(s: Score) -> list[str]:
-    return list(truth(PUBLISHERS / s.article).get("boilerplate") or [])
+    path = PUBLISHERS / s.article
+    return list(truth(path if path.exists() else UNSEEN / s.article).get("boilerplate") or [])
 
 
 def main(argv: list[str]) -> int:
     verbose = "-v" in argv
-    scores = [score(a) for a in articles()]
+    scores = [score(a) for a in articles(UNSEEN if "--unseen" in argv else PUBLISHERS)]
     for s in scores:
         print(f"{s.article}: {'imported' if s.imported else s.error} items {s.items_right}/{len(s.items)} signs {s.signs_right}/{len(s.signs)} "
               f"faq {sum(ok for _, ok in s.faq)}/{len(s.faq)} leaked {len(s.leaked)} title {s.title[1]!r} {'ok' if s.title_right else 'WRONG'} "

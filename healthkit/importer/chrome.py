@@ -16,8 +16,7 @@ _LINES = (
     r"sign (up|in)( to| for)?( our| the)?( free)?( \w+)? newsletters?.*", r"subscribe( now| today)?.*", r"newsletters?",
     r"get our (free )?newsletter.*", r"advertisement", r"ad(vert)?", r"sponsored( content)?", r"was this (page|article|information) helpful\??",
     r"(yes|no)", r"thank you for your feedback\.?", r"(give|leave|send) (us )?(your )?feedback", r"leave a comment", r"\d+ comments?",
-    r"comments?", r"read more.*", r"see (more|all).*", r"show (more|less)", r"related (articles|stories|posts|pages|topics|content|information|links)",
-    r"you (might|may) also like.*", r"more (from|on|about) .{0,40}", r"popular (articles|stories|posts)", r"trending( now)?",
+    r"comments?", r"read more.*", r"see (more|all).*", r"show (more|less)", r"popular (articles|stories|posts)", r"trending( now)?",
     r"(©|\(c\)|copyright).*", r"all rights reserved\.?", r"privacy( policy| notice)?", r"terms (and|&) conditions", r"terms of (use|service)",
     r"accessibility( statement)?", r"contact us", r"about us", r"follow us.*", r"facebook|twitter|instagram|linkedin|pinterest|youtube|whatsapp|x",
     r"table of contents", r"contents", r"on this page", r"in this (article|page)", r"jump to.*", r"listen( to this article)?",
@@ -26,19 +25,21 @@ _LINES = (
     r"(tweet|like|pin it|share on facebook)", r"\W*", r"edit", r"\[edit\]", r"hide", r"show",
     # bylines and review credits (their dates are read before chrome is dropped)
     r"(written |words |article )?by (?-i:[A-Z][\w.'-]+( [A-Z][\w.'-]+){0,3})(,.{0,60})?", r"(also |medically |clinically )?reviewed by:? .{0,100}",
-    r"updated by:? .{0,100}", r"(last )?(updated|reviewed|published|edited)( on)?:? .{0,40}\d{4}\.?",
+    r"updated by:? .{0,300}", r"(last )?(updated|reviewed|published|edited)( on)?:? .{0,40}\d{4}\.?", r"review date:? .{0,30}",
+    r"author:? .{0,60}", r".*\b(uses only high-quality sources|editorial (process|policy|guidelines|standards))\b.*",
+    r".*\btell us what you think\b.*", r"we welcome your (comments|feedback|suggestions).*",
     # what a leaflet prints around its text
     r"(patient|public) information( leaflet| sheet)?", r"information for (patients|parents|carers|families)", r"leaflet (number|no\.?|ref\.?|reference|code)\b.*",
     r"version:? ?\d.*", r"(tel|telephone|phone|fax|e-?mail|web|website)\s*:.*", r"continued overleaf.*", r"please turn over.*",
-    r".{0,60}\b(large print|another language|other formats|easy read|braille|audio version)\b.{0,80}", r".*\bask at reception\b.*",
+    r".{0,80}\b(large print|another language|other formats|easy read|braille|audio (version|recording))\b.{0,160}", r".*\bask at reception\b.*",
     r"(practice|patient) leaflet \d+.*", r"this leaflet is (for general information|intended|not a substitute).*", r"read (it )?online:?.*",
 )
-_CHROME = re.compile(r"^\s*(?:" + "|".join(_LINES) + r")\s*$", re.I)
+_CHROME = re.compile(r"^[^\w(\[]*(?:" + "|".join(_LINES) + r")\s*$", re.I)
 
 
 def is_chrome(text: str) -> bool:
     """Whether a whole line is page chrome, never article text."""
-    if len(text) > 160:
+    if len(text) > 300:
         return False
     if _CHROME.match(text):
         return True

@@ -49,7 +49,7 @@ DISCLAIMER = (
 )
 
 _SKIP = re.compile(
-    r"^(references?|sources?|citations?|bibliography|notes|footnotes|see also|external links|further reading|"
+    r"^((\d+ )?references?|(\d+ )?sources?|citations?|bibliography|notes|footnotes|see also|external links|further reading|"
     r"related( \w+)*|you (might|may) also like.*|more (information|info|on|about|from).*|learn more.*|find out more.*|"
     r"resources?( and support)?|support( groups?| and resources| organisations)?|where (can|to) (i|you) (get|find) (support|help|more).*|"
     r"useful (links|contacts|resources)|contact( us| details)?|about (this|the|our) (leaflet|page|information|article|author)|"
@@ -150,7 +150,7 @@ def tier_of(text: str) -> str | None:
 def _role(heading: str, title: str) -> str:
     text = " ".join(heading.strip().rstrip(":").split())
     plain = _plain(text, title).strip(" ?:.")
-    if _SKIP.match(plain) or _SKIP.match(text.lower().strip(" ?:.")):
+    if _SKIP.match(plain) or _SKIP.match(text.lower().strip(" ?:.")) or is_chrome(text):
         return "skip"
     if _FAQ.search(text):
         return "faq"
@@ -323,8 +323,8 @@ def _heading(reading: _Reading, state: _State, block: Block) -> _State:
         back = _State(*state.outer)
         back.sub = _sub_entry(block)
         return back
-    if state.role == "skip" and deeper and role in ("prose", "question", "summary"):
-        return state
+    if state.role == "skip" and role in ("prose", "question") and (deeper or block.level >= 3):
+        return state  # a skipped part ("Contact us") goes on under headings that name nothing
     _close_sub(reading, state)
     _close_question(reading, state)
     if role == "question":
@@ -425,7 +425,7 @@ def walk(blocks: Iterable[Block], title: str) -> _Reading:
     reading = _Reading(title)
     state = _State()
     for block in blocks:
-        if is_chrome(block.text):
+        if block.kind != "heading" and is_chrome(block.text):
             continue
         if block.kind == "heading":
             if normalise(block.text) == normalise(title) or (block.level == 1 and state.role == "lead"):
@@ -495,7 +495,10 @@ def build_condition(document: Document, source: str, condition_id: str | None, t
     meta = document.meta
     first_heading = next((b.text for b in document.blocks if b.kind == "heading"), "")
     what_is = next((b.text for b in document.blocks if b.kind == "heading" and _TITLE_START.match(b.text)), "")
-    name = condition_name([meta.title, what_is, first_heading]) or "Untitled condition"
+    named = condition_name([what_is])
+    # "What is IBS?" names the condition; a first heading that holds that name says it in full.
+    fuller = first_heading if named and normalise(named) in normalise(first_heading) else ""
+    name = condition_name([meta.title, fuller, what_is, first_heading]) or "Untitled condition"
     reading = walk(document.blocks, name)
     report = ImportReport(source)
     report.merged = reading.merged

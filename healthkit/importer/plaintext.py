@@ -77,10 +77,19 @@ class _Builder:
         if not block.text:
             return
         self.texts.append(block.text)
-        if is_chrome(block.text):
+        if is_chrome(block.text) and block.kind != "heading":  # a chrome heading still ends the part before it
             self.dropped += 1
             return
         self.blocks.append(block)
+
+    def chrome(self, line: str) -> bool:
+        """Whether a whole line is chrome: then it ends the paragraph and is left out."""
+        if not is_chrome(line):
+            return False
+        self.flush()
+        self.texts.append(line)
+        self.dropped += 1
+        return True
 
     def heading(self, text: str, level: int) -> None:
         self.flush()
@@ -119,6 +128,8 @@ def read_markdown(text: str) -> Document:
             out.heading(text, 1 if line.strip().startswith("=") else 2)
         elif _MD_RULE.match(line) or line.lstrip().startswith("|"):
             out.flush()
+        elif out.chrome(_inline(line)[0]):
+            pass
         elif m := _BULLET.match(line):
             out.list_item(m.group("text"), False)
         elif m := _NUMBERED.match(line):
@@ -141,7 +152,9 @@ def read_text(text: str) -> Document:
             out.flush()
             previous_blank = True
             continue
-        if m := _BULLET.match(line):
+        if out.chrome(line):
+            pass
+        elif m := _BULLET.match(line):
             out.list_item(m.group("text"), False)
         elif m := _NUMBERED.match(line):
             out.list_item(m.group("text"), True)

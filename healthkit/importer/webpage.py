@@ -31,6 +31,12 @@ _SKIP = {"script", "style", "noscript", "nav", "header", "footer", "aside", "for
 _CHROME_CONTAINER = re.compile(
     r"(^|[-_ ])(cookie|banner|nav|navbar|menu|breadcrumbs?|footer|header|sidebar|related|newsletter|share|social|advert|ads?|promo|"
     r"comments?|masthead|skip|feedback|subscribe|signup|toolbar|infobox|navbox|references|reflist|toc)($|[-_ ])", re.I)
+#: Citation and edit markers an encyclopedia puts in its text: "[3]", "[edit]", "[citation needed]".
+_MARKERS = re.compile(r"\[(?:edit|\d{1,3}|[a-z]|citation needed|note \d+)\]", re.I)
+#: class or id words of boxes that are never article text, whatever they hold (a promotion
+#: with its own heading): taken out of the page before its body is looked for.
+_PROMO_CONTAINER = re.compile(
+    r"(^|[-_ ])(cookies?|promo|advert|ads?|newsletter|share|social|related|subscribe|signup|feedback|breadcrumbs?|skip-?link)($|[-_ ])", re.I)
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 # The extractors log what they could not parse; an import reports what matters in its own words.
 for _logger in ("trafilatura", "htmldate", "courlan", "justext"):
@@ -60,7 +66,7 @@ def _text(element: Any, skip_lists: bool = False) -> str:
             parts.append(el.tail)
 
     walk(element)
-    return " ".join("".join(parts).split())
+    return " ".join(_MARKERS.sub("", "".join(parts)).split())
 
 
 def _lead(element: Any) -> str:
@@ -272,6 +278,13 @@ def _trafilatura_body(html: str) -> str:
     return out or ""
 
 
+def _drop_promotions(root: Any) -> None:
+    for el in list(root.iter()):
+        if isinstance(el.tag, str) and el.tag not in ("html", "body", "main", "article") and el.getparent() is not None:
+            if _PROMO_CONTAINER.search(" ".join([el.get("class") or "", el.get("id") or ""])):
+                el.drop_tree()
+
+
 def _own_body(root: Any) -> list[Block]:
     """The body without trafilatura: <main> or <article>, else the page less its chrome."""
     for el in list(root.iter()):
@@ -293,8 +306,9 @@ def read_page(html: str) -> Document:
     except (etree.LxmlError, ValueError, RecursionError):
         return Document(())
     meta = page_metadata(root, html)
+    _drop_promotions(root)
     try:
-        body = _trafilatura_body(html)
+        body = _trafilatura_body(lxml.html.tostring(root, encoding="unicode"))
         blocks = fragment_blocks(body) if body else []
     except (etree.LxmlError, ValueError, RecursionError):
         blocks = []
