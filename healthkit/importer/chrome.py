@@ -43,5 +43,7 @@ def is_chrome(text: str) -> bool:
         return False
     if _CHROME.match(text):
         return True
-    parts = [p for p in text.split("|") if p.strip()]
+    parts = [p for p in re.split(r"[|·•›»]", text) if p.strip()]
+    if len(parts) >= 4 and all(len(p.split()) <= 3 and not p.strip().endswith(".") for p in parts):
+        return True  # a menu or a breadcrumb: "Beauty · Fashion · Wellness · Life"
     return len(parts) > 1 and all(_CHROME.match(p) or _CHROME.match(p.split("(")[0]) for p in parts)

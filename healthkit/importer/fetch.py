@@ -73,6 +73,8 @@ def _opener() -> urllib.request.OpenerDirector:
 
 def _reason(exc: BaseException, timeout: float) -> str:
     if isinstance(exc, urllib.error.HTTPError):
+        if 300 <= exc.code < 400 and exc.headers.get("Location"):
+            return f"redirected to {exc.headers.get('Location')}, which is not an http or https address; only http and https are followed"
         return f"the server answered {exc.code} {exc.reason}"
     if isinstance(exc, urllib.error.URLError):
         exc = exc.reason if isinstance(exc.reason, BaseException) else exc

@@ -71,6 +71,7 @@ FORMATS: Mapping[str, InputFormat] = MappingProxyType({f.name: f for f in (
     InputFormat("docx", "a Word document", (".docx",), _docx_text, read_fragment, "html"),
 )})
 
+_MARKDOWN_HEADING = re.compile(rb"^#{1,6} \S", re.M)
 _REFUSED = {b"%PDF": "a PDF file: save the article as a web page, text or .docx first",
             b"\x89PNG": "an image, not an article", b"\xff\xd8\xff": "an image, not an article", b"GIF8": "an image, not an article"}
 
@@ -95,6 +96,8 @@ def detect(name: str, raw: bytes, media_format: str | None = None) -> InputForma
         head = raw.lstrip()[:512].lower()
         if head.startswith((b"<!doctype html", b"<html")) or b"<body" in head:
             return FORMATS["html"]
+        if _MARKDOWN_HEADING.search(raw[:65536]):  # text with "## Symptoms" lines is Markdown (standard input has no name)
+            return FORMATS["markdown"]
     return chosen
 
 

@@ -283,8 +283,7 @@ def _add_sign(reading: _Reading, tier: str, text: str) -> None:
 
 def _close_sub(reading: _Reading, state: _State) -> None:
     if state.sub is not None and state.role in SECTIONS:
-        if state.sub_text:
-            state.sub.description = _description(state.sub_text)
+        state.sub.description = _description(state.sub_text) or _to_write(state.sub.heading)
         if not state.sub_has_list:
             _add_entry(reading, state.role, state.sub)
     state.sub, state.sub_text, state.sub_has_list = None, [], False
