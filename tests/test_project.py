@@ -44,7 +44,7 @@ def test_environment_yml_matches_pyproject_runtime_dependencies() -> None:
 def test_the_core_install_stays_light() -> None:
     """check, schema, import and export-quiz need no Jupyter at all (content CI installs only these)."""
     core = {_name(r) for r in _pyproject()["project"]["dependencies"]}
-    assert core == {"htmldate", "lxml", "lxml_html_clean", "mammoth", "pyphen", "ruamel.yaml", "ruamel.yaml.clib", "trafilatura"}
+    assert core == {"htmldate", "lxml", "lxml-html-clean", "mammoth", "pyphen", "ruamel.yaml", "ruamel.yaml.clib", "trafilatura"}
     assert not core & {"jupyterlab", "nbconvert", "papermill", "ipykernel", "notebook"}
 
 
