@@ -224,3 +224,24 @@ def test_a_published_file_with_text_still_to_write_is_an_error() -> None:
     errors = [d for d in published.diagnostics if d.severity == "error"]
     assert any("still a placeholder" in d.message for d in errors)
     assert all(d.line > 1 for d in errors if "placeholder" in d.message)  # each names its line
+
+
+@pytest.mark.slow
+def test_a_draft_from_another_layout_builds_into_a_lesson_with_questions(tmp_path: Path) -> None:
+    """A draft is a working lesson at once: its sections, its warning signs by tier, and
+    generated questions that never ask about an entry still to write."""
+    from healthkit.app.build import BuildOptions, build
+
+    from .conftest import ROOT
+
+    content = tmp_path / "content"
+    content.mkdir()
+    _, _, text = import_article(PUBLISHERS / "tonsillitis.html", condition_id="tonsillitis", today=DAY)
+    (content / "tonsillitis.yaml").write_text(text)
+    report = build(BuildOptions(content_dir=content, out_dir=tmp_path / "out", template=ROOT / "notebooks" / "lesson.ipynb", jobs=1))
+    assert report.ok, [r.error for r in report.results]
+    page = (tmp_path / "out" / "site" / "tonsillitis.html").read_text()
+    assert "This lesson is a draft" in page and "not yet been reviewed by a clinician" in page.replace("\n", " ")
+    assert "the emergency department now if:" in page  # lang="en" names no region: the generic services
+    assert "Which of these" in page  # generated questions
+    assert "To write" not in page.split("Which of these", 1)[1][:4000]

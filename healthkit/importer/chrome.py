@@ -32,8 +32,12 @@ _LINES = (
     r"(patient|public) information( leaflet| sheet)?", r"information for (patients|parents|carers|families)", r"leaflet (number|no\.?|ref\.?|reference|code)\b.*",
     r"version:? ?\d.*", r"(tel|telephone|phone|fax|e-?mail|web|website)\s*:.*", r"continued overleaf.*", r"please turn over.*",
     r".{0,80}\b(large print|another language|other formats|easy read|braille|audio (version|recording))\b.{0,160}", r".*\bask at reception\b.*",
-    r"(practice|patient) leaflet \d+.*", r"this leaflet is (for general information|intended|not a substitute).*", r"read (it )?online:?.*",
+    r"(practice|patient) leaflet \d+.*", r".{0,80}\b(does|do|is) not (replace|a substitute for)\b.{0,120}", r".{0,60}\bgeneral (guidance|information) only\b.{0,80}", r"please (keep|retain) this (leaflet|sheet|handout|information).*",
+ r"this leaflet is (for general information|intended|not a substitute).*", r"read (it )?online:?.*",
 )
+#: A line that is only an address to write or ring: chrome, unless it says when to ring.
+_CONTACT = re.compile(r"^[^.?!]{0,40}(\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b|\+?\d[\d ()-]{8,}\d)[^.?!]{0,40}$")
+_WHEN = re.compile(r"\b(if|when|urgent\w*|emergency|immediately|straight away)\b", re.I)
 _CHROME = re.compile(r"^[^\w(\[]*(?:" + "|".join(_LINES) + r")\s*$", re.I)
 
 
@@ -41,7 +45,7 @@ def is_chrome(text: str) -> bool:
     """Whether a whole line is page chrome, never article text."""
     if len(text) > 300:
         return False
-    if _CHROME.match(text):
+    if _CHROME.match(text) or (_CONTACT.match(text) and not _WHEN.search(text)):
         return True
     parts = [p for p in re.split(r"[|·•›»]", text) if p.strip()]
     if len(parts) >= 4 and all(len(p.split()) <= 3 and not p.strip().endswith(".") for p in parts):

@@ -38,7 +38,7 @@ _FORMS = (
 _MONTH_ONLY = re.compile(rf"\b{_MONTH}\s+{_YEAR}\b", re.I)
 
 _REVIEWED = re.compile(r"\b(last reviewed|page last reviewed|reviewed on|review date|reviewed:|medically reviewed|clinically reviewed|date of review|reviewed)\b", re.I)
-_PUBLISHED = re.compile(r"\b(published|updated|last updated|last edited|last modified|posted|date of publication|written)\b", re.I)
+_PUBLISHED = re.compile(r"\b(published|updated|last updated|last edited|last modified|posted|date of publication|written|issued|date of issue|produced|date)\b", re.I)
 _FUTURE = re.compile(r"\b(next review|review due|due for review|to be reviewed|review by)\b", re.I)
 #: A line that says a date longer than this is not a date line but a sentence with a date in it.
 MAX_DATE_LINE_WORDS = 24
@@ -111,12 +111,12 @@ def date_lines(lines: Iterable[str]) -> tuple[dict[DateRole, dt.date], list[str]
     for line in lines:
         if len(line.split()) > MAX_DATE_LINE_WORDS:
             continue
-        cues = sorted(
-            [(m.start(), "future") for m in _FUTURE.finditer(line)]
-            + [(m.start(), "reviewed") for m in _REVIEWED.finditer(line)]
-            + [(m.start(), "published") for m in _PUBLISHED.finditer(line)],
-            key=lambda c: (c[0], c[1] != "future"),
-        )
+        found_cues = [(m.span(), "future") for m in _FUTURE.finditer(line)]
+        found_cues += [(m.span(), "reviewed") for m in _REVIEWED.finditer(line)]
+        spans = [span for span, _ in found_cues]
+        # "date" inside "Review date" or "Next review date" is that cue's, not a published date's
+        found_cues += [(m.span(), "published") for m in _PUBLISHED.finditer(line) if not any(a <= m.start() < b for a, b in spans)]
+        cues = sorted(((span[0], role) for span, role in found_cues), key=lambda c: (c[0], c[1] != "future"))
         for position, day, text in _dates_in(line):
             before = [c for c in cues if c[0] < position]
             if not before:

@@ -39,6 +39,8 @@ class Metadata:
     url: str = ""
     published: dt.date | None = None
     reviewed: dt.date | None = None
+    #: The page's language as a BCP 47 tag ("en-GB"), or "" when it does not say.
+    language: str = ""
     #: Dates the page shows that could not be used (a month without a day), for the report.
     notes: tuple[str, ...] = ()
 
@@ -51,6 +53,7 @@ class Metadata:
             url=self.url or other.url,
             published=self.published or other.published,
             reviewed=self.reviewed or other.reviewed,
+            language=self.language or other.language,
             notes=self.notes + tuple(n for n in other.notes if n not in self.notes),
         )
 

@@ -43,6 +43,9 @@ MAX_LEAD_IN_WORDS = 16
 #: Words kept from a paragraph as an entry's description.
 MAX_DESCRIPTION_SENTENCES = 3
 
+#: The language a draft gets when the article does not say its own.
+DEFAULT_LANGUAGE = "en-GB"
+
 DISCLAIMER = (
     "This lesson is for learning only. It is not medical advice and does not replace a doctor, nurse or "
     "pharmacist. If you are worried about your health, ask a health professional."
@@ -420,10 +423,18 @@ def _item(reading: _Reading, state: _State, block: Block) -> None:
         reading.kept.setdefault(state.heading or "Other text", []).append(block.text)
 
 
+def _from_title(blocks: Iterable[Block]) -> list[Block]:
+    """The blocks from the article's title on: what stands above a page's one ``h1`` (a
+    school's motto, a site's strap line) is not the article's."""
+    listed = list(blocks)
+    tops = [i for i, b in enumerate(listed) if b.kind == "heading" and b.level == 1]
+    return listed[tops[0]:] if len(tops) == 1 else listed
+
+
 def walk(blocks: Iterable[Block], title: str) -> _Reading:
     reading = _Reading(title)
     state = _State()
-    for block in blocks:
+    for block in _from_title(blocks):
         if block.kind != "heading" and is_chrome(block.text):
             continue
         if block.kind == "heading":
@@ -492,11 +503,12 @@ def _faq(reading: _Reading) -> tuple[FaqEntry, ...]:
 
 def build_condition(document: Document, source: str, condition_id: str | None, today: dt.date, url: str = "") -> tuple[Condition, ImportReport]:
     meta = document.meta
-    first_heading = next((b.text for b in document.blocks if b.kind == "heading"), "")
+    first_heading = next((b.text for b in document.blocks if b.kind == "heading" and not is_chrome(b.text)), "")
     what_is = next((b.text for b in document.blocks if b.kind == "heading" and _TITLE_START.match(b.text)), "")
     named = condition_name([what_is])
-    # "What is IBS?" names the condition; a first heading that holds that name says it in full.
-    fuller = first_heading if named and normalise(named) in normalise(first_heading) else ""
+    # "What is IBS?" names the condition; an earlier heading that holds that name says it in full.
+    headings = [b.text for b in document.blocks if b.kind == "heading" and not is_chrome(b.text)]
+    fuller = next((h for h in headings[: headings.index(what_is)] if named and normalise(named) in normalise(h)), "") if what_is in headings else ""
     name = condition_name([meta.title, fuller, what_is, first_heading]) or "Untitled condition"
     reading = walk(document.blocks, name)
     report = ImportReport(source)
@@ -521,6 +533,8 @@ def build_condition(document: Document, source: str, condition_id: str | None, t
     report.kept = reading.kept
     report.unplaced = reading.unplaced
     report.notes += list(meta.notes)
+    if not meta.language:
+        report.notes.append(f"The article does not say its language: {DEFAULT_LANGUAGE} was written; change 'language' if it is another.")
     if meta.published is None and meta.reviewed is None:
         report.notes.append("No date found on the page: add the date it shows as 'published' (or 'reviewed') under sources.")
     summary = _description(reading.summary or reading.lead) or f"{TO_WRITE}: two or three sentences on what {name.lower()} is."
@@ -531,7 +545,7 @@ def build_condition(document: Document, source: str, condition_id: str | None, t
         tagline=f"{TO_WRITE}: one inviting sentence about {name.lower()}.",
         summary=summary,
         audience="General adult readers (draft: confirm).",
-        language="en-GB",
+        language=meta.language or DEFAULT_LANGUAGE,
         updated=today,
         status="draft",
         clinical_review=ClinicalReview(status="pending"),

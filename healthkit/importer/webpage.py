@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from dataclasses import replace
 from typing import Any, Iterator
 
 import lxml.html
@@ -250,9 +251,25 @@ def page_metadata(root: Any, html: str) -> Metadata:
         reviewed=shown.get("reviewed") or reviewed,
         notes=tuple(notes),
     )
+    language = language_tag(root.get("lang") or root.get("xml:lang") or "") or language_tag(_meta(root, "og:locale", "content-language", "language"))
+    if not language:
+        language = next((language_tag(str(_first(t.get("inLanguage")))) for t in _json_ld(root) if t.get("inLanguage")), "")
+    meta = replace(meta, language=language)
     if meta.published is None:
-        meta = Metadata(meta.title, meta.publisher, meta.url, _htmldate(html), meta.reviewed, meta.notes)
+        meta = replace(meta, published=_htmldate(html))
     return meta
+
+
+_LANGUAGE = re.compile(r"^([A-Za-z]{2,3})(?:[-_]([A-Za-z0-9]{2,8}))?$")
+
+
+def language_tag(value: str) -> str:
+    """A page's language as a BCP 47 tag: "en-gb", "en_GB" and "EN-GB" are "en-GB"; "" if it is none."""
+    m = _LANGUAGE.match(value.strip())
+    if not m:
+        return ""
+    primary, region = m.group(1).lower(), m.group(2) or ""
+    return f"{primary}-{region.upper() if len(region) == 2 else region}" if region else primary
 
 
 def _htmldate(html: str) -> Any:
