@@ -26,6 +26,12 @@ def register(sub: Any) -> None:
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or folders (default: content/)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.add_argument("--quiet", "-q", action="store_true", help="print problems only, no summary table")
+    p.add_argument(
+        "--quiz-report", action="store_true",
+        help="also report how far knowledge-free strategies (always first, always last, longest, shortest, most "
+        "words shared with the prompt, absolute word means False, all but one) get against chance, per condition "
+        "and overall, for authored and generated questions, as shown in lessons and in the whole export bank",
+    )
     p.set_defaults(run=run)
 
 
@@ -62,6 +68,12 @@ def _row(result: CheckResult) -> dict[str, Any]:
     return row
 
 
+def _quiz_report(results: list[CheckResult]) -> Any:
+    from ..quiz.cues import quiz_report
+
+    return quiz_report([r.condition for r in results if r.condition is not None])
+
+
 def run(args: argparse.Namespace) -> int:
     files, missing = expand(args.paths or [Path("content")])
     results = [check_file(f) for f in files]
@@ -70,11 +82,14 @@ def run(args: argparse.Namespace) -> int:
     rows = [_row(r) for r in results if r.path != "<arguments>"]
     failed = any(not r.ok for r in results)
     if args.format == "json":
-        payload = {
+        payload: dict[str, Any] = {
             "ok": not failed,
             "files": rows,
             "diagnostics": [d.to_dict() for r in results for d in r.diagnostics],
         }
+        if args.quiz_report:
+            per, overall = _quiz_report(results)
+            payload["quiz_report"] = [r.to_dict() for r in (*per, overall)]
         print(json.dumps(payload, indent=2, default=str))
         return 1 if failed else 0
     for r in results:
@@ -87,6 +102,11 @@ def run(args: argparse.Namespace) -> int:
         table = [[str(row.get(h, "-")) for h in headers] for row in rows]
         print()
         print(render_table(headers, table))
+    if args.quiz_report:
+        from ..quiz.cues import report_lines
+
+        print("\nKnowledge-free strategies against chance (first try):")
+        print("\n".join(report_lines(*_quiz_report(results))))
     errors = sum(row["errors"] for row in rows) + len(missing)
     print(f"\n{len(rows)} file(s) checked: {errors} error(s), {sum(r['warnings'] for r in rows)} warning(s)")
     return 1 if failed else 0

@@ -17,6 +17,7 @@ from ..content.localise import localise, region_for
 from ..errors import ParameterError
 from ..model import SECTION_NAMES, Condition
 from ..quiz import final_quiz, flashcards, lesson_questions, section_quiz
+from ..quiz.generate import FINAL_QUIZ_SIZE
 from ..quiz.generate import SECTION_QUIZ_SIZE
 from ..quiz.model import Question, Quiz
 from ..registry import EDITIONS, EDITIONS_SPEC, REGIONS, Region
@@ -62,7 +63,7 @@ def open_lesson(
     condition: str,
     content_dir: str | Path = "content",
     edition: str = "learner",
-    quiz_size: int = 8,
+    quiz_size: int = FINAL_QUIZ_SIZE,
     seed: int = 0,
     region: str = "",
 ) -> "Lesson":
@@ -106,7 +107,7 @@ class Lesson:
 
     condition: Condition
     edition: str = "learner"
-    quiz_size: int = 8
+    quiz_size: int = FINAL_QUIZ_SIZE
     seed: int = 0
     #: The other conditions generated questions may borrow wrong options from.
     others: tuple[Condition, ...] = ()

@@ -1,6 +1,6 @@
 """Quiz model, grading and generation: pure Python, usable without Jupyter."""
 
-from .generate import authored, final_quiz, flashcards, generated, lesson_questions, section_quiz
+from .generate import authored, final_quiz, flashcards, generated, lesson_questions, section_quiz, shown_questions
 from .model import Choice, Flashcard, Grade, Question, Quiz
 from .order import arrange_lesson
 
@@ -17,4 +17,5 @@ __all__ = [
     "generated",
     "lesson_questions",
     "section_quiz",
+    "shown_questions",
 ]

@@ -43,12 +43,15 @@ from ..content.localise import localise, region_for
 from ..errors import ParameterError
 from ..model import SECTION_NAMES, SECTION_TITLES, Condition, Item, QuizQuestion
 from ..registry import SECTIONS
+from .cues import content_words
 from .model import Choice, Flashcard, Question, Quiz
 from .order import arrange_lesson
 
 MAX_CHOICES = 4
 #: Questions in each section quiz of a lesson.
 SECTION_QUIZ_SIZE = 2
+#: Questions in a lesson's final quiz, unless the lesson says otherwise (``quiz_size``).
+FINAL_QUIZ_SIZE = 8
 
 def _rng(seed: int, *parts: str) -> random.Random:
     return random.Random(":".join([str(seed), *parts]))
@@ -65,8 +68,8 @@ def needs_other_conditions(condition: Condition) -> bool:
     """Whether some generated question takes its wrong options from other conditions: a
     section (other than types) too small to quote, with an entry to ask about."""
     for section in SECTION_NAMES:
-        if section == "types" or described(condition, section, random.Random(0)) is not None:
-            continue  # asked without other conditions, whatever the seed
+        if section == "types" or SECTIONS[section].advice or described(condition, section, random.Random(0)) is not None:
+            continue  # asked without other conditions (or not at all), whatever the seed
         if _answers(condition, section):
             return True
     return False
@@ -113,6 +116,30 @@ def _mentions(text: str, name: str) -> bool:
     return bool(words) and words <= _words(text)
 
 
+def _named_words(name: str, condition: Condition) -> frozenset[str]:
+    """The words an option stands for: its own, and those of the definition of any key term
+    it names ("Surgery" and what the lesson says surgery is)."""
+    words = set(content_words(name))
+    for term, meaning in condition.key_terms.items():
+        if content_words(term) and content_words(term) <= content_words(name):
+            words |= content_words(meaning)
+    return frozenset(words)
+
+
+def cue_free(prompt: str, names: Sequence[str], condition: Condition) -> bool:
+    """Whether no option shares a word with the prompt that the other options do not share
+    too: picking the option that repeats the prompt's words is then a blind guess."""
+    said = content_words(prompt)
+    shared = [_named_words(n, condition) & said for n in names]
+    common = frozenset.intersection(*shared) if shared else frozenset()
+    return all(words <= common for words in shared)
+
+
+def _silent_on(text: str, name: str, condition: Condition) -> bool:
+    """Whether ``text`` uses none of the words ``name`` stands for."""
+    return not (_named_words(name, condition) & content_words(text))
+
+
 def _nameable(item: Item, condition: Condition) -> bool:
     """Whether an entry can be an option: named, and described (a draft's "To write" is not)."""
     name = normalise(item.name)
@@ -150,20 +177,25 @@ def described(condition: Condition, section: str, rng: random.Random) -> Questio
     items = [i for i in condition.sections.get(section).items if _nameable(i, condition)]
     unique = [i for i in items if sum(normalise(j.name) == normalise(i.name) or normalise(j.description) == normalise(i.description) for j in items) == 1]
     # A wrong option's feedback quotes its own description: it may not name the answer.
-    wrong = {id(i): [j for j in unique if j is not i and not _mentions(j.description, i.name)] for i in unique}
-    answers = [i for i in unique if _quotable(i, items) and len(wrong[id(i)]) >= 2]
+    wrong = {
+        id(i): [j for j in unique if j is not i and not _mentions(j.description, i.name) and _silent_on(i.description, j.name, condition)]
+        for i in unique
+    }
+    answers = [i for i in unique if _quotable(i, items) and _silent_on(i.description, i.name, condition) and len(wrong[id(i)]) >= 2]
     if not answers:  # whatever the seed: no random choice was made yet
         return None
     right = rng.choice(answers)
     others = wrong[id(right)]
     rng.shuffle(others)
     distractors = others[: MAX_CHOICES - 1]
+    prompt = f"Which of these does the lesson on {_in_sentence(condition.title)} describe here? “{right.description}”"
+    if not cue_free(prompt, [right.name, *(d.name for d in distractors)], condition):
+        return None
     where = SECTION_TITLES[section]
     choices = [Choice(right.name, True, f"Yes. This is what the lesson says about {_in_sentence(right.name)}, under “{where}”.")]
     choices += [Choice(i.name, False, f"Not this one. About {_in_sentence(i.name)}, the lesson says: {i.description}") for i in distractors]
     return _single(
-        section, right, choices,
-        prompt=f"Which of these does the lesson on {_in_sentence(condition.title)} describe here? “{right.description}”",
+        section, right, choices, prompt=prompt,
         explanation=f"These words describe {_in_sentence(right.name)}, under “{where}” in the lesson.",
     )
 
@@ -194,11 +226,15 @@ def which_is(condition: Condition, section: str, rng: random.Random, others: Seq
     section too small to quote (see :func:`described`): the wrong options are entries of the
     same section in the lessons on ``others`` that this lesson never mentions, so they are
     plausible and not secretly right by the lesson. None without enough of them."""
-    answers = _answers(condition, section)
-    if not answers:
+    prompt = f"Which of these is {SECTIONS[section].phrase} {_in_sentence(condition.title)}, according to the lesson?"
+    answers = [a for a in _answers(condition, section) if not (_named_words(a.name, condition) & content_words(prompt))]
+    if not answers or SECTIONS[section].advice:
+        # Advice (rest, relaxation, exercise) borrowed from another lesson may well be right
+        # for this condition too: a section of advice too small to quote gets no question.
         return None
     right = rng.choice(answers)
     said = _condition_text(condition)
+    said_words = content_words(said)
     used = {normalise(right.name)}
     pool = [(item, other) for other in others for item in other.sections.get(section).items]
     rng.shuffle(pool)
@@ -207,11 +243,13 @@ def which_is(condition: Condition, section: str, rng: random.Random, others: Seq
         key = normalise(item.name)
         if key in used or _mentions(said, item.name) or not _nameable(item, origin) or not _nameable(item, condition):
             continue
+        if content_words(item.name) & said_words or _named_words(item.name, condition) & content_words(prompt):
+            continue  # a word this lesson uses, or the prompt's: it may be right here, or a cue
         used.add(key)
         distractors.append((item, origin))
         if len(distractors) == MAX_CHOICES - 1:
             break
-    if len(distractors) < 2:
+    if len(distractors) < 2 or not cue_free(prompt, [right.name, *(i.name for i, _ in distractors)], condition):
         return None
     where = SECTION_TITLES[section].lower()
     title = _in_sentence(condition.title)
@@ -221,8 +259,7 @@ def which_is(condition: Condition, section: str, rng: random.Random, others: Seq
         for item, origin in distractors
     ]
     return _single(
-        section, right, choices,
-        prompt=f"Which of these is {SECTIONS[section].phrase} {title}, according to the lesson?",
+        section, right, choices, prompt=prompt,
         explanation=f"{right.name} is listed under {where}: {right.description}",
     )
 
@@ -230,7 +267,9 @@ def which_is(condition: Condition, section: str, rng: random.Random, others: Seq
 def true_or_false_type(condition: Condition, rng: random.Random, quoted: Item | None = None) -> Question | None:
     """A true/false statement about one of the condition's types (needs two types), neither
     about nor quoting ``quoted`` (the type another question quotes: one would answer the other)."""
-    types = [t for t in condition.sections.types.items if t is not quoted and _nameable(t, condition)]
+    every = [t for t in condition.sections.types.items if _nameable(t, condition)]
+    # A quote that uses a type's words ("Acute back pain usually lasts ...") decides the statement by itself.
+    types = [t for t in every if t is not quoted and all(_silent_on(t.description, u.name, condition) for u in every)]
     if len(types) < 2:
         return None
     subject = rng.choice(types)
@@ -408,3 +447,18 @@ def flashcards(condition: Condition, region: str = "") -> tuple[Flashcard, ...]:
     cards = [Flashcard(e.question, e.answer, e.section) for e in condition.faq]
     cards += [Flashcard(f"What does “{term}” mean?", meaning, "key_terms") for term, meaning in condition.key_terms.items()]
     return tuple(cards)
+
+
+def shown_questions(
+    condition: Condition,
+    seed: int = 0,
+    others: Sequence[Condition] = (),
+    region: str = "",
+    section_size: int = SECTION_QUIZ_SIZE,
+    final_size: int = FINAL_QUIZ_SIZE,
+) -> tuple[Question, ...]:
+    """The questions a learner is shown, in the order met: every section quiz, then the
+    final quiz (options in display order)."""
+    pool = lesson_questions(condition, seed, others, region, section_size)
+    shown = [q for s in SECTION_NAMES for q in section_quiz(condition, s, section_size, seed, others, pool).questions]
+    return (*shown, *final_quiz(condition, final_size, seed, others, section_size, pool).questions)
