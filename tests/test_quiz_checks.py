@@ -248,3 +248,63 @@ def test_a_true_false_question_has_exactly_true_and_false(tmp_path: Path, capsys
     lower = _quiz(SEED_CONDITION, lambda i, q: _options(q, *(dataclasses.replace(o, text=o.text.lower()) for o in q.options)) if i == index else q)
     path.write_text(dumps_condition(lower))
     assert main(["check", "-q", str(path)]) == 0
+
+
+# -- cues a learner can use without reading ---------------------------------------------------
+def _tf(qid: str, statement: str, true: bool) -> QuizQuestion:
+    return QuizQuestion(
+        qid, "true_false", f"True or false: {statement}",
+        (Option("True", true, "The lesson says whether this holds, in its causes."), Option("False", not true, "The lesson says whether this holds, in its causes.")),
+        "See the lesson.", "causes",
+    )
+
+
+def test_absolute_statements_all_false(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    statements = [_tf("abs-1", "heat always cures a spasm.", False), _tf("abs-2", "you must rest for a week.", False), _tf("abs-3", "only old people get spasms.", False)]
+    bad = dataclasses.replace(SEED_CONDITION, quiz=SEED_CONDITION.quiz + tuple(statements))
+    (found,) = _warnings(tmp_path, bad, capsys, "with an absolute word")
+    assert found["key"] == "quiz" and "abs-1, abs-2, abs-3" in found["message"]
+    fixed = dataclasses.replace(SEED_CONDITION, quiz=SEED_CONDITION.quiz + (statements[0], statements[1], _tf("abs-3", "a spasm never lasts for ever.", True)))
+    assert _warnings(tmp_path, fixed, capsys, "with an absolute word") == []
+
+
+def _multiple(wrong: int) -> QuizQuestion:
+    right = [Option(f"Right {n}", True, "The lesson lists this among the causes.") for n in ("one", "two")]
+    wrongs = [Option(f"Wrong {n}", False, "The lesson does not list this among the causes.") for n in ("one", "two")[:wrong]]
+    return QuizQuestion("many", "multiple", "Which of these can cause it? Choose all that apply.", (*right, *wrongs), "See the lesson.", "causes")
+
+
+def test_choose_all_with_one_wrong_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = dataclasses.replace(SEED_CONDITION, quiz=(_multiple(1),))
+    (found,) = _warnings(tmp_path, bad, capsys, "ticking all but one")
+    assert found["key"] == "quiz[0].options"
+    good = dataclasses.replace(SEED_CONDITION, quiz=(_multiple(2),))
+    assert _warnings(tmp_path, good, capsys, "ticking all but one") == []
+
+
+def _single_about(prompt: str, right: str, wrong: tuple[str, str]) -> QuizQuestion:
+    options = (Option(right, True, "This is what the lesson says about it."), *(Option(w, False, "The lesson says something else here.") for w in wrong))
+    return QuizQuestion("match", "single", prompt, options, "See the lesson.", "causes")
+
+
+def test_a_right_option_that_alone_repeats_the_prompt(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = _single_about("Which habit strains the back muscles most?", "Lifting with a bent back", ("Sitting upright", "Walking daily"))
+    (found,) = _warnings(tmp_path, dataclasses.replace(SEED_CONDITION, quiz=(bad,)), capsys, "repeats words of the prompt")
+    assert "(back)" in found["message"]
+    good = _single_about("Which habit strains the muscles most?", "Lifting with a bent back", ("Sitting upright", "Walking daily"))
+    assert _warnings(tmp_path, dataclasses.replace(SEED_CONDITION, quiz=(good,)), capsys, "repeats words of the prompt") == []
+
+
+def test_feedback_that_gives_another_questions_answer(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    first = _single_about("What most often sets off a spasm?", "Muscle strain", ("Cold drinks", "Loud noise"))
+    second = QuizQuestion(
+        "second", "single", "What helps in the first days?",
+        (Option("Gentle movement", True, "Yes: keep moving gently, unlike after a muscle strain."), Option("Bed rest", False, "Long rest makes it stiffer."),
+         Option("Hot baths only", False, "Heat helps, but it is not all.")),
+        "See the lesson.", "home_remedies",
+    )
+    bad = dataclasses.replace(SEED_CONDITION, quiz=(first, second))
+    (found,) = _warnings(tmp_path, bad, capsys, "the answer to 'match'")
+    assert found["key"] == "quiz[1].options[0].feedback"
+    reworded = dataclasses.replace(second, options=(dataclasses.replace(second.options[0], feedback="Yes: keep moving gently, as the lesson says."), *second.options[1:]))
+    assert _warnings(tmp_path, dataclasses.replace(SEED_CONDITION, quiz=(first, reworded)), capsys, "the answer to") == []

@@ -13,7 +13,12 @@ messages say what to change. Thresholds are stated in docs/content-format.md:
   except in questions that ask for what is *not* right ("not", "never", "except", "avoid");
 * the feedback of a wrong option that names a right option (shown after a first wrong try,
   it would give the answer away);
-* the same prompt twice.
+* the same prompt twice;
+* true/false statements with an absolute word ("always", "never", "only", "cure") all keyed
+  False (3 or more such statements), which learners learn to spot;
+* a "choose all that apply" question with a single wrong option ("tick all but one" wins);
+* a right option that alone repeats the prompt's words;
+* option feedback that names the right answer of another question of the condition.
 """
 
 from __future__ import annotations
@@ -52,6 +57,31 @@ GENERIC_ANSWERS = frozenset(
 #: A one-word right option is looked for only when it has at least this many letters.
 MIN_ANSWER_LETTERS = 5
 _STOP = frozenset("a an the to of for and or from in on with your you at by it is be as up into".split())
+
+
+#: Words that make a statement absolute; learners guess such statements are False.
+ABSOLUTE = re.compile(
+    r"\b(all|always|never|every|everyone|everybody|everything|only|must|cure[sd]?|completely|nothing|no one|nobody|none|"
+    r"guaranteed?|impossible|certainly|totally|entirely)\b",
+    re.I,
+)
+MIN_ABSOLUTE_STATEMENTS = 3
+_SMALL = frozenset(
+    "a an the and or of to for in on at by with from your you it its is are be as can may this that these those "
+    "which what who how when do does did not no yes true false lesson according here choose all apply one".split()
+)
+
+
+def _word_stem(word: str) -> str:
+    for suffix in ("ing", "ed", "es", "s", "ly"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def content_words(text: str) -> frozenset[str]:
+    """The words of ``text`` that carry meaning, roughly stemmed ("cramps" is "cramp")."""
+    return frozenset(_word_stem(w) for w in normalise(text).split() if w not in _SMALL and len(w) > 2)
 
 
 def _words(text: str) -> list[str]:
@@ -258,6 +288,55 @@ def repeated_prompts(condition: Condition) -> Iterator[Finding]:
         seen.setdefault(key, i)
 
 
+def absolute_always_false(condition: Condition) -> Iterator[Finding]:
+    keyed = [
+        (q.id, next(o for o in q.options if o.correct).text.strip().casefold() == "false")
+        for q in condition.quiz
+        if q.type == "true_false" and sum(o.correct for o in q.options) == 1 and ABSOLUTE.search(q.prompt)
+    ]
+    if len(keyed) >= MIN_ABSOLUTE_STATEMENTS and all(false for _, false in keyed):
+        yield "quiz", (
+            f"all {len(keyed)} true/false statements with an absolute word (always, never, only, cure ...) are False "
+            f"({', '.join(i for i, _ in keyed)}); learners learn that rule: write some true ones with such words, "
+            "or take the word out of some false ones"
+        )
+
+
+def one_wrong_of_many(condition: Condition) -> Iterator[Finding]:
+    for i, q in enumerate(condition.quiz):
+        if q.type == "multiple" and sum(not o.correct for o in q.options) == 1 and len(q.options) >= 3:
+            yield f"quiz[{i}].options", (
+                f"'choose all that apply' question {q.id!r} has one wrong option, so ticking all but one wins; "
+                "add a second wrong option (a real misconception)"
+            )
+
+
+def right_repeats_prompt(condition: Condition) -> Iterator[Finding]:
+    for i, q in _single(condition.quiz):
+        said = content_words(q.prompt)
+        shared = [(o, content_words(o.text) & said) for o in q.options]
+        right = next(words for o, words in shared if o.correct)
+        if right and not any(words for o, words in shared if not o.correct):
+            yield f"quiz[{i}].options", (
+                f"only the right option of {q.id!r} repeats words of the prompt ({', '.join(sorted(right))}); a learner "
+                "can match words instead of reading: reword the prompt or the option, or use the word in a wrong option too"
+            )
+
+
+def feedback_gives_other_answer(condition: Condition) -> Iterator[Finding]:
+    answers = [(k, next(o.text for o in q.options if o.correct)) for k, q in enumerate(condition.quiz)
+               if q.type == "single" and sum(o.correct for o in q.options) == 1]
+    for i, q in enumerate(condition.quiz):
+        for j, option in enumerate(q.options):
+            for k, answer in answers:
+                if k != i and len(_phrase(answer)) >= 2 and names_answer(option.feedback, answer):
+                    yield f"quiz[{i}].options[{j}].feedback", (
+                        f"this feedback names {answer!r}, the answer to {condition.quiz[k].id!r}; a learner who reads it "
+                        "first is given that answer: say it another way"
+                    )
+                    break
+
+
 RULES = (
     same_position,
     longest_right,
@@ -267,6 +346,10 @@ RULES = (
     wrong_advice,
     feedback_gives_answer,
     repeated_prompts,
+    absolute_always_false,
+    one_wrong_of_many,
+    right_repeats_prompt,
+    feedback_gives_other_answer,
 )
 
 

@@ -22,35 +22,11 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
-from ..content.lint import normalise
+from ..content.quizcheck import ABSOLUTE, content_words
 from .model import Question
 
 if TYPE_CHECKING:
     from ..model import Condition
-
-#: Words that make a statement absolute; learners guess such statements are False.
-ABSOLUTE = re.compile(
-    r"\b(all|always|never|every|everyone|everybody|everything|only|must|cure[sd]?|completely|nothing|no one|nobody|none|"
-    r"guaranteed?|impossible|certainly|totally|entirely)\b",
-    re.I,
-)
-_SMALL = frozenset(
-    "a an the and or of to for in on at by with from your you it its is are be as can may this that these those "
-    "which what who how when do does did not no yes true false lesson according here choose all apply one".split()
-)
-
-
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s", "ly"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
-
-
-def content_words(text: str) -> frozenset[str]:
-    """The words of ``text`` that carry meaning, roughly stemmed ("cramps" is "cramp")."""
-    return frozenset(_stem(w) for w in normalise(text).split() if w not in _SMALL and len(w) > 2)
-
 
 def _single(q: Question) -> bool:
     return q.kind == "single" and len(q.answer) == 1
