@@ -43,7 +43,7 @@ from ..content.localise import localise, region_for
 from ..errors import ParameterError
 from ..model import SECTION_NAMES, SECTION_TITLES, Condition, Item, QuizQuestion
 from ..registry import SECTIONS
-from .cues import content_words
+from ..content.quizcheck import content_words
 from .model import Choice, Flashcard, Question, Quiz
 from .order import arrange_lesson
 
