@@ -257,3 +257,25 @@ def test_any_condition_and_seed_give_valid_questions(condition: Condition, seed:
     assert len({q.id for q in quiz.questions}) == len(quiz.questions)
     shown = _shown_in_sections(condition, seed)
     assert not {normalise(q.prompt) for q in shown} & {normalise(q.prompt) for q in quiz.questions}
+
+
+def test_running_a_quiz_cell_again_keeps_its_first_tries() -> None:
+    """In a kernel, a quiz shown again (its cell run again) keeps the answers given, so the
+    lesson's score cannot rise by re-running; and a score that the answers do not give is refused."""
+    import traitlets
+
+    from healthkit.lesson import Lesson
+
+    lesson = Lesson(SEED_CONDITION)
+    widget = lesson.section_quiz("causes")
+    q = widget.model.questions[0]
+    wrong = next(i for i, c in enumerate(q.choices) if not c.correct)
+    with widget.hold_trait_notifications():  # as the browser sends a first wrong try
+        widget.responses = {q.id: {"selected": [wrong], "correct": False, "attempts": 1, "first_try": False, "revealed": False, "fit": q.fit}}
+        widget.score = 0
+    again = lesson.section_quiz("causes")
+    assert again is not widget and again.responses == widget.responses and lesson.score == 0
+    assert len(lesson.quizzes) == 1
+    with pytest.raises(traitlets.TraitError, match="cannot be set"):
+        again.score = 1
+    assert lesson.score == 0

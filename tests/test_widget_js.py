@@ -267,3 +267,41 @@ def test_a_printed_quiz_shows_no_answers(page: Any) -> None:
         shots.append(page.locator(".hk-quiz").screenshot(animations="disabled", caret="hide"))
         page.emulate_media(media="screen")
     assert shots[0] == shots[1]
+
+
+def test_a_settled_answer_cannot_be_checked_again(page: Any) -> None:
+    """After a right answer the options and Check are locked, so it can never flip to "Not
+    quite"; after "Show answer", "Try again" unlocks them for practice without changing the
+    first try."""
+    quiz = section_quiz(load_condition(SEED), "symptoms", size=2)
+    q = next(q for q in quiz.questions if q.kind == "single" and len(q.choices) > 2)
+    wrong = next(i for i, c in enumerate(q.choices) if not c.correct)
+    _start(page, quiz)
+    box = page.locator(f"fieldset[data-question='{q.id}']")
+    box.locator("label").nth(q.answer[0]).click()
+    box.get_by_role("button", name="Check answer").click()
+    assert "Correct!" in box.locator(".hk-feedback").inner_text()
+    inputs = box.locator("input")
+    assert all(inputs.nth(i).is_disabled() for i in range(inputs.count()))
+    assert not box.get_by_role("button", name="Check answer").is_visible()
+    assert not box.get_by_role("button", name="Try again").is_visible()
+    assert page.evaluate("document.activeElement.classList.contains('hk-feedback')")  # the focus is not lost
+    box.locator("label").nth(wrong).click(force=True)  # a click on a locked option changes nothing
+    assert inputs.nth(q.answer[0]).is_checked() and not inputs.nth(wrong).is_checked()
+    assert page.evaluate("window.hk.model.state.score") == 1
+
+    other = next(o for o in quiz.questions if o.id != q.id)
+    box = page.locator(f"fieldset[data-question='{other.id}']")
+    wrong = next(i for i, c in enumerate(other.choices) if not c.correct)
+    box.locator("label").nth(wrong).click()
+    box.get_by_role("button", name="Check answer").click()
+    box.get_by_role("button", name="Show answer").click()
+    inputs = box.locator("input")
+    assert all(inputs.nth(i).is_disabled() for i in range(inputs.count()))
+    box.get_by_role("button", name="Try again").click()  # practice is allowed ...
+    assert not inputs.first.is_disabled()
+    for i in other.answer:
+        box.locator("label").nth(i).click()
+    box.get_by_role("button", name="Check answer").click()
+    saved = page.evaluate("window.hk.model.state")
+    assert saved["responses"][other.id]["first_try"] is False and saved["score"] == 1  # ... and scores nothing

@@ -182,6 +182,9 @@ class Lesson:
         from ..widget import QuizWidget
 
         widget = QuizWidget(quiz, edition=self.edition)
+        earlier = next((w for w in self.quizzes if w.model.id == quiz.id), None)
+        if earlier is not None:  # the cell was run again: its answers stay as given
+            widget.carry_over(earlier)
         self.quizzes = [w for w in self.quizzes if w.model.id != quiz.id] + [widget]
         return widget
 

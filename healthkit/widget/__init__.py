@@ -69,6 +69,31 @@ class QuizWidget(_Fallback, anywidget.AnyWidget):
             quiz=quiz.to_data(), kinds=kinds_data(), edition=edition, shows_answers=EDITIONS_SPEC[edition].shows_answers, **kwargs
         )
 
+    @staticmethod
+    def first_try_score(responses: dict[str, Any]) -> int:
+        """Questions answered right on the first try, as the browser counts them."""
+        return sum(1 for r in responses.values() if isinstance(r, dict) and r.get("first_try") is True)
+
+    @traitlets.validate("score")
+    def _score_from_responses(self, proposal: dict[str, Any]) -> int:
+        """The score is counted from ``responses``: a value that does not match is refused
+        (setting it from Python would claim answers nobody gave)."""
+        value = int(proposal["value"])
+        counted = self.first_try_score(self.responses)
+        if value != counted:
+            raise traitlets.TraitError(
+                f"score is the number of questions answered right on the first try ({counted} in responses), "
+                f"not {value}; it follows the answers and cannot be set"
+            )
+        return value
+
+    def carry_over(self, earlier: "QuizWidget") -> None:
+        """Keep ``earlier``'s answers (the same quiz, shown again when its cell is run again):
+        a first try stays the first try, so running a cell again cannot raise the score."""
+        with self.hold_trait_notifications():
+            self.responses = dict(earlier.responses)
+            self.score = self.first_try_score(self.responses)
+
     @property
     def total(self) -> int:
         return len(self.model.questions)

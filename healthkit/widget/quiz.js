@@ -147,7 +147,7 @@ function renderQuestion(question, index, total, ctx) {
     h("span", { class: "hk-prompt", text: question.prompt }),
     hint ? h("span", { class: "hk-hint", text: hint }) : null,
   );
-  const feedback = h("div", { class: "hk-feedback", id: `${uid}-fb` });
+  const feedback = h("div", { class: "hk-feedback", id: `${uid}-fb`, tabindex: "-1" });
   const button = (cls, text) => h("button", { type: "button", class: `hk-button ${cls}`, text, [SUPPRESS_SHORTCUTS]: true });
   const check = button("hk-check", "Check answer");
   const retry = button("hk-retry hk-secondary", "Try again");
@@ -225,7 +225,19 @@ function renderQuestion(question, index, total, ctx) {
     });
     retry.hidden = state.correct;
     reveal.hidden = done;
+    settle(done);
     return spoken.join(" ");
+  }
+
+  /** A right answer, or one shown, is settled: its options and Check are locked, so it can
+   * never be checked again into "Not quite". "Try again" (after "Show answer") unlocks them
+   * for practice; the first try, and so the score, never changes. */
+  function settle(settled) {
+    inputs.forEach((input) => {
+      input.disabled = settled;
+    });
+    check.hidden = settled;
+    fieldset.classList.toggle("hk-settled", settled);
   }
 
   function clear() {
@@ -238,6 +250,7 @@ function renderQuestion(question, index, total, ctx) {
       marks[i].parentElement.parentElement.classList.remove("hk-is-right");
     });
     retry.hidden = reveal.hidden = true;
+    settle(false);
   }
 
   check.addEventListener("click", () => {
@@ -259,6 +272,7 @@ function renderQuestion(question, index, total, ctx) {
     const said = show();
     ctx.record(question, state);
     ctx.announce(`Question ${index + 1}: ${said}`);
+    if (check.hidden) (retry.hidden ? feedback : retry).focus();
   });
 
   reveal.addEventListener("click", () => {
@@ -267,7 +281,7 @@ function renderQuestion(question, index, total, ctx) {
     const said = show();
     ctx.save(question, state);
     ctx.announce(`Question ${index + 1}: ${said}`);
-    (retry.hidden ? check : retry).focus();
+    (retry.hidden ? feedback : retry).focus();
   });
 
   retry.addEventListener("click", () => {
