@@ -14,7 +14,7 @@ from healthkit.content.lint import normalise
 from healthkit.content.quizcheck import explains_nothing
 from healthkit.model import SECTION_NAMES, Condition, Item, Section
 from healthkit.quiz import final_quiz, flashcards, generated, lesson_questions, section_quiz
-from healthkit.quiz.generate import described, needs_other_conditions, which_is
+from healthkit.quiz.generate import _clashes, described, needs_other_conditions, which_is
 from healthkit.quiz.model import Choice, Question
 
 from .conftest import SEED
@@ -200,11 +200,11 @@ def test_section_and_final_quizzes() -> None:
     final = final_quiz(SEED_CONDITION, size=7)
     shown = {q.id for s in SECTION_NAMES for q in section_quiz(SEED_CONDITION, s, size=2).questions}
     left = {q.section for q in lesson_questions(SEED_CONDITION) if q.id not in shown}
-    assert {q.section for q in final.questions} == left  # round-robin covers every section with a question left
+    assert {q.section for q in final.questions} <= left and len({q.section for q in final.questions}) >= 2
     with pytest.raises(HealthkitError, match="unknown section"):
         section_quiz(SEED_CONDITION, "sympton")
-    score = final.score({q.id: q.answer for q in final.questions[:3]})
-    assert score == 3
+    answered = final.questions[:3]
+    assert final.score({q.id: q.answer for q in answered}) == len(answered)
 
 
 def _shown_in_sections(condition: Condition, seed: int, size: int = 2) -> list[Question]:
@@ -225,9 +225,19 @@ def test_final_quiz_never_repeats_a_section_question() -> None:
         assert final, "the final quiz has questions of its own"
         assert not {q.id for q in shown} & {q.id for q in final}
         assert not {normalise(q.prompt) for q in shown} & {normalise(q.prompt) for q in final}
-        # It takes every generated question and the authored ones left over.
+        # It takes the questions left over, but never one that re-tests an entry a question
+        # shown tested, nor one whose feedback gives away another's answer.
         left = {q.id for q in lesson_questions(SEED_CONDITION, seed)} - {q.id for q in shown}
-        assert {q.id for q in final} == left
+        assert {q.id for q in final} <= left
+        for i, q in enumerate(final):
+            for other in [*shown, *final[:i]]:
+                answers = {normalise(c.text) for c in other.choices if c.correct} - {"true", "false"}
+                if q.origin == "generated":
+                    assert not answers & {normalise(c.text) for c in q.choices if c.correct}, (q.id, other.id)
+                for choice in (c for c in q.choices):
+                    assert not any(len(a) >= 4 and f" {a} " in f" {normalise(choice.feedback)} " for a in answers), (q.id, other.id)
+        dropped = left - {q.id for q in final}
+        assert all(any(_clashes(q, [*shown, *final]) for q in lesson_questions(SEED_CONDITION, seed) if q.id == d) for d in dropped)
 
 
 def test_flashcards_come_from_the_faq_and_key_terms() -> None:

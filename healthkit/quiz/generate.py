@@ -355,8 +355,36 @@ def _section_pick(condition: Condition, section: str, size: int, seed: int, ques
     return (mine + extra)[: max(size, 1)]
 
 
+def _answer_texts(q: Question) -> list[str]:
+    """The right options of a question, as a learner reads them (not True/False)."""
+    return [c.text for c in q.choices if c.correct and normalise(c.text) not in ("true", "false")]
+
+
+def _gives_away(q: Question, other: Question) -> bool:
+    """Whether a feedback of ``q`` names a right option of ``other``."""
+    answers = [f" {normalise(a)} " for a in _answer_texts(other) if len(normalise(a)) >= 4]
+    return any(a in f" {normalise(c.feedback)} " for c in q.choices for a in answers)
+
+
+def _clashes(q: Question, kept: Sequence[Question]) -> bool:
+    """Whether ``q`` re-tests an entry a kept question tests, or it and a kept question give
+    each other's answer away in their feedback."""
+    mine = {normalise(a) for a in _answer_texts(q)}
+    for other in kept:
+        if q.origin == "generated" and mine & {normalise(a) for a in _answer_texts(other)}:
+            return True
+        if _gives_away(q, other) or _gives_away(other, q):
+            return True
+    return False
+
+
 def _final_order(condition: Condition, seed: int, section_size: int, questions: Sequence[Question]) -> list[Question]:
-    """Every question the final quiz may show, in its order; the quiz shows the first ``size``."""
+    """Every question the final quiz may show, in its order; the quiz shows the first ``size``.
+
+    It never repeats a section quiz's question, never asks again, in a generated question, about
+    an entry another question it shows or a section quiz showed has tested, and leaves out a
+    question whose option feedback gives away the answer to one it shows (or the other way round).
+    """
     shown = [q for s in SECTION_NAMES for q in _section_pick(condition, s, section_size, seed, questions)]
     shown_ids = {q.id for q in shown}
     shown_prompts = {normalise(q.prompt) for q in shown}
@@ -370,7 +398,11 @@ def _final_order(condition: Condition, seed: int, section_size: int, questions: 
         for s in SECTION_NAMES:
             if by_section[s]:
                 ordered.append(by_section[s].pop(0))
-    return ordered
+    kept: list[Question] = []
+    for q in ordered:
+        if not _clashes(q, [*shown, *kept]):
+            kept.append(q)
+    return kept
 
 
 def lesson_questions(
