@@ -21,7 +21,8 @@ _LINES = (
     r"accessibility( statement)?", r"contact us", r"about us", r"follow us.*", r"facebook|twitter|instagram|linkedin|pinterest|youtube|whatsapp|x",
     r"table of contents", r"contents", r"on this page", r"in this (article|page)", r"jump to.*", r"listen( to this article)?",
     r"(open|close) all( sections)?", r"next( page)?", r"previous( page)?", r"page \d+ of \d+", r"loading\W*", r"advert(isement)?s? ?\W*",
-    r"request an appointment", r"find a (doctor|gp|clinic|location).*", r"(download|view) (the )?(pdf|leaflet).*",
+    r"request an appointment", r"get e-?mail updates", r"to receive e-?mail updates.*", r"sign up for (e-?mail )?updates.*",
+    r"use the [\w ]{2,30} (checker|finder|builder|tool)", r"the [\w ]{2,30} (checker|finder|builder) (can|will) help.*", r"find a (doctor|gp|clinic|location).*", r"(download|view) (the )?(pdf|leaflet).*",
     r"(tweet|like|pin it|share on facebook)", r"\W*", r"edit", r"\[edit\]", r"hide", r"show",
     # bylines and review credits (their dates are read before chrome is dropped)
     r"(written |words |article )?by (?-i:[A-Z][\w.'-]+( [A-Z][\w.'-]+){0,3})(,.{0,60})?", r"(also |medically |clinically )?reviewed by:? .{0,100}",

@@ -117,9 +117,13 @@ def date_lines(lines: Iterable[str]) -> tuple[dict[DateRole, dt.date], list[str]
         # "date" inside "Review date" or "Next review date" is that cue's, not a published date's
         found_cues += [(m.span(), "published") for m in _PUBLISHED.finditer(line) if not any(a <= m.start() < b for a, b in spans)]
         cues = sorted(((span[0], role) for span, role in found_cues), key=lambda c: (c[0], c[1] != "future"))
-        for position, day, text in _dates_in(line):
+        dates = _dates_in(line)
+        for position, day, text in dates:
             before = [c for c in cues if c[0] < position]
             if not before:
+                # a line that is nothing but a full date ("Dec. 12, 2024") is the page's date
+                if day is not None and len(dates) == 1 and len(line.strip(" .·|")) <= len(text) + 2 and "published" not in found:
+                    found["published"] = day
                 continue
             cue_at = max(c[0] for c in before)
             roles = {c[1] for c in before if c[0] >= cue_at - 12}

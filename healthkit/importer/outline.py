@@ -453,6 +453,7 @@ def walk(blocks: Iterable[Block], title: str) -> _Reading:
 
 # -- the condition ---------------------------------------------------------------------------
 _TITLE_CUT = re.compile(r"\s*(?::|\||\s[–—-]\s|,\s*(?:symptoms|causes|treatment)).*$", re.I)
+_PRONOUN = re.compile(r"^(it|this|that|they|these|those|he|she)\b", re.I)
 _TITLE_START = re.compile(r"^(what (is|are)( an?| the)?|about|understanding|all about|a guide to|guide to|living with|facts about)\s+", re.I)
 
 
@@ -509,7 +510,10 @@ def build_condition(document: Document, source: str, condition_id: str | None, t
     # "What is IBS?" names the condition; an earlier heading that holds that name says it in full.
     headings = [b.text for b in document.blocks if b.kind == "heading" and not is_chrome(b.text)]
     fuller = next((h for h in headings[: headings.index(what_is)] if named and normalise(named) in normalise(h)), "") if what_is in headings else ""
-    name = condition_name([meta.title, fuller, what_is, first_heading]) or "Untitled condition"
+    top = next((b.text for b in document.blocks if b.kind == "heading" and b.level == 1 and not is_chrome(b.text)), "")
+    if _PRONOUN.match(named):  # "What is it, exactly?" names nothing
+        what_is = ""
+    name = condition_name([meta.title, fuller, top, what_is, first_heading]) or "Untitled condition"
     reading = walk(document.blocks, name)
     report = ImportReport(source)
     report.merged = reading.merged

@@ -30,7 +30,7 @@ _SKIP = {"script", "style", "noscript", "nav", "header", "footer", "aside", "for
          "select", "input", "label", "figure", "img", "picture", "video", "audio", "canvas", "object", "embed", "table"}
 #: class or id words of containers that hold chrome, for pages read without trafilatura.
 _CHROME_CONTAINER = re.compile(
-    r"(^|[-_ ])(cookie|banner|nav|navbar|menu|breadcrumbs?|footer|header|sidebar|related|newsletter|share|social|advert|ads?|promo|"
+    r"(^|[-_ ])(cookie|banner|nav|navbar|menu|breadcrumbs?|footer|sidebar|related|newsletter|share|social|advert|ads?|promo|"
     r"comments?|masthead|skip|feedback|subscribe|signup|toolbar|infobox|navbox|references|reflist|toc)($|[-_ ])", re.I)
 #: Citation and edit markers an encyclopedia puts in its text: "[3]", "[edit]", "[citation needed]".
 _MARKERS = re.compile(r"\[(?:edit|\d{1,3}|[a-z]|citation needed|note \d+)\]", re.I)
@@ -316,6 +316,14 @@ def _own_body(root: Any) -> list[Block]:
     return [b for b in _typed_lists(_blocks(body if body is not None else root)) if not is_chrome(b.text)]
 
 
+#: An article body with fewer headings than this is compared with the page's own structure.
+MIN_HEADINGS = 2
+
+
+def _headings(blocks: list[Block]) -> int:
+    return sum(b.kind == "heading" for b in blocks)
+
+
 def read_page(html: str) -> Document:
     """A whole web page: its article body and what it says about itself."""
     try:
@@ -330,9 +338,12 @@ def read_page(html: str) -> Document:
     except (etree.LxmlError, ValueError, RecursionError):
         blocks = []
     how = "trafilatura"
-    if sum(len(b.text.split()) for b in blocks) < 60:
-        blocks = _own_body(root)
-        how = "page"
+    if sum(len(b.text.split()) for b in blocks) < 60 or _headings(blocks) < MIN_HEADINGS:
+        own = _own_body(root)
+        # trafilatura can drop a page's headings and lists (headings inside a styled div):
+        # the page's own structure is read instead when it has more of them
+        if _headings(own) > _headings(blocks) or sum(len(b.text.split()) for b in blocks) < 60:
+            blocks, how = own, "page"
     return Document(tuple(blocks), meta, (("body found by " + how, 1),))
 
 
