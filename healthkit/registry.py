@@ -228,6 +228,12 @@ class Region:
     #: Tier headings, each ending in "if:".
     headings: Mapping[str, str]
 
+    @property
+    def travel(self) -> str:
+        """Said under the emergency tier, as NHS pages do: never drive yourself there."""
+        return (f"Do not drive yourself to {self.emergency_department}: ask someone to drive you, "
+                f"or call {self.emergency_number} and ask for an ambulance.")
+
 
 def _region(code: str, name: str, number: str, department: str, urgent: str, doctor: str, crisis: str,
             urgent_heading: str, doctor_heading: str) -> Region:

@@ -70,6 +70,18 @@ def test_tiers_are_shown_most_urgent_first_with_the_region_s_services(seed_text:
     assert "Call 000" in au and "1800 022 222" in au and "999" not in au
 
 
+def test_the_emergency_tier_says_not_to_drive_yourself(seed_text: str) -> None:
+    """As NHS pages do, under the emergency signs: ask someone to drive you, or call for an
+    ambulance, naming the region's own department and number."""
+    condition = loads_condition(_tiers(seed_text, "  emergency:\n    - Chest pain.\n  urgent:\n    - Fever.\n"))
+    for code, number, place in (("uk", "999", "A&amp;E"), ("us", "911", "the emergency room"), ("au", "000", "the emergency department")):
+        html = safety(condition, REGIONS[code])
+        emergency = html[html.index('id="tier-emergency"'): html.index('id="tier-urgent"')]
+        assert f"Do not drive yourself to {place}: ask someone to drive you, or call {number} and ask for an ambulance." in emergency
+    no_emergency = loads_condition(_tiers(seed_text, "  urgent:\n    - Fever.\n"))
+    assert "Do not drive yourself" not in safety(no_emergency, REGIONS["uk"])
+
+
 def test_region_follows_the_language_unless_named(seed_text: str) -> None:
     condition = loads_condition(seed_text)
     assert region_for(condition).code == "uk"  # en-GB

@@ -143,9 +143,10 @@ def safety(condition: Condition, region: Region) -> str:
         )
     for name, triggers in tiers:
         icon = '<span aria-hidden="true">⚠ </span>' if name == "emergency" else ""
+        travel = f'<p class="hk-travel">{esc(region.travel)}</p>' if name == "emergency" else ""
         parts.append(
             f'<section class="hk-tier hk-tier-{name}" aria-labelledby="tier-{name}">'
-            f'<h3 id="tier-{name}">{icon}{esc(region.headings[name])}</h3>{_ul(triggers)}</section>'
+            f'<h3 id="tier-{name}">{icon}{esc(region.headings[name])}</h3>{_ul(triggers)}{travel}</section>'
         )
     parts.append("</aside>")
     return "".join(parts)
