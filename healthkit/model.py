@@ -61,7 +61,7 @@ def _tier_doc(name: str) -> str:
 
 
 def _kinds_doc() -> str:
-    return "; ".join(f"{name}: {kind.doc}" for name, kind in QUIZ_KINDS.items()) + "."
+    return "; ".join(f"{name}: {kind.doc}" for name, kind in QUIZ_KINDS.items() if kind.authored) + "."
 
 
 @dataclass(frozen=True)

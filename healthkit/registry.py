@@ -91,15 +91,19 @@ SECTIONS: Mapping[str, SectionSpec] = _table(
 SECTION_PRECEDENCE: tuple[str, ...] = ("home_remedies",)
 
 # -- quiz kinds ----------------------------------------------------------------------------
+#: The kinds authors write in content files.
 QuestionType = Literal["single", "multiple", "true_false"]
+#: Every kind a quiz holds: the authored ones and those healthkit writes itself.
+KindName = Literal["single", "multiple", "true_false", "triage"]
 
 
 @dataclass(frozen=True)
 class QuizKind:
     name: str
     doc: str
-    #: The form control the widget draws for each option.
-    input: Literal["radio", "checkbox"]
+    #: The form control the widget draws: one per option, or (``select``) one list of
+    #: targets per item to sort (a triage question's signs).
+    input: Literal["radio", "checkbox", "select"]
     #: Said once per question, under the prompt.
     hint: str
     #: How many options must be correct: "one" or "some" (at least one).
@@ -111,6 +115,11 @@ class QuizKind:
     #: The option texts every question of the kind has, in display order (true/false), or
     #: () when authors write their own options. ``check`` refuses any other texts.
     fixed_texts: tuple[str, ...] = ()
+    #: Whether authors may write it in a content file (see :data:`QuestionType`); the others
+    #: are written by healthkit from the lesson.
+    authored: bool = True
+    #: The SCORM interaction type a learning platform records answers of this kind as.
+    scorm: str = "choice"
 
     @property
     def balanced(self) -> bool:
@@ -120,7 +129,7 @@ class QuizKind:
 
     def to_data(self) -> dict[str, object]:
         """What the browser widget needs to draw this kind (it grades every kind alike)."""
-        return {"input": self.input, "hint": self.hint, "multiple": self.correct == "some"}
+        return {"input": self.input, "hint": self.hint, "multiple": self.correct == "some" and self.input == "checkbox"}
 
 
 QUIZ_KINDS: Mapping[str, QuizKind] = _table(
@@ -133,7 +142,13 @@ QUIZ_KINDS: Mapping[str, QuizKind] = _table(
         "true_false", "a statement that is true or false", "radio", "Choose True or False.", "one", "truefalse",
         "true_false_question", fixed_texts=("True", "False"),
     ),
+    QuizKind(
+        "triage", "signs from the lesson's safety tiers, each to be matched to where to get help", "select",
+        "Choose where to get help for each sign.", "some", "matching", "matching_question", authored=False, scorm="matching",
+    ),
 )
+#: The names of :data:`QUIZ_KINDS` authors may write (the :data:`QuestionType` literal).
+AUTHORED_KINDS: tuple[str, ...] = tuple(name for name, kind in QUIZ_KINDS.items() if kind.authored)
 
 # -- editions ------------------------------------------------------------------------------
 @dataclass(frozen=True)

@@ -61,6 +61,14 @@ def test_gift_reads_back_in_pygiftparser() -> None:
         assert _gift_unescape(got.title) == source.id
         assert _gift_unescape(got.text) == source.prompt
         answers = got.answers.answers
+        if source.kind == "triage":  # a matching question: each sign with its place, then the spare places
+            assert type(got.answers).__name__ == "MatchingSet"
+            right = {source.choices[i].item: source.choices[i].target for i in source.answer}
+            pairs = [(_gift_unescape(a.question).strip(), _gift_unescape(a.answer).strip()) for a in answers]
+            spare = [t for t in source.targets if t not in right.values()]
+            assert pairs == [*right.items(), *(("", t) for t in spare)]
+            assert _gift_unescape(got.generalFeedback) == source.explanation
+            continue
         assert [_gift_unescape(a.answer) for a in answers] == [c.text for c in source.choices]
         assert [a.fraction > 0 for a in answers] == [c.correct for c in source.choices]
         assert [_gift_unescape(a.feedback) for a in answers] == [c.feedback for c in source.choices]
@@ -161,6 +169,13 @@ def test_moodle_xml_reads_back_with_lxml() -> None:
         assert node.findtext("name/text") == source.id
         assert html.unescape(node.findtext("questiontext/text")) == f"<p>{source.prompt}</p>"
         assert html.unescape(node.findtext("generalfeedback/text")) == f"<p>{source.explanation}</p>"
+        if source.kind == "triage":  # Moodle's matching: a subquestion per sign, empty ones for spare places
+            assert node.get("type") == "matching"
+            right = {source.choices[i].item: source.choices[i].target for i in source.answer}
+            subs = [(html.unescape(sq.findtext("text") or ""), sq.findtext("answer/text")) for sq in node.findall("subquestion")]
+            spare = [t for t in source.targets if t not in right.values()]
+            assert subs == [*((f"<p>{k}</p>", v) for k, v in right.items()), *(("", t) for t in spare)]
+            continue
         answers = node.findall("answer")
         assert len(answers) == len(source.choices)
         for answer, choice in zip(answers, source.choices):
@@ -185,6 +200,18 @@ def test_qti_zip_has_a_manifest_and_reads_back() -> None:
         items = root.findall(".//q:item", ns)
         assert len(items) == len(b.questions)
         for source, item in zip(b.questions, items):
+            if source.kind == "triage":  # Canvas's matching: one response per sign, every place offered
+                meta = {f.findtext("q:fieldlabel", namespaces=ns): f.findtext("q:fieldentry", namespaces=ns) for f in item.iter(f"{{{QTI_NS}}}qtimetadatafield")}
+                assert meta["question_type"] == "matching_question"
+                responses = item.findall(".//q:response_lid", ns)
+                right = {source.choices[i].item: source.choices[i].target for i in source.answer}
+                assert [r.findtext("q:material/q:mattext", namespaces=ns) for r in responses] == list(right)
+                for response, place in zip(responses, right.values()):
+                    labels = {l.findtext("q:material/q:mattext", namespaces=ns): l.get("ident") for l in response.findall(".//q:response_label", ns)}
+                    assert list(labels) == list(source.targets)
+                    (scored,) = [r for r in item.findall(".//q:respcondition", ns) if r.find("q:conditionvar/q:varequal", ns).get("respident") == response.get("ident")]
+                    assert scored.findtext("q:conditionvar/q:varequal", namespaces=ns) == labels[place]
+                continue
             labels = item.findall(".//q:response_label", ns)
             assert [l.findtext("q:material/q:mattext", namespaces=ns) for l in labels] == [c.text for c in source.choices]
             scoring = [r for r in item.findall(".//q:respcondition", ns) if r.find("q:setvar", ns) is not None][0]
@@ -255,13 +282,15 @@ def test_platforms_keep_the_order_the_lessons_show() -> None:
         assert [html.unescape(a.findtext("text") or "") for a in node.findall("answer")] == shown[node.findtext("name/text")]
     archive = zipfile.ZipFile(io.BytesIO(qti_zip([b])))
     item_root = etree.fromstring(archive.read(f"{b.condition.id}/{b.condition.id}.xml"))
-    renders = item_root.findall(".//{%s}render_choice" % QTI_NS)
-    assert len(renders) == len(b.questions) and all(r.get("shuffle") == "No" for r in renders)
-    for item, render in zip(item_root.iter("{%s}item" % QTI_NS), renders):
+    choosing = [q for q in b.questions if q.kind != "triage"]  # a matching question has no option order
+    items = [i for i in item_root.iter("{%s}item" % QTI_NS) if i.get("title") in {q.id for q in choosing}]
+    renders = [i.find(".//{%s}render_choice" % QTI_NS) for i in items]
+    assert len(renders) == len(choosing) and all(r.get("shuffle") == "No" for r in renders)
+    for item, render in zip(items, renders):
         labels = [m.text for m in render.iter("{%s}mattext" % QTI_NS)]
         assert labels == shown[item.get("title")]
-    gift = gift_parser.parseFile(io.StringIO(dumps_gift([b])))
-    assert [[_gift_unescape(a.answer) for a in q.answers.answers] for q in gift] == [shown[q.id] for q in b.questions]
+    gift = [q for q in gift_parser.parseFile(io.StringIO(dumps_gift([b]))) if type(q.answers).__name__ != "MatchingSet"]
+    assert [[_gift_unescape(a.answer) for a in q.answers.answers] for q in gift] == [shown[q.id] for q in choosing]
 
 
 def test_every_export_says_the_lesson_is_not_yet_reviewed() -> None:

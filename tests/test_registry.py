@@ -14,13 +14,14 @@ from healthkit.content.schema import generate_schema
 
 def test_typed_names_match_the_tables() -> None:
     assert typing.get_args(registry.SectionName) == tuple(registry.SECTIONS)
-    assert typing.get_args(registry.QuestionType) == tuple(registry.QUIZ_KINDS)
+    assert typing.get_args(registry.QuestionType) == registry.AUTHORED_KINDS
+    assert typing.get_args(registry.KindName) == tuple(registry.QUIZ_KINDS)
     assert typing.get_args(registry.TierName) == tuple(registry.SAFETY_TIERS)
 
 
 def test_schema_reads_the_registry() -> None:
     defs = generate_schema()["$defs"]
-    assert defs["QuizQuestion"]["properties"]["type"]["enum"] == list(registry.QUIZ_KINDS)
+    assert defs["QuizQuestion"]["properties"]["type"]["enum"] == list(registry.AUTHORED_KINDS)
     assert list(defs["Sections"]["properties"]) == list(registry.SECTIONS)
     assert [t for t in defs["Safety"]["properties"] if t != "disclaimer"] == list(registry.SAFETY_TIERS)
 

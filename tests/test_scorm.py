@@ -243,10 +243,20 @@ def questions(packages: dict[str, bytes], standard: str) -> list[tuple[str, dict
 
 
 def answer(frame: Any, quiz: str, question: dict[str, Any], right: bool = True) -> None:
-    """Choose options by their text, as a learner reads them, and check."""
+    """Choose options by their text, as a learner reads them, and check (for a triage
+    question, a place for each sign: the right ones, or the first sign placed wrong)."""
     choices = question["choices"]
-    texts = [c["text"] for c in choices if c["correct"]] if right else [next(c["text"] for c in choices if not c["correct"])]
     box = frame.locator(f".hk-quiz[data-quiz='{quiz}'] fieldset[data-question='{question['id']}']")
+    if any(c.get("item") for c in choices):
+        signs = list(dict.fromkeys(c["item"] for c in choices))
+        for n, sign in enumerate(signs):
+            mine = [c for c in choices if c["item"] == sign]
+            pick = next(c for c in mine if c["correct"] == (right or n > 0))
+            box.get_by_label(sign, exact=True).select_option(label=pick["target"])
+        box.get_by_role("button", name="Check answer").click()
+        box.locator(".hk-verdict").wait_for()
+        return
+    texts = [c["text"] for c in choices if c["correct"]] if right else [next(c["text"] for c in choices if not c["correct"])]
     for text in texts:
         box.get_by_label(text, exact=True).check()
     box.get_by_role("button", name="Check answer").click()
@@ -353,7 +363,9 @@ def test_answers_come_back_in_a_fresh_browser(platform: Lms, packages: dict[str,
     standard = platform.standard
     first = Session(browser, platform)
     frame = first.launch(PAGE)
-    (quiz, right), (_, wrong) = questions(packages, standard)[:2]
+    every = questions(packages, standard)
+    quiz = next(q for q, _ in every if sum(x == q for x, _ in every) >= 2)  # the first quiz of two questions or more
+    right, wrong = [x for q, x in every if q == quiz][:2]
     answer(frame, quiz, right, right=True)
     answer(frame, quiz, wrong, right=False)
     platform.wait_for(lambda cmi: raw(cmi, standard) != "" and cmi["suspend_data"].count(".") == 4)  # both answers saved
@@ -456,8 +468,18 @@ def test_each_checked_answer_becomes_an_interaction(platform: Lms, browser: Any)
         "(html, d) => window.dispatchEvent(new CustomEvent('healthkit:answer', {detail: d}))",
         {**detail, "question": "most-common-cause", "selected": [0], "correct": True, "revealed": True},
     )
-    cmi = platform.wait_for(lambda cmi: len(cmi["interactions"]) == 3)
+    frame.locator("html").evaluate(
+        "(html, d) => window.dispatchEvent(new CustomEvent('healthkit:answer', {detail: d}))",
+        {**detail, "question": "gen-triage", "kind": "triage", "selected": [0, 5], "pairs": [[0, 0], [1, 1]], "correct": True},
+    )
+    cmi = platform.wait_for(lambda cmi: len(cmi["interactions"]) == 4)
     first, second, shown = cmi["interactions"]["0"], cmi["interactions"]["1"], cmi["interactions"]["2"]
+    sorting = cmi["interactions"]["3"]
+    assert sorting["type"] == "matching"
+    if standard == "1.2":
+        assert sorting["student_response"] == "1.a,2.b"
+    else:
+        assert sorting["learner_response"] == "sign1[.]place1[,]sign2[.]place2"
     assert first["id"] == second["id"] == "back-spasms-causes.spine-causes"
     assert shown["result"] == "neutral"  # right after "Show answer": not counted as known
     assert first["type"] == "choice"
@@ -468,7 +490,7 @@ def test_each_checked_answer_becomes_an_interaction(platform: Lms, browser: Any)
         assert (first["learner_response"], first["result"], second["learner_response"], second["result"]) == ("a[,]c", "incorrect", "a[,]b", "correct")
         assert first["description"] == detail["prompt"]
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}", first["timestamp"])
-    assert cmi["suspend_data"].startswith("hk2,3")  # the count travels with the answers
+    assert cmi["suspend_data"].startswith("hk2,4")  # the count travels with the answers
     assert session.errors == []
     session.close()
 
@@ -490,9 +512,10 @@ def test_answers_that_do_not_fit_are_dropped_whole_and_the_learner_is_told(packa
         frame = session.launch(PAGE)
         every = questions(packages, "1.2")
         quizzes = list(dict.fromkeys(q for q, _ in every))
-        for quiz, question in [(q, x) for q, x in every if q in quizzes[:2]]:
+        answered = [(q, x) for q, x in every if q in quizzes[:2]]
+        for quiz, question in answered:
             answer(frame, quiz, question)
-        cmi = lms.wait_for(lambda cmi: raw(cmi, "1.2") == str(round(100 * 4 / len(every), 2)))  # the score counts both
+        cmi = lms.wait_for(lambda cmi: raw(cmi, "1.2") == str(round(100 * len(answered) / len(every), 2)))  # the score counts both
         assert 0 < len(cmi["suspend_data"]) <= limit
         assert cmi["suspend_data"].count("|") == 1  # one whole quiz, not half of the second
         assert "only part of your answers" in frame.locator(".hk-scorm-note").inner_text()

@@ -63,11 +63,22 @@ def _subsets(n: int) -> Iterator[list[int]]:
             yield list(combo)
 
 
+def _selections(q: Question) -> Iterator[list[int]]:
+    """Every selection a learner can make: any subset of the options, or, for a triage
+    question, one place per sign (or none yet)."""
+    if not q.items:
+        yield from _subsets(len(q.choices))
+        return
+    rows = [[i for i, c in enumerate(q.choices) if c.item == item] for item in q.items]
+    for picks in itertools.product(*[[None, *row] for row in rows]):
+        yield [i for i in picks if i is not None]
+
+
 def test_browser_grading_matches_python_for_every_question(page: Any) -> None:
     questions: list[Question] = []
     for condition in [load_condition(SEED), *load_catalog(CONTENT)]:
         questions += lesson_questions(condition)
-    cases = [(q, chosen) for q in questions for chosen in _subsets(len(q.choices))]
+    cases = [(q, chosen) for q in questions for chosen in _selections(q)]
     assert any(q.kind == "multiple" for q, _ in cases)
     data = [[{"choices": [{"correct": c.correct} for c in q.choices]}, chosen] for q, chosen in cases]
     got = page.evaluate("async ([module, cases]) => { const m = await import(module); return cases.map(([q, s]) => m.grade(q, s)); }", [MODULE, data])
@@ -305,3 +316,41 @@ def test_a_settled_answer_cannot_be_checked_again(page: Any) -> None:
     box.get_by_role("button", name="Check answer").click()
     saved = page.evaluate("window.hk.model.state")
     assert saved["responses"][other.id]["first_try"] is False and saved["score"] == 1  # ... and scores nothing
+
+
+def test_triage_sorts_each_sign_by_keyboard_and_scores_the_first_try(page: Any) -> None:
+    """'Where should each person get help?': one labelled list per sign, chosen from the
+    keyboard; a wrong first try says how many signs are placed right without naming the
+    places; the right places settle it."""
+    from healthkit.quiz import safety_quiz
+
+    quiz = safety_quiz(load_condition(SEED))
+    (q,) = quiz.questions
+    assert q.kind == "triage" and len(q.items) >= 3
+    _start(page, quiz)
+    box = page.locator(f"fieldset[data-question='{q.id}']")
+    selects = box.locator("select")
+    assert selects.count() == len(q.items)
+    for r, sign in enumerate(q.items):
+        assert box.get_by_label(sign).count() == 1  # each list is named by its sign
+    box.get_by_role("button", name="Check answer").click()
+    assert "for every sign first" in box.locator(".hk-feedback").inner_text()
+    right = {q.choices[i].item: q.choices[i].target for i in q.answer}
+    wrong_places = {sign: next(t for t in q.targets if t != right[sign]) for sign in q.items}
+    for r, sign in enumerate(q.items):
+        place = right[sign] if r else wrong_places[sign]  # the first sign in a wrong place
+        selects.nth(r).focus()
+        selects.nth(r).select_option(label=place)
+    box.get_by_role("button", name="Check answer").click()
+    text = box.locator(".hk-feedback").inner_text()
+    assert "Not quite." in text and f"{len(q.items) - 1} of the {len(q.items)} signs are in the right place." in text
+    assert "Right answer" not in box.inner_text() and q.explanation not in text
+    box.get_by_role("button", name="Try again").click()
+    for r, sign in enumerate(q.items):
+        selects.nth(r).select_option(label=right[sign])
+    box.get_by_role("button", name="Check answer").click()
+    assert "Correct!" in box.locator(".hk-feedback").inner_text()
+    assert all(selects.nth(r).is_disabled() for r in range(selects.count()))
+    state = page.evaluate("window.hk.model.state")
+    assert state["responses"][q.id]["first_try"] is False and state["score"] == 0
+    assert sorted(state["responses"][q.id]["selected"]) == sorted(q.answer)

@@ -129,7 +129,28 @@ def gift_text(text: str) -> str:
     return gift_escape(escaped)
 
 
+def _pairs(q: Question) -> tuple[list[tuple[str, str]], list[str]]:
+    """A triage question as matching: (sign, its place) pairs, and the places no sign has."""
+    pairs = [(q.choices[i].item, q.choices[i].target) for i in q.answer]
+    used = {target for _, target in pairs}
+    return pairs, [t for t in q.targets if t not in used]
+
+
+def _gift_matching(q: Question) -> str:
+    """Moodle's GIFT matching: ``=sign -> place`` per sign, and ``= -> place`` for a place no
+    sign has (Moodle offers it as one more wrong answer). The places are plain text."""
+    pairs, spare = _pairs(q)
+    lines = [f"::{gift_escape(q.id)}:: [html]{gift_text(q.prompt)} {{"]
+    lines += [f"\t={gift_text(sign)} -> {gift_escape(clean(place))}" for sign, place in pairs]
+    lines += [f"\t= -> {gift_escape(clean(place))}" for place in spare]
+    lines.append(f"\t####{gift_text(q.explanation)}")
+    lines.append("}")
+    return "\n".join(lines)
+
+
 def _gift_question(q: Question) -> str:
+    if _kind(q).moodle == "matching":
+        return _gift_matching(q)
     lines = [f"::{gift_escape(q.id)}:: [html]{gift_text(q.prompt)} {{"]
     correct = [c for c in q.choices if c.correct]
     for choice in q.choices:
@@ -169,6 +190,17 @@ def _moodle_type(q: Question) -> str:
     return kind.moodle
 
 
+def _moodle_matching(node: etree._Element, q: Question) -> None:
+    """Moodle XML's matching: a subquestion per sign with its place as the answer, and an
+    empty subquestion for each place no sign has (one more wrong answer to choose)."""
+    pairs, spare = _pairs(q)
+    etree.SubElement(node, "shuffleanswers").text = "true"
+    for sign, place in [*pairs, *(("", p) for p in spare)]:
+        sub = _text(node, "subquestion", f"<p>{_html(sign)}</p>" if sign else "")
+        answer = etree.SubElement(sub, "answer")
+        etree.SubElement(answer, "text").text = clean(place)
+
+
 def dumps_moodle_xml(banks: Iterable[QuestionBank]) -> str:
     quiz = etree.Element("quiz")
     for b in banks:
@@ -182,8 +214,11 @@ def dumps_moodle_xml(banks: Iterable[QuestionBank]) -> str:
             _text(node, "questiontext", f"<p>{_html(q.prompt)}</p>")
             _text(node, "generalfeedback", f"<p>{_html(q.explanation)}</p>")
             etree.SubElement(node, "defaultgrade").text = "1"
-            etree.SubElement(node, "penalty").text = "0.3333333" if kind == "multichoice" else "1"
+            etree.SubElement(node, "penalty").text = "0.3333333" if kind in ("multichoice", "matching") else "1"
             etree.SubElement(node, "hidden").text = "0"
+            if kind == "matching":
+                _moodle_matching(node, q)
+                continue
             correct = [c for c in q.choices if c.correct]
             if kind == "multichoice":
                 etree.SubElement(node, "single").text = "false" if _several(q) else "true"
@@ -220,9 +255,36 @@ def _meta(item: etree._Element, fields: Sequence[tuple[str, str]]) -> None:
         etree.SubElement(field, _q("fieldentry")).text = entry
 
 
+def _qti_matching(item: etree._Element, q: Question, number: int) -> None:
+    """QTI 1.2 matching as Canvas reads it: one ``response_lid`` per sign, each offering every
+    place; each sign placed right adds its share of the score."""
+    presentation = etree.SubElement(item, _q("presentation"))
+    _mattext(presentation, q.prompt)
+    places = {target: f"q{number}t{j}" for j, target in enumerate(q.targets)}
+    pairs, _ = _pairs(q)
+    for k, (sign, _) in enumerate(pairs):
+        response = etree.SubElement(presentation, _q("response_lid"), ident=f"response_q{number}s{k}")
+        _mattext(response, sign, "text/plain")
+        choices = etree.SubElement(response, _q("render_choice"))
+        for target, ident in places.items():
+            _mattext(etree.SubElement(choices, _q("response_label"), ident=ident), target, "text/plain")
+    processing = etree.SubElement(item, _q("resprocessing"))
+    outcomes = etree.SubElement(processing, _q("outcomes"))
+    etree.SubElement(outcomes, _q("decvar"), maxvalue="100", minvalue="0", varname="SCORE", vartype="Decimal")
+    for k, (_, place) in enumerate(pairs):
+        condition = etree.SubElement(processing, _q("respcondition"))
+        etree.SubElement(etree.SubElement(condition, _q("conditionvar")), _q("varequal"), respident=f"response_q{number}s{k}").text = places[place]
+        etree.SubElement(condition, _q("setvar"), varname="SCORE", action="Add").text = f"{100 / len(pairs):.2f}"
+    feedback = etree.SubElement(item, _q("itemfeedback"), ident="general_fb")
+    _mattext(etree.SubElement(feedback, _q("flow_mat")), q.explanation)
+
+
 def _qti_item(section: etree._Element, q: Question, number: int) -> None:
     item = etree.SubElement(section, _q("item"), ident=clean(f"q{number}-{q.id}"), title=clean(q.id))
     _meta(item, [("question_type", _kind(q).qti), ("points_possible", "1")])
+    if _kind(q).moodle == "matching":
+        _qti_matching(item, q, number)
+        return
     presentation = etree.SubElement(item, _q("presentation"))
     _mattext(presentation, q.prompt)
     response = etree.SubElement(presentation, _q("response_lid"), ident="response1", rcardinality="Multiple" if _several(q) else "Single")

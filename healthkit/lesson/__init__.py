@@ -16,7 +16,7 @@ from ..content.loader import neighbours
 from ..content.localise import localise, region_for
 from ..errors import ParameterError
 from ..model import SECTION_NAMES, Condition
-from ..quiz import final_quiz, flashcards, lesson_questions, section_quiz
+from ..quiz import final_quiz, flashcards, lesson_questions, safety_quiz, section_quiz
 from ..quiz.generate import FINAL_QUIZ_SIZE
 from ..quiz.generate import SECTION_QUIZ_SIZE
 from ..quiz.model import Question, Quiz
@@ -150,8 +150,13 @@ class Lesson:
             self.condition, size=self.quiz_size, seed=self.seed, section_size=self.SECTION_QUIZ_SIZE, pool=self.questions()
         )
 
+    def safety_quiz_model(self) -> Quiz:
+        return safety_quiz(self.condition, self.seed, pool=self.questions())
+
     def all_quiz_models(self) -> list[Quiz]:
-        return [self.section_quiz_model(s) for s in SECTION_NAMES] + [self.final_quiz_model()]
+        """Every quiz the lesson shows, in order (the safety quiz only when it has a question)."""
+        safety = [q for q in [self.safety_quiz_model()] if q.questions]
+        return safety + [self.section_quiz_model(s) for s in SECTION_NAMES] + [self.final_quiz_model()]
 
     # -- display ----------------------------------------------------------------------------
     def _show(self, fragment: str) -> Fragment:
@@ -187,6 +192,12 @@ class Lesson:
             widget.carry_over(earlier)
         self.quizzes = [w for w in self.quizzes if w.model.id != quiz.id] + [widget]
         return widget
+
+    def safety_quiz(self) -> "QuizWidget | None":
+        """'Where should each person get help?', right after the safety box; None (nothing is
+        shown) when the lesson has too few warning signs to sort."""
+        quiz = self.safety_quiz_model()
+        return self._quiz(quiz) if quiz.questions else None
 
     def section_quiz(self, name: str) -> "QuizWidget":
         return self._quiz(self.section_quiz_model(name))

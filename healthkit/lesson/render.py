@@ -214,12 +214,8 @@ def quiz_fallback(quiz: Quiz, edition: Edition = "learner") -> str:
         '<p class="hk-run-hint"><em>Run this cell (or Run ▸ Run All Cells) to answer and get feedback.</em></p><ol>',
     ]
     for q in quiz.questions:
-        choices = "".join(
-            f"<li>{esc(c.text)}{' <strong>(correct)</strong>' if answers and c.correct else ''}</li>"
-            for c in q.choices
-        )
         key = f"<p><strong>Answer key:</strong> {esc(q.explanation)}</p>" if answers else ""
-        parts.append(f'<li><p>{esc(q.prompt)}</p><ol class="hk-fallback-choices">{choices}</ol>{key}</li>')
+        parts.append(f"<li><p>{esc(q.prompt)}</p>{_fallback_choices(q, answers)}{key}</li>")
     parts.append("</ol></div>")
     return "".join(parts)
 
@@ -266,8 +262,31 @@ def sources(condition: Condition, today: dt.date | None = None) -> str:
 
 
 def _answer(question: Question) -> str:
-    """'option 2, Muscle strain': positions as the learners see them (options in display order)."""
+    """'option 2, Muscle strain': positions as the learners see them (options in display order);
+    for a triage question, each sign with its place ("Chest pain → Call 999 ...")."""
+    if question.items:
+        return "; ".join(question.choices[i].text for i in question.answer)
     return "; ".join(f"option {i + 1}, {question.choices[i].text}" for i in question.answer)
+
+
+def _triage_fallback(q: Question, answers: bool) -> str:
+    """A triage question read without its widget: the signs, then the places to choose from."""
+    right = {q.choices[i].item: q.choices[i].target for i in q.answer}
+    signs = "".join(
+        f"<li>{esc(sign)}{f' <strong>({esc(right[sign])})</strong>' if answers else ''}</li>" for sign in q.items
+    )
+    places = "".join(f"<li>{esc(t)}</li>" for t in q.targets)
+    return f'<p>Signs:</p><ol class="hk-fallback-choices">{signs}</ol><p>Places to get help:</p><ul>{places}</ul>'
+
+
+def _fallback_choices(q: Question, answers: bool) -> str:
+    if q.items:
+        return _triage_fallback(q, answers)
+    choices = "".join(
+        f"<li>{esc(c.text)}{' <strong>(correct)</strong>' if answers and c.correct else ''}</li>"
+        for c in q.choices
+    )
+    return f'<ol class="hk-fallback-choices">{choices}</ol>'
 
 
 def answer_sheet(quizzes: Iterable[Quiz]) -> str:

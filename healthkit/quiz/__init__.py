@@ -1,6 +1,6 @@
 """Quiz model, grading and generation: pure Python, usable without Jupyter."""
 
-from .generate import authored, final_quiz, flashcards, generated, lesson_questions, section_quiz, shown_questions
+from .generate import authored, final_quiz, flashcards, generated, lesson_questions, safety_quiz, section_quiz, shown_questions
 from .model import Choice, Flashcard, Grade, Question, Quiz
 from .order import arrange_lesson
 
@@ -16,6 +16,7 @@ __all__ = [
     "flashcards",
     "generated",
     "lesson_questions",
+    "safety_quiz",
     "section_quiz",
     "shown_questions",
 ]

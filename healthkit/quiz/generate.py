@@ -41,9 +41,9 @@ from typing import Sequence
 from ..content.lint import is_unwritten, normalise
 from ..content.localise import localise, region_for
 from ..errors import ParameterError
-from ..model import SECTION_NAMES, SECTION_TITLES, Condition, Item, QuizQuestion
-from ..registry import SECTIONS
 from ..content.quizcheck import content_words
+from ..model import SECTION_NAMES, SECTION_TITLES, Condition, Item, QuizQuestion
+from ..registry import SAFETY_TIERS, SECTIONS, Region
 from .model import Choice, Flashcard, Question, Quiz
 from .order import arrange_lesson
 
@@ -52,6 +52,12 @@ MAX_CHOICES = 4
 SECTION_QUIZ_SIZE = 2
 #: Questions in a lesson's final quiz, unless the lesson says otherwise (``quiz_size``).
 FINAL_QUIZ_SIZE = 8
+#: Signs a triage question asks to sort, at most.
+TRIAGE_SIGNS = 4
+#: The triage questions: right after the safety box, and in the final quiz (other signs).
+TRIAGE_IDS = ("gen-triage", "gen-triage-final")
+#: The ``section`` of a triage question (it checks the safety box, not one of the seven sections).
+SAFETY = "safety"
 
 def _rng(seed: int, *parts: str) -> random.Random:
     return random.Random(":".join([str(seed), *parts]))
@@ -330,6 +336,62 @@ def generated(condition: Condition, seed: int = 0, others: Sequence[Condition] =
     return tuple(out)
 
 
+def _place(region: Region, tier: str) -> str:
+    """Where a tier sends people, in the region's words: "Call 999 or go to A&E now"."""
+    return region.headings[tier].removesuffix(" if:").removesuffix(":")
+
+
+def triage(condition: Condition, region: Region, rng: random.Random, qid: str = TRIAGE_IDS[0], avoid: Sequence[str] = ()) -> Question | None:
+    """'Where should each person get help?': signs taken from the lesson's own tiers, one from
+    each tier in turn, each to be matched to one of the region's places to get help (every
+    tier is offered, so a cautious guess is not the answer). None when the lesson has fewer
+    than two tiers or three signs to ask about (``avoid``: signs another question asks)."""
+    tiers = condition.safety.tiers() if condition.safety is not None else ()
+    pools = {name: [s for s in signs if s not in avoid] for name, signs in tiers}
+    for pool in pools.values():
+        rng.shuffle(pool)
+    picked: list[tuple[str, str]] = []
+    while len(picked) < TRIAGE_SIGNS and any(pools.values()):
+        for name, _ in tiers:
+            if pools[name] and len(picked) < TRIAGE_SIGNS:
+                picked.append((pools[name].pop(), name))
+    if len(picked) < 3 or len({tier for _, tier in picked}) < 2:
+        return None
+    rng.shuffle(picked)
+    rank = {name: i for i, name in enumerate(SAFETY_TIERS)}
+    choices = []
+    for sign, right in picked:
+        for name in SAFETY_TIERS:
+            if name == right:
+                feedback = f"Yes. The lesson lists this sign under “{region.headings[name]}”."
+            elif rank[name] > rank[right]:
+                feedback = "Not quite: the lesson says this sign needs help sooner than that."
+            else:
+                feedback = "Not quite: the lesson puts this sign with less urgent help. When you are unsure, getting help sooner is never wrong."
+            choices.append(Choice(f"{sign} → {_place(region, name)}", name == right, feedback, item=sign, target=_place(region, name)))
+    sorted_signs = "; ".join(f"{sign} – {_place(region, right)}" for sign, right in picked)
+    return Question(
+        id=qid,
+        kind="triage",
+        prompt="Where should each person get help? Match each sign to the help the lesson says it needs.",
+        choices=tuple(choices),
+        explanation=f"The lesson sorts these signs: {sorted_signs}. When you are unsure, get help sooner.",
+        section=SAFETY,
+        origin="generated",
+        fixed_order=True,
+    )
+
+
+def _triage_pair(condition: Condition, seed: int, region: str) -> list[Question]:
+    """The lesson's two triage questions, with no sign in common (the second may be missing)."""
+    where = region_for(condition, region or None)
+    first = triage(condition, where, _rng(seed, condition.id, "triage"))
+    if first is None:
+        return []
+    second = triage(condition, where, _rng(seed, condition.id, "triage-final"), TRIAGE_IDS[1], first.items)
+    return [first] if second is None else [first, second]
+
+
 def _localised(condition: Condition, others: Sequence[Condition], region: str) -> tuple[Condition, tuple[Condition, ...]]:
     """``condition`` and ``others`` with placeholders filled for ``region`` (default: the
     condition's language's)."""
@@ -398,7 +460,7 @@ def _final_order(condition: Condition, seed: int, section_size: int, questions: 
         for s in SECTION_NAMES:
             if by_section[s]:
                 ordered.append(by_section[s].pop(0))
-    kept: list[Question] = []
+    kept: list[Question] = [q for q in questions if q.id == TRIAGE_IDS[1]]  # the final quiz opens with its triage question
     for q in ordered:
         if not _clashes(q, [*shown, *kept]):
             kept.append(q)
@@ -419,7 +481,7 @@ def lesson_questions(
     questions: the section quizzes (``section_size`` questions each), then the final quiz.
     """
     condition, others = _localised(condition, others, region)
-    pool = _pool(condition, seed, others)
+    pool = _pool(condition, seed, others) + _triage_pair(condition, seed, region)
     met = [q for s in SECTION_NAMES for q in _section_pick(condition, s, section_size, seed, pool)]
     met += _final_order(condition, seed, section_size, pool)
     met += pool
@@ -450,6 +512,25 @@ def section_quiz(
         title=f"Check your understanding: {SECTION_TITLES[section].lower()}",
         questions=tuple(_section_pick(condition, section, size, seed, questions)),
         section=section,
+    )
+
+
+def safety_quiz(
+    condition: Condition,
+    seed: int = 0,
+    others: Sequence[Condition] = (),
+    pool: Sequence[Question] | None = None,
+    region: str = "",
+    section_size: int = SECTION_QUIZ_SIZE,
+) -> Quiz:
+    """The check right after the safety box: a triage question (none when the lesson has
+    too few warning signs to sort)."""
+    questions = lesson_questions(condition, seed, others, region, section_size) if pool is None else pool
+    return Quiz(
+        id=f"{condition.id}-{SAFETY}",
+        title="Check your understanding: where to get help",
+        questions=tuple(q for q in questions if q.id == TRIAGE_IDS[0]),
+        section=SAFETY,
     )
 
 
@@ -492,5 +573,6 @@ def shown_questions(
     """The questions a learner is shown, in the order met: every section quiz, then the
     final quiz (options in display order)."""
     pool = lesson_questions(condition, seed, others, region, section_size)
-    shown = [q for s in SECTION_NAMES for q in section_quiz(condition, s, section_size, seed, others, pool).questions]
+    shown = [*safety_quiz(condition, seed, others, pool).questions]
+    shown += [q for s in SECTION_NAMES for q in section_quiz(condition, s, section_size, seed, others, pool).questions]
     return (*shown, *final_quiz(condition, final_size, seed, others, section_size, pool).questions)

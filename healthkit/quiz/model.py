@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Iterable, Literal, Sequence
 
-from ..registry import QuestionType
+from ..registry import KindName
 
 Origin = Literal["authored", "generated"]
 
@@ -43,6 +43,11 @@ class Choice:
     text: str
     correct: bool
     feedback: str
+    #: In a triage question, each choice is one pairing, "sign → where to get help": the sign
+    #: (``item``) and the place (``target``). The learner picks one target per item; exactly
+    #: one pairing per item is right, so grading is the same as for other kinds.
+    item: str = ""
+    target: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,7 +62,7 @@ class Grade:
 @dataclass(frozen=True)
 class Question:
     id: str
-    kind: QuestionType
+    kind: KindName
     prompt: str
     choices: tuple[Choice, ...]
     explanation: str
@@ -65,6 +70,16 @@ class Question:
     origin: Origin = "authored"
     #: Keep the written order of the choices (scales such as mild / moderate / severe).
     fixed_order: bool = False
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        """A triage question's signs, in order (() for other kinds)."""
+        return tuple(dict.fromkeys(c.item for c in self.choices if c.item))
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        """A triage question's places to get help, in order (() for other kinds)."""
+        return tuple(dict.fromkeys(c.target for c in self.choices if c.target))
 
     @property
     def answer(self) -> tuple[int, ...]:

@@ -74,6 +74,14 @@ export function readResponse(saved, question) {
   };
 }
 
+/** A triage question's selection as [sign, place] index pairs (null for other kinds). */
+export function pairsOf(question, selected) {
+  const items = [...new Set(question.choices.map((c) => c.item).filter(Boolean))];
+  if (!items.length) return null;
+  const targets = [...new Set(question.choices.map((c) => c.target).filter(Boolean))];
+  return selected.map((i) => [items.indexOf(question.choices[i].item), targets.indexOf(question.choices[i].target)]);
+}
+
 /** Questions right on the first try. */
 export function firstTryScore(responses) {
   return Object.values(responses).filter((r) => r && r.first_try).length;
@@ -107,6 +115,7 @@ function kindOf(question, kinds) {
   const known = kinds[question.kind];
   if (known) return known;
   // A page saved without the table: draw from the data alone.
+  if (question.choices.some((c) => c.item)) return { input: "select", hint: "", multiple: false };
   const several = question.choices.filter((c) => c.correct).length !== 1;
   return { input: several ? "checkbox" : "radio", hint: "", multiple: several };
 }
@@ -119,16 +128,39 @@ function renderQuestion(question, index, total, ctx) {
   const marks = [];
   const notes = [];
   const options = h("div", { class: "hk-options" });
-  question.choices.forEach((choice, i) => {
-    const input = h("input", { type: kind.input, name: uid, id: `${uid}-c${i}`, value: String(i), [SUPPRESS_SHORTCUTS]: true });
-    const mark = h("span", { class: "hk-mark" });
-    const note = h("span", { class: "hk-choice-note" });
-    inputs.push(input);
-    marks.push(mark);
-    notes.push(note);
-    const key = answerKey && choice.correct ? h("span", { class: "hk-key", text: " ✔ correct answer" }) : null;
-    options.append(h("div", { class: "hk-choice" }, input, h("label", { for: input.id }, h("span", { text: choice.text }), key, mark, note)));
-  });
+  // A triage question ("select"): one list of places per sign; its choices are the pairings.
+  const sorting = kind.input === "select";
+  const rows = [];
+  if (sorting) {
+    const items = [...new Set(question.choices.map((c) => c.item))];
+    items.forEach((item, r) => {
+      const indexes = question.choices.flatMap((c, i) => (c.item === item ? [i] : []));
+      const right = indexes.find((i) => question.choices[i].correct);
+      const select = h(
+        "select",
+        { id: `${uid}-s${r}`, class: "hk-select", [SUPPRESS_SHORTCUTS]: true },
+        h("option", { value: "", text: "Choose where to get help" }),
+        ...indexes.map((i) => h("option", { value: String(i), text: question.choices[i].target })),
+      );
+      const mark = h("span", { class: "hk-mark" });
+      const key = answerKey && right !== undefined ? h("span", { class: "hk-key", text: ` ✔ ${question.choices[right].target}` }) : null;
+      const row = h("div", { class: "hk-choice hk-sort" }, h("label", { for: select.id, text: item }), select, key, mark);
+      inputs.push(select);
+      rows.push({ row, select, mark, indexes, right });
+      options.append(row);
+    });
+  } else {
+    question.choices.forEach((choice, i) => {
+      const input = h("input", { type: kind.input, name: uid, id: `${uid}-c${i}`, value: String(i), [SUPPRESS_SHORTCUTS]: true });
+      const mark = h("span", { class: "hk-mark" });
+      const note = h("span", { class: "hk-choice-note" });
+      inputs.push(input);
+      marks.push(mark);
+      notes.push(note);
+      const key = answerKey && choice.correct ? h("span", { class: "hk-key", text: " ✔ correct answer" }) : null;
+      options.append(h("div", { class: "hk-choice" }, input, h("label", { for: input.id }, h("span", { text: choice.text }), key, mark, note)));
+    });
+  }
   if (kind.input === "checkbox") {
     // Checkboxes have no arrow-key movement of their own: give them the radio group's.
     options.addEventListener("keydown", (event) => {
@@ -168,7 +200,13 @@ function renderQuestion(question, index, total, ctx) {
   let state = ctx.responses[question.id] || null;
 
   function selected() {
+    if (sorting) return rows.flatMap(({ select }) => (select.value === "" ? [] : [Number(select.value)]));
     return inputs.flatMap((input, i) => (input.checked ? [i] : []));
+  }
+
+  function restore(chosen) {
+    if (sorting) rows.forEach(({ select, indexes }) => (select.value = String(indexes.find((i) => chosen.includes(i)) ?? "")));
+    else chosen.forEach((i) => inputs[i] && (inputs[i].checked = true));
   }
 
   function pointer() {
@@ -189,6 +227,12 @@ function renderQuestion(question, index, total, ctx) {
     const verdict = state.correct ? "Correct!" : "Not quite.";
     const spoken = [verdict];
     feedback.append(h("p", { class: "hk-verdict" }, h("span", { "aria-hidden": "true", text: state.correct ? "✓ " : "✗ " }), verdict));
+    if (!state.correct && sorting) {
+      const placed = rows.filter(({ right }) => state.selected.includes(right)).length;
+      const more = `${placed} of the ${rows.length} signs are in the right place.`;
+      feedback.append(h("p", { class: "hk-hint-more", text: more }));
+      spoken.push(more);
+    }
     if (!state.correct && kind.multiple) {
       const found = state.selected.filter((i) => question.choices[i]?.correct).length;
       const extra = state.selected.length > found ? ", and some that are not right" : "";
@@ -218,11 +262,20 @@ function renderQuestion(question, index, total, ctx) {
     }
     const review = pointer();
     if (review) feedback.append(review);
-    question.choices.forEach((choice, i) => {
-      marks[i].textContent = done && choice.correct ? " ✓ Right answer" : "";
-      marks[i].parentElement.parentElement.classList.toggle("hk-is-right", done && choice.correct);
-      notes[i].textContent = state.selected.includes(i) ? " (your answer)" : "";
-    });
+    if (sorting) {
+      rows.forEach(({ row, mark, indexes, right }) => {
+        const chosen = indexes.find((i) => state.selected.includes(i));
+        const wrong = chosen !== undefined && chosen !== right;
+        mark.textContent = done ? ` ✓ Right answer: ${question.choices[right].target}` : wrong ? " ✗ Not this one" : "";
+        row.classList.toggle("hk-is-right", done);
+      });
+    } else {
+      question.choices.forEach((choice, i) => {
+        marks[i].textContent = done && choice.correct ? " ✓ Right answer" : "";
+        marks[i].parentElement.parentElement.classList.toggle("hk-is-right", done && choice.correct);
+        notes[i].textContent = state.selected.includes(i) ? " (your answer)" : "";
+      });
+    }
     retry.hidden = state.correct;
     reveal.hidden = done;
     settle(done);
@@ -243,18 +296,31 @@ function renderQuestion(question, index, total, ctx) {
   function clear() {
     feedback.replaceChildren();
     fieldset.classList.remove("hk-right", "hk-wrong");
-    inputs.forEach((input, i) => {
-      input.checked = false;
-      marks[i].textContent = "";
-      notes[i].textContent = "";
-      marks[i].parentElement.parentElement.classList.remove("hk-is-right");
-    });
+    if (sorting) {
+      rows.forEach(({ row, select, mark }) => {
+        select.value = "";
+        mark.textContent = "";
+        row.classList.remove("hk-is-right");
+      });
+    } else {
+      inputs.forEach((input, i) => {
+        input.checked = false;
+        marks[i].textContent = "";
+        notes[i].textContent = "";
+        marks[i].parentElement.parentElement.classList.remove("hk-is-right");
+      });
+    }
     retry.hidden = reveal.hidden = true;
     settle(false);
   }
 
   check.addEventListener("click", () => {
     const chosen = selected();
+    if (sorting && chosen.length < rows.length) {
+      ctx.announce(`Question ${index + 1}: choose where to get help for every sign first.`);
+      feedback.replaceChildren(h("p", { class: "hk-verdict", text: "Choose where to get help for every sign first." }));
+      return;
+    }
     if (chosen.length === 0) {
       ctx.announce(`Question ${index + 1}: choose an answer first.`);
       feedback.replaceChildren(h("p", { class: "hk-verdict", text: "Choose an answer first." }));
@@ -290,7 +356,7 @@ function renderQuestion(question, index, total, ctx) {
   });
 
   if (state && state.selected.length) {
-    state.selected.forEach((i) => inputs[i] && (inputs[i].checked = true));
+    restore(state.selected);
     show();
   }
   return fieldset;
@@ -339,22 +405,21 @@ function render({ model, el }) {
     save,
     record(question, response) {
       save(question, response);
-      window.dispatchEvent(
-        new CustomEvent(ANSWER_EVENT, {
-          detail: {
-            quiz: quiz.id,
-            question: question.id,
-            kind: question.kind,
-            prompt: question.prompt,
-            choices: question.choices.map((c) => c.text),
-            selected: [...response.selected],
-            correct: response.correct,
-            attempt: response.attempts,
-            first_try: response.first_try,
-            revealed: response.revealed,
-          },
-        }),
-      );
+      const detail = {
+        quiz: quiz.id,
+        question: question.id,
+        kind: question.kind,
+        prompt: question.prompt,
+        choices: question.choices.map((c) => c.text),
+        selected: [...response.selected],
+        correct: response.correct,
+        attempt: response.attempts,
+        first_try: response.first_try,
+        revealed: response.revealed,
+      };
+      const pairs = pairsOf(question, response.selected);
+      if (pairs) detail.pairs = pairs; // a triage question: [sign, place] indexes, for matching
+      window.dispatchEvent(new CustomEvent(ANSWER_EVENT, { detail }));
       publish();
     },
     announce(text) {

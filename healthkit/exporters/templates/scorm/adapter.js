@@ -338,17 +338,19 @@
     interactions += 1;
     const base = `cmi.interactions.${n}.`;
     const chosen = (d.selected || []).map(letter);
+    // A triage question is a matching interaction: each sign (source) with the place chosen (target).
+    const pairs = Array.isArray(d.pairs) ? d.pairs : null;
     // After "Show answer" a right answer shows what was read, not what was known.
     const result = d.revealed ? "neutral" : d.correct ? "correct" : V12 ? "wrong" : "incorrect";
     set(`${base}id`, `${d.quiz}.${d.question}`.replace(/\s+/g, "_").slice(0, 255));
-    set(`${base}type`, "choice");
+    set(`${base}type`, pairs ? "matching" : "choice");
     if (V12) {
-      set(`${base}student_response`, chosen.join(","));
+      set(`${base}student_response`, pairs ? pairs.map(([s, t]) => `${s + 1}.${letter(t)}`).join(",") : chosen.join(","));
       set(`${base}result`, result);
       set(`${base}time`, timestamp(new Date()));
     } else {
       set(`${base}description`, String(d.prompt || "").slice(0, 250));
-      set(`${base}learner_response`, chosen.join("[,]"));
+      set(`${base}learner_response`, pairs ? pairs.map(([s, t]) => `sign${s + 1}[.]place${t + 1}`).join("[,]") : chosen.join("[,]"));
       set(`${base}result`, result);
       set(`${base}timestamp`, timestamp(new Date()));
     }
