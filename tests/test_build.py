@@ -54,7 +54,7 @@ def test_lesson_structure_a_learner_expects(built: Path) -> None:
     assert "minutes to read" in html and "Updated" in html and "Please note:" in html
     assert "Last reviewed" not in html and "Reviewed by" not in html  # nobody has reviewed it
     quizzes = [o for c in nb.cells for o in c.get("outputs", []) if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
-    assert len(quizzes) == 9  # seven section checks, the final quiz, the score summary
+    assert len(quizzes) == 10  # the triage check after the safety box, seven section checks, the final quiz, the score summary
     for output in quizzes:
         assert "at 0x" not in output["data"]["text/plain"]  # stable repr
         assert "Run this" in output["data"]["text/html"] or "Run the lesson" in output["data"]["text/html"]

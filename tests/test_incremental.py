@@ -41,10 +41,39 @@ if condition == fail_in:
 """
 
 
+#: Causes every one of which can be quoted, so a lesson on the seed borrows no wrong options
+#: from its neighbours: what it shows depends on its own file alone (see ``_content``).
+OWN_CAUSES = """  causes:
+    summary: Many things can set off a spasm.
+    items:
+      - name: Muscle strain
+        description: Lifting something heavy, or a sudden twist, can overwork the tissue.
+      - name: Injury
+        description: A fall, an accident or a blow during sport.
+      - name: Arthritis
+        description: Joints that become swollen, stiff and sore with age.
+      - name: Spinal stenosis
+        description: Less room for the nerves, which then get squeezed.
+"""
+
+
+def _own_seed() -> str:
+    """The seed, with causes that need no other lesson's options (a test checks they do not)."""
+    text = SEED.read_text()
+    return text[: text.index("  causes:\n")] + OWN_CAUSES + text[text.index("  symptoms:\n"):]
+
+
+def test_the_incremental_fixture_borrows_nothing() -> None:
+    from healthkit import loads_condition
+    from healthkit.quiz.generate import needs_other_conditions
+
+    assert not needs_other_conditions(loads_condition(_own_seed()))
+
+
 def _content(tmp_path: Path, ids: list[str]) -> Path:
     content = tmp_path / "content"
     content.mkdir()
-    seed = SEED.read_text()
+    seed = _own_seed()
     for i in ids:
         (content / f"{i}.yaml").write_text(seed.replace("id: back-spasms", f"id: {i}").replace("title: Back spasms", f"title: Lesson {i}"))
     return content

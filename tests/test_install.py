@@ -201,7 +201,7 @@ def _bundle(python: pythons.Python, archive: Path, tmp: Path) -> Run:
     nb = json.loads(lesson.read_text())
     outputs = [o for c in nb["cells"] for o in c.get("outputs", [])]
     assert not [o for o in outputs if o["output_type"] == "error"]
-    assert len([o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]) == 9
+    assert len([o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]) == 10
     return Run(folder, time.perf_counter() - started)
 
 

@@ -156,7 +156,8 @@ def test_learner_answers_a_quiz_in_jupyterlab(workspace: Path, lab: str) -> None
             second.id: {"selected": [right], "correct": True, "attempts": 1, "first_try": True, "revealed": False, "fit": second.fit},
         }
         synced = _kernel_until(
-            workspace, "__import__('json').dumps([lesson.score, lesson.quizzes[0].responses])", lambda v: json.loads(v) == [1, expected]
+            workspace, f"__import__('json').dumps([lesson.score, next(w for w in lesson.quizzes if w.model.id == {quiz.id!r}).responses])",
+            lambda v: json.loads(v) == [1, expected],
         )
         assert json.loads(synced) == [1, expected]
 

@@ -531,7 +531,7 @@ try:
 except Exception as exc:
     pypi = type(exc).__name__
 heavy = sorted(m for m in ("lxml", "textstat", "nbconvert", "papermill", "nbformat") if m in sys.modules)
-print("PROBE" + json.dumps({"score": lesson.score, "responses": lesson.quizzes[0].responses, "pypi": pypi, "heavy": heavy}))
+print("PROBE" + json.dumps({"score": lesson.score, "responses": next(w for w in lesson.quizzes if w.model.section == "types").responses, "pypi": pypi, "heavy": heavy}))
 """
 
 

@@ -61,14 +61,14 @@ def test_nbconvert_to_healthkit_writes_the_offline_page(course: Path) -> None:
     data = json.loads(re.search(r'<script type="application/json" id="hk-data">(.*?)</script>', page, re.S).group(1))  # type: ignore[union-attr]
     nb = nbformat.read(course / "build" / "lessons" / "back-spasms.ipynb", as_version=4)
     views = [o["data"][WIDGET_VIEW]["model_id"] for c in nb.cells for o in c.get("outputs", []) if WIDGET_VIEW in o.get("data", {})]
-    assert len(views) == 9 and list(data["models"])[:9] == views  # every quiz runs in the page, in page order
+    assert len(views) == 10 and list(data["models"])[:10] == views  # every quiz runs in the page, in page order
     assert "All lessons" not in page  # a page exported on its own links to no course index
 
 
 def test_stock_html_export_shows_each_quiz_readable_fallback(course: Path) -> None:
     _nbconvert(course, "--to", "html", "build/lessons/back-spasms.ipynb", "--output-dir", "stock")
     page = html.unescape((course / "stock" / "back-spasms.html").read_text())
-    assert page.count('class="hk-fallback"') == 9  # seven section checks, the final quiz, the score summary
+    assert page.count('class="hk-fallback"') == 10  # the triage check, seven section checks, the final quiz, the score summary
     for prompt in _quiz_prompts(course):
         assert prompt in page, prompt
     assert f'type="{WIDGET_VIEW}"' not in page  # no empty widget boxes waiting for a CDN

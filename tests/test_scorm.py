@@ -247,12 +247,12 @@ def answer(frame: Any, quiz: str, question: dict[str, Any], right: bool = True) 
     question, a place for each sign: the right ones, or the first sign placed wrong)."""
     choices = question["choices"]
     box = frame.locator(f".hk-quiz[data-quiz='{quiz}'] fieldset[data-question='{question['id']}']")
-    if any(c.get("item") for c in choices):
-        signs = list(dict.fromkeys(c["item"] for c in choices))
+    if question["kind"] == "triage":  # each choice's text is "sign → place"
+        pairs = [(c["text"].rsplit(" → ", 1), c["correct"]) for c in choices]
+        signs = list(dict.fromkeys(sign for (sign, _), _ in pairs))
         for n, sign in enumerate(signs):
-            mine = [c for c in choices if c["item"] == sign]
-            pick = next(c for c in mine if c["correct"] == (right or n > 0))
-            box.get_by_label(sign, exact=True).select_option(label=pick["target"])
+            place = next(p for (s, p), correct in pairs if s == sign and correct == (right or n > 0))
+            box.get_by_label(sign, exact=True).select_option(label=place)
         box.get_by_role("button", name="Check answer").click()
         box.locator(".hk-verdict").wait_for()
         return

@@ -23,7 +23,10 @@ from .conftest import CONTENT, ROOT, SEED
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 TEMPLATE = ROOT / "notebooks" / "lesson.ipynb"
-BUDGET = 100 * 1024
+#: A page's ceiling. The two triage questions (each sign paired with each place) and the
+#: settled-answer and triage code in the widget took pages from 86-90 KB to 100-109 KB; the
+#: ceiling moved from 100 KB to 112 KB with them. Making pages lean again is work of its own.
+BUDGET = 112 * 1024
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]}}
 HOSTILE_TITLE = "<script>window.__pwned = 1</script>Spasms"
 HOSTILE_ANSWER = '<img src=x onerror="window.__pwned = 2">'
@@ -95,7 +98,7 @@ def test_lesson_page_makes_no_requests_and_answers_by_click(site: Path, browser:
     quiz, (first, second) = _answers()
     visit = Visit(browser, (site / "back-spasms.html").as_uri(), viewport={"width": 1000, "height": 900})
     page = visit.ready()
-    assert page.locator(".hk-quiz").count() == 8
+    assert page.locator(".hk-quiz").count() == 9  # the triage check, seven sections, the final quiz
     box = page.locator(f".hk-quiz[data-quiz='{quiz.id}']")
     wrong = next(i for i, c in enumerate(first.choices) if not c.correct)
     q1 = box.locator(f"fieldset[data-question='{first.id}']")
@@ -235,7 +238,7 @@ def test_every_text_and_focus_ring_has_enough_contrast(site: Path, browser: Any,
     # Verdicts, the marked answer and the safety box are among the texts measured.
     assert page.locator(".hk-verdict").count() >= 3 and page.locator(".hk-mark:has-text('Right answer')").count() >= 1
     # Focus rings: the buttons, an option and a link, reached by keyboard.
-    fieldset = page.locator("fieldset.hk-question").first
+    fieldset = page.locator(f".hk-quiz[data-quiz='{quiz.id}'] fieldset.hk-question").first
     for target in (fieldset.get_by_role("button", name="Try again"), fieldset.locator("input").first, fieldset.get_by_role("link")):
         target.focus()
         page.keyboard.press("Shift+Tab")
@@ -302,7 +305,7 @@ def test_no_serious_accessibility_violations(site: Path, browser: Any, name: str
     visit = Visit(browser, (site / name).as_uri())
     page = visit.ready() if name != "index.html" else visit.page
     if name != "index.html":  # check the answered state too: feedback must pass contrast
-        fieldset = page.locator("fieldset.hk-question").first
+        fieldset = page.locator("fieldset.hk-question:has(input)").first
         fieldset.locator("label").first.click()
         fieldset.get_by_role("button", name="Check answer").click()
     results = Axe().run(page, options=WCAG)
@@ -434,7 +437,7 @@ def test_editions_keep_their_answers_apart_and_open_pages_honour_a_reset(both_ed
     index.get_by_role("button", name="Forget my answers").click()
     expect(page.locator(".hk-feedback:not(:empty)")).to_have_count(0)
     expect(teacher.locator(".hk-feedback:not(:empty)")).to_have_count(0)
-    assert page.locator(".hk-score").first.inner_text() == "Score: 0 of 2 right first time"
+    assert page.locator(f".hk-quiz[data-quiz='{quiz.id}'] .hk-score").inner_text() == "Score: 0 of 2 right first time"
     # The open page does not save its old answers back: a new answer is stored alone.
     check(page, second)
     assert list(_stored(page, learner_store)["back-spasms"]["quizzes"][quiz.id]["responses"]) == [second.id]

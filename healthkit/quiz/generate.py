@@ -44,7 +44,7 @@ from ..errors import ParameterError
 from ..content.quizcheck import content_words
 from ..model import SECTION_NAMES, SECTION_TITLES, Condition, Item, QuizQuestion
 from ..registry import SAFETY_TIERS, SECTIONS, Region
-from .model import Choice, Flashcard, Question, Quiz
+from .model import PAIRING, Choice, Flashcard, Question, Quiz
 from .order import arrange_lesson
 
 MAX_CHOICES = 4
@@ -363,12 +363,13 @@ def triage(condition: Condition, region: Region, rng: random.Random, qid: str = 
     for sign, right in picked:
         for name in SAFETY_TIERS:
             if name == right:
-                feedback = f"Yes. The lesson lists this sign under “{region.headings[name]}”."
+                feedback = "Yes. This is where the lesson puts this sign."
             elif rank[name] > rank[right]:
-                feedback = "Not quite: the lesson says this sign needs help sooner than that."
+                feedback = "Not quite: this sign needs help sooner than that."
             else:
-                feedback = "Not quite: the lesson puts this sign with less urgent help. When you are unsure, getting help sooner is never wrong."
-            choices.append(Choice(f"{sign} → {_place(region, name)}", name == right, feedback, item=sign, target=_place(region, name)))
+                feedback = "Not quite: the lesson puts this sign with less urgent help."
+            place = _place(region, name)
+            choices.append(Choice(f"{sign}{PAIRING}{place}", name == right, feedback, item=sign, target=place))
     sorted_signs = "; ".join(f"{sign} – {_place(region, right)}" for sign, right in picked)
     return Question(
         id=qid,

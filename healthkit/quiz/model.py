@@ -38,6 +38,10 @@ def fit(choices: Sequence[tuple[str, bool]]) -> str:
     return _base36(digest)
 
 
+#: Between the sign and the place in a triage choice's text: "Chest pain → Call 999 now".
+PAIRING = " → "
+
+
 @dataclass(frozen=True)
 class Choice:
     text: str
@@ -119,8 +123,14 @@ class Quiz:
         return sum(q.grade(answers[q.id]).correct for q in self.questions if q.id in answers)
 
     def to_data(self) -> dict[str, Any]:
-        """JSON-ready form, used as the widget's state."""
-        return asdict(self)
+        """JSON-ready form, used as the widget's state. A choice's ``item`` and ``target`` are
+        left out, to keep pages small: a triage choice's text is "item → target" (see
+        :data:`PAIRING`), which the widget splits."""
+        data = asdict(self)
+        for question in data["questions"]:
+            for choice in question["choices"]:
+                del choice["item"], choice["target"]
+        return data
 
 
 @dataclass(frozen=True)

@@ -74,12 +74,30 @@ export function readResponse(saved, question) {
   };
 }
 
-/** A triage question's selection as [sign, place] index pairs (null for other kinds). */
-export function pairsOf(question, selected) {
-  const items = [...new Set(question.choices.map((c) => c.item).filter(Boolean))];
-  if (!items.length) return null;
-  const targets = [...new Set(question.choices.map((c) => c.target).filter(Boolean))];
-  return selected.map((i) => [items.indexOf(question.choices[i].item), targets.indexOf(question.choices[i].target)]);
+// A triage choice pairs a sign with a place to get help; its text says both: "sign → place".
+const PAIRING = " → ";
+
+/** The sign of a triage choice ("" for other kinds). */
+export function itemOf(choice) {
+  if (choice.item) return choice.item;
+  const at = choice.text.lastIndexOf(PAIRING);
+  return at < 0 ? "" : choice.text.slice(0, at);
+}
+
+/** The place of a triage choice ("" for other kinds). */
+export function targetOf(choice) {
+  if (choice.target) return choice.target;
+  const at = choice.text.lastIndexOf(PAIRING);
+  return at < 0 ? "" : choice.text.slice(at + PAIRING.length);
+}
+
+/** A sorting question's selection as [sign, place] index pairs (null for other kinds);
+ * `kind` is its entry in the kind table. */
+export function pairsOf(question, selected, kind) {
+  if (!kind || kind.input !== "select") return null;
+  const items = [...new Set(question.choices.map(itemOf))];
+  const targets = [...new Set(question.choices.map(targetOf))];
+  return selected.map((i) => [items.indexOf(itemOf(question.choices[i])), targets.indexOf(targetOf(question.choices[i]))]);
 }
 
 /** Questions right on the first try. */
@@ -115,7 +133,7 @@ function kindOf(question, kinds) {
   const known = kinds[question.kind];
   if (known) return known;
   // A page saved without the table: draw from the data alone.
-  if (question.choices.some((c) => c.item)) return { input: "select", hint: "", multiple: false };
+  if (question.choices.length && question.choices.every((c) => c.text.includes(PAIRING))) return { input: "select", hint: "", multiple: false };
   const several = question.choices.filter((c) => c.correct).length !== 1;
   return { input: several ? "checkbox" : "radio", hint: "", multiple: several };
 }
@@ -132,18 +150,18 @@ function renderQuestion(question, index, total, ctx) {
   const sorting = kind.input === "select";
   const rows = [];
   if (sorting) {
-    const items = [...new Set(question.choices.map((c) => c.item))];
+    const items = [...new Set(question.choices.map(itemOf))];
     items.forEach((item, r) => {
-      const indexes = question.choices.flatMap((c, i) => (c.item === item ? [i] : []));
+      const indexes = question.choices.flatMap((c, i) => (itemOf(c) === item ? [i] : []));
       const right = indexes.find((i) => question.choices[i].correct);
       const select = h(
         "select",
         { id: `${uid}-s${r}`, class: "hk-select", [SUPPRESS_SHORTCUTS]: true },
         h("option", { value: "", text: "Choose where to get help" }),
-        ...indexes.map((i) => h("option", { value: String(i), text: question.choices[i].target })),
+        ...indexes.map((i) => h("option", { value: String(i), text: targetOf(question.choices[i]) })),
       );
       const mark = h("span", { class: "hk-mark" });
-      const key = answerKey && right !== undefined ? h("span", { class: "hk-key", text: ` ✔ ${question.choices[right].target}` }) : null;
+      const key = answerKey && right !== undefined ? h("span", { class: "hk-key", text: ` ✔ ${targetOf(question.choices[right])}` }) : null;
       const row = h("div", { class: "hk-choice hk-sort" }, h("label", { for: select.id, text: item }), select, key, mark);
       inputs.push(select);
       rows.push({ row, select, mark, indexes, right });
@@ -266,7 +284,7 @@ function renderQuestion(question, index, total, ctx) {
       rows.forEach(({ row, mark, indexes, right }) => {
         const chosen = indexes.find((i) => state.selected.includes(i));
         const wrong = chosen !== undefined && chosen !== right;
-        mark.textContent = done ? ` ✓ Right answer: ${question.choices[right].target}` : wrong ? " ✗ Not this one" : "";
+        mark.textContent = done ? ` ✓ Right answer: ${targetOf(question.choices[right])}` : wrong ? " ✗ Not this one" : "";
         row.classList.toggle("hk-is-right", done);
       });
     } else {
@@ -417,7 +435,7 @@ function render({ model, el }) {
         first_try: response.first_try,
         revealed: response.revealed,
       };
-      const pairs = pairsOf(question, response.selected);
+      const pairs = pairsOf(question, response.selected, kindOf(question, kinds));
       if (pairs) detail.pairs = pairs; // a triage question: [sign, place] indexes, for matching
       window.dispatchEvent(new CustomEvent(ANSWER_EVENT, { detail }));
       publish();
