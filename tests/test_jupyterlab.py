@@ -138,6 +138,8 @@ def test_learner_answers_a_quiz_in_jupyterlab(workspace: Path, lab: str) -> None
         q2.get_by_role("button", name="Check answer").focus()
         page.keyboard.press("Enter")
         assert "Correct!" in q2.locator(".hk-feedback").inner_text()
+        # Settled: the options and Check are locked, so it cannot be checked again into "Not quite".
+        assert q2.locator("input").nth(right).is_disabled() and not q2.get_by_role("button", name="Check answer").is_visible()
         assert focus_ring(page)["ratio"] >= 3
         assert box.locator(".hk-score").inner_text() == f"Score: 1 of {len(quiz.questions)} right first time"
         page.mouse.move(0, 0)

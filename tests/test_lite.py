@@ -693,6 +693,8 @@ def test_lesson_runs_offline_in_the_browser(served: str, built_site: Path) -> No
         q2.locator("label").nth(right).click()
         q2.get_by_role("button", name="Check answer").click()
         assert "Correct!" in q2.locator(".hk-feedback").inner_text()
+        # Settled: the options and Check are locked, so it cannot be checked again into "Not quite".
+        assert q2.locator("input").nth(right).is_disabled() and not q2.get_by_role("button", name="Check answer").is_visible()
         assert box.locator(".hk-score").inner_text() == f"Score: 1 of {len(quiz.questions)} right first time"
         save_screenshot(page, "lite-lesson.png")
 
