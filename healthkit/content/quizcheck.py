@@ -156,13 +156,18 @@ def two_options(condition: Condition) -> Iterator[Finding]:
             )
 
 
-def true_false_balance(condition: Condition) -> Iterator[Finding]:
+def _true_false(condition: Condition) -> list[tuple[QuizQuestion, bool]]:
+    """Each true/false question with one right option, and whether its answer is True."""
     true_text = QUIZ_KINDS["true_false"].fixed_texts[0].casefold()
-    keys = [
-        next(o for o in q.options if o.correct).text.strip().casefold() == true_text
+    return [
+        (q, next(o for o in q.options if o.correct).text.strip().casefold() == true_text)
         for q in condition.quiz
         if q.type == "true_false" and sum(o.correct for o in q.options) == 1
     ]
+
+
+def true_false_balance(condition: Condition) -> Iterator[Finding]:
+    keys = [true for _, true in _true_false(condition)]
     if len(keys) < MIN_TRUE_FALSE:
         return
     share = sum(keys) / len(keys)
@@ -289,11 +294,7 @@ def repeated_prompts(condition: Condition) -> Iterator[Finding]:
 
 
 def absolute_always_false(condition: Condition) -> Iterator[Finding]:
-    keyed = [
-        (q.id, next(o for o in q.options if o.correct).text.strip().casefold() == "false")
-        for q in condition.quiz
-        if q.type == "true_false" and sum(o.correct for o in q.options) == 1 and ABSOLUTE.search(q.prompt)
-    ]
+    keyed = [(q.id, not true) for q, true in _true_false(condition) if ABSOLUTE.search(q.prompt)]
     if len(keyed) >= MIN_ABSOLUTE_STATEMENTS and all(false for _, false in keyed):
         yield "quiz", (
             f"all {len(keyed)} true/false statements with an absolute word (always, never, only, cure ...) are False "
