@@ -43,15 +43,33 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def _said(item: Any) -> tuple[str, str]:
+    """An entry as the page describes it: its caution kept with it."""
+    return item.name, f"{item.description} Take care: {item.caution}" if item.caution else item.description
+
+
 def _texts(condition: Any) -> dict[str, Any]:
+    """What the page must say, entry by entry; never a treatment the lesson advises against."""
+    from healthkit.content.lint import advises_against
+
     s = condition.sections
     return {
-        "signOrSymptom": [(i.name, i.description) for i in s.symptoms.items],
-        "cause": [(i.name, i.description) for i in s.causes.items],
-        "typicalTest": [(i.name, i.description) for i in s.diagnosis.items],
-        "possibleTreatment": [(i.name, i.description) for i in s.treatments.items],
-        "primaryPrevention": [(i.name, i.description) for i in s.prevention.items],
+        "signOrSymptom": [_said(i) for i in s.symptoms.items],
+        "cause": [_said(i) for i in s.causes.items],
+        "typicalTest": [_said(i) for i in s.diagnosis.items],
+        "possibleTreatment": [_said(i) for i in s.treatments.items if not advises_against(i.description)],
+        "primaryPrevention": [_said(i) for i in s.prevention.items if not advises_against(i.description)],
     }
+
+
+def test_a_treatment_the_lesson_advises_against_is_never_offered_as_one() -> None:
+    from healthkit.lesson.structured import medical_condition
+
+    menopause = load_condition(CONTENT / "menopause.yaml")
+    herbal = next(i for i in menopause.sections.treatments.items if i.name == "Herbal remedies")
+    assert "not advised" in herbal.description and herbal.caution
+    offered = [t["name"] for t in medical_condition(menopause)["possibleTreatment"]]
+    assert "Herbal remedies" not in offered and "HRT" in offered
 
 
 @pytest.mark.slow

@@ -39,6 +39,18 @@ def is_unwritten(text: str) -> bool:
     return text.lstrip().lower().startswith(TO_WRITE.lower())
 
 
+#: Words by which a description advises against its entry ("Herbal remedies ... are not
+#: advised"): such an entry is never the answer to "which is a treatment?", and structured
+#: data never offers it as a treatment.
+ADVISED_AGAINST = ("not advised", "not recommended", "no good evidence", "not enough evidence", "does not work", "do not work")
+
+
+def advises_against(description: str) -> bool:
+    """Whether an entry's description advises against it."""
+    text = normalise(description)
+    return any(words in text for words in ADVISED_AGAINST)
+
+
 def normalise(text: str) -> str:
     """Case- and punctuation-insensitive form used to compare options and item names."""
     return " ".join("".join(ch for ch in text.lower() if ch.isalnum() or ch.isspace()).split())

@@ -165,11 +165,17 @@ def _gift_question(q: Question) -> str:
     return "\n".join(lines)
 
 
+#: The name of the description item that opens each category of a GIFT export: the review
+#: notice, as something Moodle shows (a comment it would not).
+NOTICE_ITEM = "about-these-questions"
+
+
 def dumps_gift(banks: Iterable[QuestionBank]) -> str:
     out = ["// Exported by healthkit. One category per condition."]
     for b in banks:
         out.append(f"\n$CATEGORY: {b.category}\n")
         out.append("// " + " ".join(clean(b.notice).split()) + "\n")
+        out.append(f"::{NOTICE_ITEM}:: [html]{gift_text(b.notice)}\n")  # no answer block: a description item
         out += [_gift_question(q) + "\n" for q in b.questions]
     return "\n".join(out)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..content.lint import advises_against
 from ..model import Condition, Item, Source
 
 CONTEXT = "https://schema.org"
@@ -26,7 +27,9 @@ CONDITION_PROPERTIES = (
 
 
 def _entry(kind: str, item: Item) -> dict[str, Any]:
-    return {"@type": kind, "name": item.name, "description": item.description}
+    """An entry as schema.org reads it; its caution stays with it."""
+    text = f"{item.description} Take care: {item.caution}" if item.caution else item.description
+    return {"@type": kind, "name": item.name, "description": text}
 
 
 def _citation(source: Source) -> dict[str, Any]:
@@ -41,7 +44,10 @@ def _citation(source: Source) -> dict[str, Any]:
 def medical_condition(condition: Condition) -> dict[str, Any]:
     out: dict[str, Any] = {"@type": "MedicalCondition", "name": condition.title, "description": condition.summary}
     for section, prop, kind in CONDITION_PROPERTIES:
-        out[prop] = [_entry(kind, item) for item in condition.sections.get(section).items]
+        # An entry the lesson advises against ("Herbal remedies ... are not advised") is never
+        # offered as a treatment or a way to prevent it.
+        items = [i for i in condition.sections.get(section).items if not (kind == "MedicalTherapy" and advises_against(i.description))]
+        out[prop] = [_entry(kind, item) for item in items]
     return out
 
 

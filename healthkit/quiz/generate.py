@@ -38,7 +38,7 @@ from __future__ import annotations
 import random
 from typing import Sequence
 
-from ..content.lint import is_unwritten, normalise
+from ..content.lint import advises_against, is_unwritten, normalise
 from ..content.localise import localise, region_for
 from ..errors import ParameterError
 from ..content.quizcheck import content_words
@@ -100,9 +100,6 @@ def _from_authored(q: QuizQuestion) -> Question:
 #: Entries that are not one thing a learner could name ("Other reasons", "Less common signs",
 #: "What cranberry cannot do"): never an option of a generated question.
 _VAGUE_START = ("other ", "what ", "when ", "if ", "less common", "side effects", "causes of")
-#: Words by which a description advises against its entry ("Herbal remedies ... are not
-#: advised"): such an entry is never the right answer to "which is a treatment?".
-_ADVISED_AGAINST = ("not advised", "not recommended", "no good evidence", "not enough evidence", "does not work", "do not work", "cannot")
 
 
 #: Small words a name may share with any text ("Bleeding in the stomach or gut").
@@ -223,7 +220,7 @@ def _answers(condition: Condition, section: str) -> list[Item]:
     return [
         item for item in condition.sections.get(section).items
         if normalise(item.name) not in elsewhere and _nameable(item, condition)
-        and not any(words in normalise(item.description) for words in _ADVISED_AGAINST)
+        and not advises_against(item.description)
     ]
 
 
