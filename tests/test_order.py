@@ -171,9 +171,11 @@ def _pinned_condition() -> Condition:
 
 
 def _tiny(condition_id: str = "tiny", title: str = "Tiny thing") -> Condition:
-    """The seed with one entry a section, too few to quote: its lesson borrows from others."""
-    return dataclasses.replace(SEED_CONDITION, id=condition_id, title=title, sections=dataclasses.replace(SEED_CONDITION.sections, **{
-        name: Section("s", (Item(f"{name} only", "d"),)) for name in SECTION_NAMES
+    """The seed with one entry a section, too few to quote, and no questions of its own (the
+    seed's would name the other lessons' entries): its lesson borrows from others."""
+    names = dict(zip(SECTION_NAMES, ("Form one", "Grit", "Itching", "Scan", "Care", "Pills", "Rest")))
+    return dataclasses.replace(SEED_CONDITION, id=condition_id, title=title, quiz=(), status="draft", sections=dataclasses.replace(SEED_CONDITION.sections, **{
+        name: Section("s", (Item(names[name], "d"),)) for name in SECTION_NAMES
     }))
 
 

@@ -80,8 +80,20 @@ def _word_stem(word: str) -> str:
 
 
 def content_words(text: str) -> frozenset[str]:
-    """The words of ``text`` that carry meaning, roughly stemmed ("cramps" is "cramp")."""
-    return frozenset(_word_stem(w) for w in normalise(text).split() if w not in _SMALL and len(w) > 2)
+    """The words of ``text`` that carry meaning, roughly stemmed ("cramps" is "cramp");
+    a hyphen parts words ("hands-on" is "hands" and "on")."""
+    return frozenset(_word_stem(w) for w in normalise(text.replace("-", " ")).split() if w not in _SMALL and len(w) > 2)
+
+
+#: Words are of one family when they start with the same this many letters ("pregnant" and
+#: "pregnancy", "therapist" and "therapy"), or are the same shorter word.
+FAMILY_LETTERS = 5
+
+
+def word_families(text: str) -> frozenset[str]:
+    """The families of the content words of ``text`` (see :data:`FAMILY_LETTERS`): what a
+    reader matching words between a question and its options would see as the same word."""
+    return frozenset(w[:FAMILY_LETTERS] for w in content_words(text))
 
 
 def _words(text: str) -> list[str]:

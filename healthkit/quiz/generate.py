@@ -36,12 +36,13 @@ one its language implies; see :mod:`healthkit.content.localise`), so no question
 from __future__ import annotations
 
 import random
+import re
 from typing import Sequence
 
 from ..content.lint import advises_against, is_unwritten, normalise
 from ..content.localise import localise, region_for
 from ..errors import ParameterError
-from ..content.quizcheck import content_words
+from ..content.quizcheck import content_words, word_families
 from ..model import SECTION_NAMES, SECTION_TITLES, Condition, Item, QuizQuestion
 from ..registry import SAFETY_TIERS, SECTIONS, Region
 from .model import PAIRING, Choice, Flashcard, Question, Quiz
@@ -122,17 +123,17 @@ def _mentions(text: str, name: str) -> bool:
 def _named_words(name: str, condition: Condition) -> frozenset[str]:
     """The words an option stands for: its own, and those of the definition of any key term
     it names ("Surgery" and what the lesson says surgery is)."""
-    words = set(content_words(name))
+    words = set(word_families(name))
     for term, meaning in condition.key_terms.items():
         if content_words(term) and content_words(term) <= content_words(name):
-            words |= content_words(meaning)
+            words |= word_families(meaning)
     return frozenset(words)
 
 
 def cue_free(prompt: str, names: Sequence[str], condition: Condition) -> bool:
     """Whether no option shares a word with the prompt that the other options do not share
     too: picking the option that repeats the prompt's words is then a blind guess."""
-    said = content_words(prompt)
+    said = word_families(prompt)
     shared = [_named_words(n, condition) & said for n in names]
     common = frozenset.intersection(*shared) if shared else frozenset()
     return all(words <= common for words in shared)
@@ -140,7 +141,7 @@ def cue_free(prompt: str, names: Sequence[str], condition: Condition) -> bool:
 
 def _silent_on(text: str, name: str, condition: Condition) -> bool:
     """Whether ``text`` uses none of the words ``name`` stands for."""
-    return not (_named_words(name, condition) & content_words(text))
+    return not (_named_words(name, condition) & word_families(text))
 
 
 def _nameable(item: Item, condition: Condition) -> bool:
@@ -204,12 +205,16 @@ def described(condition: Condition, section: str, rng: random.Random) -> Questio
 
 
 def _condition_text(condition: Condition) -> str:
-    """Everything a lesson says about its sections, FAQ and key terms, as one text."""
+    """Everything a lesson says: its sections and their cautions, its warning signs, FAQ, key
+    terms and authored questions, as one text."""
     parts = [condition.title, condition.summary]
     for name in SECTION_NAMES:
         parts.append(_section_text(condition, name))
+    if condition.safety is not None:
+        parts += [sign for _, signs in condition.safety.tiers() for sign in signs]
     parts += [f"{e.question} {e.answer}" for e in condition.faq]
     parts += [f"{term} {meaning}" for term, meaning in condition.key_terms.items()]
+    parts += [" ".join([q.prompt, q.explanation, *(f"{o.text} {o.feedback}" for o in q.options)]) for q in condition.quiz]
     return " ".join(parts)
 
 
@@ -230,14 +235,14 @@ def which_is(condition: Condition, section: str, rng: random.Random, others: Seq
     same section in the lessons on ``others`` that this lesson never mentions, so they are
     plausible and not secretly right by the lesson. None without enough of them."""
     prompt = f"Which of these is {SECTIONS[section].phrase} {_in_sentence(condition.title)}, according to the lesson?"
-    answers = [a for a in _answers(condition, section) if not (_named_words(a.name, condition) & content_words(prompt))]
+    answers = [a for a in _answers(condition, section) if not (_named_words(a.name, condition) & word_families(prompt))]
     if not answers or SECTIONS[section].advice:
         # Advice (rest, relaxation, exercise) borrowed from another lesson may well be right
         # for this condition too: a section of advice too small to quote gets no question.
         return None
     right = rng.choice(answers)
     said = _condition_text(condition)
-    said_words = content_words(said)
+    said_words = word_families(said)
     used = {normalise(right.name)}
     pool = [(item, other) for other in others for item in other.sections.get(section).items]
     rng.shuffle(pool)
@@ -246,7 +251,7 @@ def which_is(condition: Condition, section: str, rng: random.Random, others: Seq
         key = normalise(item.name)
         if key in used or _mentions(said, item.name) or not _nameable(item, origin) or not _nameable(item, condition):
             continue
-        if content_words(item.name) & said_words or _named_words(item.name, condition) & content_words(prompt):
+        if word_families(item.name) & said_words or _named_words(item.name, condition) & word_families(prompt):
             continue  # a word this lesson uses, or the prompt's: it may be right here, or a cue
         used.add(key)
         distractors.append((item, origin))
@@ -258,7 +263,7 @@ def which_is(condition: Condition, section: str, rng: random.Random, others: Seq
     title = _in_sentence(condition.title)
     choices = [Choice(right.name, True, f"Yes. The lesson on {title} lists it under {where}: {right.description}")]
     choices += [
-        Choice(item.name, False, f"Not this one. This lesson does not mention {_in_sentence(item.name)}; it comes from the lesson on {_in_sentence(origin.title)}.")
+        Choice(item.name, False, f"Not this one. This lesson does not list {_in_sentence(item.name)} under {where}; it comes from the lesson on {_in_sentence(origin.title)}.")
         for item, origin in distractors
     ]
     return _single(
@@ -338,18 +343,39 @@ def _place(region: Region, tier: str) -> str:
     return region.headings[tier].removesuffix(" if:").removesuffix(":")
 
 
+#: Words by which a sign says when to act: a sign below the emergency tier that says "now"
+#: would contradict its own place, so it is never asked about.
+_WHEN_WORDS = re.compile(r"\b(now|immediately|straight away|right away)\b", re.I)
+#: Distinct places a triage question's signs go to, at most: two signs at least share a place,
+#: so ranking the signs by how serious they sound does not answer it.
+TRIAGE_PLACES = 3
+
+
+def _sortable(sign: str, tier: str, places: Sequence[str]) -> bool:
+    """Whether a sign can be asked about: it names no place ("a pharmacist can ...") and
+    does not say "now" outside the emergency tier."""
+    if any(word_families(sign) & word_families(place) for place in places):
+        return False
+    return tier == "emergency" or not _WHEN_WORDS.search(sign)
+
+
 def triage(condition: Condition, region: Region, rng: random.Random, qid: str = TRIAGE_IDS[0], avoid: Sequence[str] = ()) -> Question | None:
-    """'Where should each person get help?': signs taken from the lesson's own tiers, one from
-    each tier in turn, each to be matched to one of the region's places to get help (every
-    tier is offered, so a cautious guess is not the answer). None when the lesson has fewer
-    than two tiers or three signs to ask about (``avoid``: signs another question asks)."""
+    """'Where should each person get help?': signs taken from the lesson's own tiers, from
+    at most :data:`TRIAGE_PLACES` tiers (so two signs share a place), each to be matched to
+    one of the region's places to get help (every tier is offered, so a cautious guess is
+    not the answer). None when the lesson has fewer than two tiers or three signs it can
+    ask about (``avoid``: signs another question asks)."""
+    places = [_place(region, name) for name in SAFETY_TIERS]
     tiers = condition.safety.tiers() if condition.safety is not None else ()
-    pools = {name: [s for s in signs if s not in avoid] for name, signs in tiers}
-    for pool in pools.values():
-        rng.shuffle(pool)
+    pools = {name: [s for s in signs if s not in avoid and _sortable(s, name, places)] for name, signs in tiers}
+    usable = [name for name, _ in tiers if pools[name]]
+    rng.shuffle(usable)
+    chosen = sorted(usable[:TRIAGE_PLACES], key=list(SAFETY_TIERS).index)
+    for name in chosen:
+        rng.shuffle(pools[name])
     picked: list[tuple[str, str]] = []
-    while len(picked) < TRIAGE_SIGNS and any(pools.values()):
-        for name, _ in tiers:
+    while len(picked) < TRIAGE_SIGNS and any(pools[name] for name in chosen):
+        for name in chosen:
             if pools[name] and len(picked) < TRIAGE_SIGNS:
                 picked.append((pools[name].pop(), name))
     if len(picked) < 3 or len({tier for _, tier in picked}) < 2:
@@ -364,7 +390,7 @@ def triage(condition: Condition, region: Region, rng: random.Random, qid: str = 
             elif rank[name] > rank[right]:
                 feedback = "Not quite: this sign needs help sooner than that."
             else:
-                feedback = "Not quite: the lesson puts this sign with less urgent help."
+                feedback = "Safe, but sooner than the lesson asks: it puts this sign with less urgent help."
             place = _place(region, name)
             choices.append(Choice(f"{sign}{PAIRING}{place}", name == right, feedback, item=sign, target=place))
     sorted_signs = "; ".join(f"{sign} – {_place(region, right)}" for sign, right in picked)
@@ -373,7 +399,7 @@ def triage(condition: Condition, region: Region, rng: random.Random, qid: str = 
         kind="triage",
         prompt="Where should each person get help? Match each sign to the help the lesson says it needs.",
         choices=tuple(choices),
-        explanation=f"The lesson sorts these signs: {sorted_signs}. When you are unsure, get help sooner.",
+        explanation=f"The lesson sorts these signs: {sorted_signs}. If you are ever unsure, getting help sooner is always safe.",
         section=SAFETY,
         origin="generated",
         fixed_order=True,
