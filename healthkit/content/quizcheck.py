@@ -91,9 +91,20 @@ FAMILY_LETTERS = 5
 
 
 def word_families(text: str) -> frozenset[str]:
-    """The families of the content words of ``text`` (see :data:`FAMILY_LETTERS`): what a
-    reader matching words between a question and its options would see as the same word."""
-    return frozenset(w[:FAMILY_LETTERS] for w in content_words(text))
+    """The families of the content words of ``text``: what a reader matching words between a
+    question and its options would see as the same word. Each word counts under its first
+    :data:`FAMILY_LETTERS` letters as written, and under its stem when that has three letters
+    or more ("UTIs" meets "UTI"), so "lift" meets "lifting", "tired" meets "tiredness" and "pregnant" meets
+    "pregnancy"; two texts share a family when their sets meet."""
+    keys: set[str] = set()
+    for w in normalise(text.replace("-", " ")).split():
+        if w in _SMALL or len(w) <= 2:
+            continue
+        stem = _word_stem(w)
+        keys.add(w[:FAMILY_LETTERS] if len(w) >= FAMILY_LETTERS else w)
+        if len(stem) >= 3:
+            keys.add(stem[:FAMILY_LETTERS])
+    return frozenset(keys)
 
 
 def _words(text: str) -> list[str]:

@@ -324,12 +324,21 @@ def _quoted_type(condition: Condition, question: Question | None) -> Item | None
     return next((t for t in condition.sections.types.items if normalise(t.name) == answer), None)
 
 
+def _asked_by_authors(question: Question, condition: Condition) -> bool:
+    """Whether an authored question already asks about the generated question's answer (its
+    words are in an authored prompt or option): asking again would repeat it."""
+    answer = word_families(" ".join(c.text for c in question.choices if c.correct))
+    authored_words = [word_families(" ".join([q.prompt, *(o.text for o in q.options)])) for q in condition.quiz if q.section == question.section]
+    return bool(answer) and any(answer <= words for words in authored_words)
+
+
 def generated(condition: Condition, seed: int = 0, others: Sequence[Condition] = ()) -> tuple[Question, ...]:
-    """One generated question per section where possible, plus a true/false on types."""
+    """One generated question per section where a good one can be made, never about an
+    entry an authored question already asks about, plus a true/false on types."""
     out: list[Question] = []
     for section in SECTION_NAMES:
         q = _for_section(condition, section, seed, others)
-        if q is not None:
+        if q is not None and not _asked_by_authors(q, condition):
             out.append(q)
     quoted = _quoted_type(condition, next((q for q in out if q.section == "types"), None))
     tf = true_or_false_type(condition, _rng(seed, condition.id, "tf"), quoted)
