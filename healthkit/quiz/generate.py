@@ -7,10 +7,10 @@ Generated questions ask what the lesson says, so they measure reading:
   every option is plausible and exactly one fits the quoted words. An entry whose description
   names itself or another option (all its words but the small ones, in any order) is never
   asked about this way: the quote could give it away, or fit a "wrong" option too.
-* Where a section has too few entries for that (types excepted), "Which of these is a cause
-  of ..., according to the lesson?" offers an entry with wrong options from the same section
-  of other conditions that this lesson never names, and never asks about an entry the lesson
-  advises against.
+* A section with too few entries for that gets no generated question: wrong options taken
+  from other lessons were either plainly from another condition or secretly right for this
+  one, so nothing is borrowed.
+* The triage question sorts warning signs from the lesson's own tiers (see :func:`triage`).
 * Types are also asked about as a true/false statement quoting a type's description, never
   about the type the quote question asks about (one would answer the other).
 
@@ -39,12 +39,12 @@ import random
 import re
 from typing import Sequence
 
-from ..content.lint import advises_against, is_unwritten, normalise
+from ..content.lint import is_unwritten, normalise
 from ..content.localise import localise, region_for
 from ..errors import ParameterError
 from ..content.quizcheck import content_words, word_families
 from ..model import SECTION_NAMES, SECTION_TITLES, Condition, Item, QuizQuestion
-from ..registry import SAFETY_TIERS, SECTIONS, Region
+from ..registry import SAFETY_TIERS, Region
 from .model import PAIRING, Choice, Flashcard, Question, Quiz
 from .order import arrange_lesson
 
@@ -72,13 +72,11 @@ def _in_sentence(title: str) -> str:
 
 
 def needs_other_conditions(condition: Condition) -> bool:
-    """Whether some generated question takes its wrong options from other conditions: a
-    section (other than types) too small to quote, with an entry to ask about."""
-    for section in SECTION_NAMES:
-        if section == "types" or SECTIONS[section].advice or described(condition, section, random.Random(0)) is not None:
-            continue  # asked without other conditions (or not at all), whatever the seed
-        if _answers(condition, section):
-            return True
+    """Whether some generated question takes its wrong options from other conditions: never
+    now. Options borrowed from another lesson were either plainly from another condition or,
+    under another name, secretly right for this one (educators' reviews found both), so a
+    section too small to quote gets no generated question. ``others`` parameters stay, and
+    are not read."""
     return False
 
 
@@ -150,11 +148,6 @@ def _nameable(item: Item, condition: Condition) -> bool:
     return bool(name) and not is_unwritten(item.name) and not is_unwritten(item.description) and not item.name.rstrip().endswith("?") and not name.startswith(_VAGUE_START) and name != normalise(condition.title)
 
 
-def _section_text(condition: Condition, section: str) -> str:
-    part = condition.sections.get(section)
-    return " ".join([part.summary, *(f"{i.name}. {i.description} {i.caution or ''}" for i in part.items)])
-
-
 def _quotable(item: Item, section: Sequence[Item]) -> bool:
     """Whether ``item``'s description can be quoted without naming it or another entry."""
     return not any(_mentions(item.description, other.name) for other in section)
@@ -204,74 +197,6 @@ def described(condition: Condition, section: str, rng: random.Random) -> Questio
     )
 
 
-def _condition_text(condition: Condition) -> str:
-    """Everything a lesson says: its sections and their cautions, its warning signs, FAQ, key
-    terms and authored questions, as one text."""
-    parts = [condition.title, condition.summary]
-    for name in SECTION_NAMES:
-        parts.append(_section_text(condition, name))
-    if condition.safety is not None:
-        parts += [sign for _, signs in condition.safety.tiers() for sign in signs]
-    parts += [f"{e.question} {e.answer}" for e in condition.faq]
-    parts += [f"{term} {meaning}" for term, meaning in condition.key_terms.items()]
-    parts += [" ".join([q.prompt, q.explanation, *(f"{o.text} {o.feedback}" for o in q.options)]) for q in condition.quiz]
-    return " ".join(parts)
-
-
-def _answers(condition: Condition, section: str) -> list[Item]:
-    """The entries "which is ...?" may ask about: named in no other section, nameable, and
-    not advised against."""
-    elsewhere = {normalise(item.name) for name, item in condition.all_items() if name != section}
-    return [
-        item for item in condition.sections.get(section).items
-        if normalise(item.name) not in elsewhere and _nameable(item, condition)
-        and not advises_against(item.description)
-    ]
-
-
-def which_is(condition: Condition, section: str, rng: random.Random, others: Sequence[Condition] = ()) -> Question | None:
-    """'Which of these is a home remedy for endometriosis, according to the lesson?', for a
-    section too small to quote (see :func:`described`): the wrong options are entries of the
-    same section in the lessons on ``others`` that this lesson never mentions, so they are
-    plausible and not secretly right by the lesson. None without enough of them."""
-    prompt = f"Which of these is {SECTIONS[section].phrase} {_in_sentence(condition.title)}, according to the lesson?"
-    answers = [a for a in _answers(condition, section) if not (_named_words(a.name, condition) & word_families(prompt))]
-    if not answers or SECTIONS[section].advice:
-        # Advice (rest, relaxation, exercise) borrowed from another lesson may well be right
-        # for this condition too: a section of advice too small to quote gets no question.
-        return None
-    right = rng.choice(answers)
-    said = _condition_text(condition)
-    said_words = word_families(said)
-    used = {normalise(right.name)}
-    pool = [(item, other) for other in others for item in other.sections.get(section).items]
-    rng.shuffle(pool)
-    distractors: list[tuple[Item, Condition]] = []
-    for item, origin in pool:
-        key = normalise(item.name)
-        if key in used or _mentions(said, item.name) or not _nameable(item, origin) or not _nameable(item, condition):
-            continue
-        if word_families(item.name) & said_words or _named_words(item.name, condition) & word_families(prompt):
-            continue  # a word this lesson uses, or the prompt's: it may be right here, or a cue
-        used.add(key)
-        distractors.append((item, origin))
-        if len(distractors) == MAX_CHOICES - 1:
-            break
-    if len(distractors) < 2 or not cue_free(prompt, [right.name, *(i.name for i, _ in distractors)], condition):
-        return None
-    where = SECTION_TITLES[section].lower()
-    title = _in_sentence(condition.title)
-    choices = [Choice(right.name, True, f"Yes. The lesson on {title} lists it under {where}: {right.description}")]
-    choices += [
-        Choice(item.name, False, f"Not this one. This lesson does not list {_in_sentence(item.name)} under {where}; it comes from the lesson on {_in_sentence(origin.title)}.")
-        for item, origin in distractors
-    ]
-    return _single(
-        section, right, choices, prompt=prompt,
-        explanation=f"{right.name} is listed under {where}: {right.description}",
-    )
-
-
 def true_or_false_type(condition: Condition, rng: random.Random, quoted: Item | None = None) -> Question | None:
     """A true/false statement about one of the condition's types (needs two types), neither
     about nor quoting ``quoted`` (the type another question quotes: one would answer the other)."""
@@ -307,13 +232,9 @@ def true_or_false_type(condition: Condition, rng: random.Random, quoted: Item | 
 
 
 def _for_section(condition: Condition, section: str, seed: int, others: Sequence[Condition]) -> Question | None:
-    """A section's generated question: a quoted description where the section allows one,
-    else "which is ...?" (never for types: the true/false statement asks about them)."""
-    rng = _rng(seed, condition.id, section)
-    question = described(condition, section, rng)
-    if question is None and section != "types":
-        question = which_is(condition, section, rng, others)
-    return question
+    """A section's generated question: a quoted description where the section allows one
+    (see :func:`needs_other_conditions` for why nothing is borrowed)."""
+    return described(condition, section, _rng(seed, condition.id, section))
 
 
 def _quoted_type(condition: Condition, question: Question | None) -> Item | None:
