@@ -50,8 +50,6 @@ SectionName = Literal["types", "causes", "symptoms", "diagnosis", "prevention", 
 class SectionSpec:
     name: str
     title: str
-    #: "Which of these is {phrase} {condition}?" in generated questions.
-    phrase: str
     #: Whether the section gives advice a reader acts on (a wrong quiz option may not repeat it).
     advice: bool = False
     #: How publishers head this section: regular expressions ``healthkit import`` looks for
@@ -61,27 +59,27 @@ class SectionSpec:
 
 
 SECTIONS: Mapping[str, SectionSpec] = _table(
-    SectionSpec("types", "Types", "a type of", headings=(
+    SectionSpec("types", "Types", headings=(
         r"\btypes?\b", r"\bkinds?\b", r"\bforms? of\b", r"\bclassification\b", r"\bvariants?\b",
     )),
-    SectionSpec("causes", "Causes", "a possible cause of", headings=(
+    SectionSpec("causes", "Causes", headings=(
         r"\bcaus", r"\brisk factors?\b", r"\btrigger", r"\bwho (is|are|gets?)\b.*\b(risk|likely)\b", r"\bwhy do\b",
     )),
-    SectionSpec("symptoms", "Symptoms", "a symptom of", headings=(
+    SectionSpec("symptoms", "Symptoms", headings=(
         r"\bsymptoms?\b", r"\bsigns?\b", r"\bcheck if\b", r"\bhow (do|can|will) (i|you) (know|tell)\b",
         r"\bwhat does .* (look|feel) like\b",
     )),
-    SectionSpec("diagnosis", "Diagnosis", "a way doctors diagnose", headings=(
+    SectionSpec("diagnosis", "Diagnosis", headings=(
         r"\bdiagnos", r"\btests?\b", r"\bexams?\b", r"\bscreening\b",
     )),
-    SectionSpec("prevention", "Prevention", "a way to help prevent", advice=True, headings=(
+    SectionSpec("prevention", "Prevention", advice=True, headings=(
         r"\bprevent", r"\bavoid", r"\breduc\w* (your|the) risk\b", r"\blower\w* (your|the) risk\b", r"\bstop\w* .*spread",
     )),
-    SectionSpec("treatments", "Treatments", "a treatment for", advice=True, headings=(
+    SectionSpec("treatments", "Treatments", advice=True, headings=(
         r"\btreat", r"\bmanag(e|ement|ing)\b", r"\bmedicines?\b", r"\bmedications?\b", r"\btherap(y|ies)\b",
         r"\bsurgery\b", r"\bcures?\b",
     )),
-    SectionSpec("home_remedies", "Home remedies", "a home remedy for", advice=True, headings=(
+    SectionSpec("home_remedies", "Home remedies", advice=True, headings=(
         r"\bhome\b", r"\bremed", r"\bself[- ]?(care|help|management)\b", r"\byourself\b", r"\bthings (you|to) (can )?(do|try)\b",
         r"\blifestyle\b", r"\bliving with\b", r"\bcoping\b", r"\blook(ing)? after\b", r"\bease\b", r"\btips\b",
     )),
