@@ -1,7 +1,8 @@
 """healthkit as an installable distribution: its name, its extras, and a wheel of itself.
 
-The import package and the command are ``healthkit``; the distribution on the package index
-is ``healthkit-lessons`` (``healthkit`` there is another project). Bundles (``lessons.zip``,
+The import package and the command are ``healthkit``; the distribution is called
+``healthkit-lessons`` (``healthkit`` on PyPI is another project). It is not published on a
+package index: it installs from a clone or from the wheel a clone builds. Bundles (``lessons.zip``,
 workshop folders) carry a wheel of the healthkit that built them, so their notebooks run
 with the same code in a fresh environment. :func:`wheel` makes that wheel from the
 installed package itself: no build tools and no network needed.
@@ -18,7 +19,8 @@ from pathlib import Path
 
 from .io import zip_entries
 
-#: The name to install: ``pip install "healthkit-lessons[lab]"``.
+#: The distribution's name (not published on a package index: installed from a clone or
+#: its wheel, e.g. ``pip install ".[lab]"``).
 DISTRIBUTION = "healthkit-lessons"
 
 #: Optional dependency sets (``[project.optional-dependencies]`` in pyproject.toml).
@@ -45,7 +47,10 @@ def requirement(extra: str = "") -> str:
 
 
 def install_hint(extra: str) -> str:
-    return f'pip install "{requirement(extra)}"'
+    """The command that adds ``extra`` to the healthkit already installed: its own packages,
+    from the package index (healthkit itself is not published there)."""
+    wanted = extra_requirements(extra) or [requirement(extra)]
+    return "pip install " + " ".join(f'"{spec}"' for spec in wanted)
 
 
 def require(extra: str, feature: str) -> None:
@@ -127,6 +132,13 @@ def wheel() -> Wheel | None:
     except metadata.PackageNotFoundError:
         return None
     return pack_wheel(DISTRIBUTION, dist.version, _dist_info(dist))
+
+
+def extra_requirements(extra: str) -> list[str]:
+    """What ``extra`` adds to the plain install (``lab`` includes ``build``)."""
+    extras = ("build", "lab") if extra == "lab" else (extra,)
+    plain = set(runtime_requirements(()))
+    return [spec for spec in runtime_requirements(extras) if spec not in plain]
 
 
 def runtime_requirements(extras: tuple[str, ...] = ("build", "lab")) -> list[str]:

@@ -65,6 +65,24 @@ def test_no_instruction_installs_the_other_healthkit_from_pypi() -> None:
     assert wrong.search(f"then run:\n  {other}\n") and not wrong.search(f"{other}_tools")
 
 
+#: An install of our distribution from a package index, which does not have it.
+UNPUBLISHED = re.compile(r"pip3? install\s+(?:-{1,2}[\w-]+\s+)*[\"']?healthkit-lessons(?![\w-])")
+
+
+def test_no_instruction_installs_healthkit_lessons_from_an_index() -> None:
+    """healthkit-lessons is not published: every install line names a clone, a wheel or a
+    bundle's requirements, and the hint for a missing extra names packages an index has."""
+    from healthkit.distribution import install_hint
+
+    files = [ROOT / "README.md", *(ROOT / "docs").rglob("*.md"), *(ROOT / "healthkit").rglob("*.py"),
+             *(ROOT / "scripts").iterdir(), *(ROOT / "binder").glob("*"), ROOT / "environment.yml"]
+    offenders = [str(p.relative_to(ROOT)) for p in files if p.is_file() and UNPUBLISHED.search(p.read_text(errors="replace"))]
+    assert offenders == []
+    assert UNPUBLISHED.search('pip install "healthkit-lessons[lab]"') and not UNPUBLISHED.search('pip install ".[lab]"')
+    for extra in ("build", "lab"):
+        assert not UNPUBLISHED.search(install_hint(extra)) and "nbconvert" in install_hint(extra)
+
+
 def test_readme_quickstart_has_the_two_commands_and_ci_runs_the_test_one() -> None:
     readme = (ROOT / "README.md").read_text()
     quickstart = readme.split("## Quickstart", 1)[1].split("\n## ", 1)[0]
