@@ -26,6 +26,16 @@ _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _MD_BOLD_LEAD = re.compile(r"^(\*\*|__)(?P<lead>.+?)\1")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
+def list_item(line: str) -> tuple[str, bool] | None:
+    """A typed list item ("• a sore throat", "1. Wet the hair"): its text and whether it is
+    numbered; None for any other line. Word files made without list styles type them too."""
+    if m := _BULLET.match(line):
+        return m.group("text"), False
+    if m := _NUMBERED.match(line):
+        return m.group("text"), True
+    return None
+
+
 #: A line of its own with at most this many words may be a heading.
 MAX_HEADING_WORDS = 12
 
@@ -130,10 +140,8 @@ def read_markdown(text: str) -> Document:
             out.flush()
         elif out.chrome(_inline(line)[0]):
             pass
-        elif m := _BULLET.match(line):
-            out.list_item(m.group("text"), False)
-        elif m := _NUMBERED.match(line):
-            out.list_item(m.group("text"), True)
+        elif item := list_item(line):
+            out.list_item(*item)
         elif _MD_SETEXT.match(next_line) and next_line.strip() and not out.para and not out.item:
             out.para.append(line.strip())
         else:
@@ -154,10 +162,8 @@ def read_text(text: str) -> Document:
             continue
         if out.chrome(line):
             pass
-        elif m := _BULLET.match(line):
-            out.list_item(m.group("text"), False)
-        elif m := _NUMBERED.match(line):
-            out.list_item(m.group("text"), True)
+        elif item := list_item(line):
+            out.list_item(*item)
         elif (previous_blank or out.item is not None) and _looks_like_heading(line, next_line):
             out.heading(line, _heading_level(line))
         else:

@@ -24,6 +24,7 @@ from lxml import etree
 from .chrome import is_chrome
 from .dates import date_lines, parse_iso
 from .document import BOLD_HEADING_LEVEL, Block, Document, Metadata
+from .plaintext import list_item
 
 #: Elements whose text is never article text.
 _SKIP = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button", "svg", "template", "iframe",
@@ -129,18 +130,15 @@ def _blocks(root: Any) -> Iterator[Block]:
             yield Block("para", " ".join(element.tail.split()))
 
 
-_TYPED_ITEM = re.compile(r"^\s*(?:(?P<bullet>[•·▪◦●○–-])|(?P<number>\d{1,2})[.)])\s+(?P<text>\S.*)$")
-
-
 def _typed_lists(blocks: Iterator[Block]) -> Iterator[Block]:
     """Bullets and numbers typed into paragraphs ("• a sore throat", "1. Wet the hair") are
     list items, as in a Word file made without list styles."""
     for block in blocks:
-        m = _TYPED_ITEM.match(block.text) if block.kind == "para" else None
-        if m:
-            text = m.group("text")
+        item = list_item(block.text) if block.kind == "para" else None
+        if item:
+            text, numbered = item
             lead = block.lead if block.lead and text.startswith(block.lead) else ""
-            yield Block("item", text, 0 if m.group("bullet") else 1, lead)
+            yield Block("item", text, int(numbered), lead)
         else:
             yield block
 
@@ -233,7 +231,8 @@ def _visible_lines(root: Any) -> list[str]:
 def page_metadata(root: Any, html: str) -> Metadata:
     title = publisher = url = ""
     published = reviewed = None
-    for thing in _json_ld(root):
+    things = _json_ld(root)
+    for thing in things:
         title = title or _name(thing.get("headline")) or (_name(thing.get("name")) if "MedicalCondition" not in str(thing.get("@type")) else "")
         publisher = publisher or _name(thing.get("publisher"))
         found_url = thing.get("url")
@@ -253,7 +252,7 @@ def page_metadata(root: Any, html: str) -> Metadata:
     )
     language = language_tag(root.get("lang") or root.get("xml:lang") or "") or language_tag(_meta(root, "og:locale", "content-language", "language"))
     if not language:
-        language = next((language_tag(str(_first(t.get("inLanguage")))) for t in _json_ld(root) if t.get("inLanguage")), "")
+        language = next((language_tag(str(_first(t.get("inLanguage")))) for t in things if t.get("inLanguage")), "")
     meta = replace(meta, language=language)
     if meta.published is None:
         meta = replace(meta, published=_htmldate(html))
