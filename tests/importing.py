@@ -99,13 +99,23 @@ def score(article: Path) -> Score:
     source = condition.sources[0]
     for name in ("published", "reviewed"):
         if expected.get(name):
-            result.dates[name] = (expected[name], getattr(source, name))
+            result.dates[name] = (expected[name], _date_read(expected[name], getattr(source, name), text))
     result.items = _placed(expected.get("sections") or {}, _sections(condition))
     result.signs = _placed(expected.get("safety") or {}, _tiers(condition))
     questions = [normalise(f.question) for f in condition.faq]
     result.faq = [(q, any(normalise(q) in have or have in normalise(q) for have in questions if have)) for q in expected.get("faq") or []]
     result.leaked = [b for b in expected.get("boilerplate") or [] if _holds(text, b)]
     return result
+
+
+def _date_read(want: object, got: dt.date | None, text: str) -> object:
+    """The date as the import gave it. A page that shows only a month ("Last reviewed: August
+    2024", written "2024-08" in a truth file) is read right when the draft makes up no day for
+    it and tells the author which month the page shows."""
+    if not (isinstance(want, str) and len(want) == 7):
+        return got
+    month = dt.date(int(want[:4]), int(want[5:]), 1).strftime("%B %Y")
+    return want if got is None and month.lower() in text.lower() else got
 
 
 def _holds(text: str, phrase: str) -> bool:

@@ -22,22 +22,23 @@ _LINES = (
     r"table of contents", r"contents", r"on this page", r"in this (article|page)", r"jump to.*", r"listen( to this article)?",
     r"(open|close) all( sections)?", r"next( page)?", r"previous( page)?", r"page \d+ of \d+", r"loading\W*", r"advert(isement)?s? ?\W*",
     r"request an appointment", r"get e-?mail updates", r"to receive e-?mail updates.*", r"sign up for (e-?mail )?updates.*",
-    r"use the [\w ]{2,30} (checker|finder|builder|tool)", r"the [\w ]{2,30} (checker|finder|builder) (can|will) help.*", r"find a (doctor|gp|clinic|location).*", r"(download|view) (the )?(pdf|leaflet).*",
+    r"(.{0,60}\?\s+)?use (the|our) [\w ]{2,30} (checker|finder|builder|tool)\b.*", r"the [\w ]{2,30} (checker|finder|builder) (can|will) help.*", r"find a (doctor|gp|clinic|location).*", r"(download|view) (the )?(pdf|leaflet).*",
     r"(tweet|like|pin it|share on facebook)", r"\W*", r"edit", r"\[edit\]", r"hide", r"show",
     # bylines and review credits (their dates are read before chrome is dropped)
     r"(written |words |article )?by (?-i:[A-Z][\w.'-]+( [A-Z][\w.'-]+){0,3})(,.{0,60})?", r"(also |medically |clinically )?reviewed by:? .{0,100}",
-    r"updated by:? .{0,300}", r"(last )?(updated|reviewed|published|edited)( on)?:? .{0,40}\d{4}\.?", r"review date:? .{0,30}",
+    r"updated by:? .{0,300}", r"(last )?(updated|reviewed|published|edited|issued|revised)( on)?:? .{0,40}\d{4}\.?", r"review date:? .{0,30}",
     r"author:? .{0,60}", r".*\b(uses only high-quality sources|editorial (process|policy|guidelines|standards))\b.*",
     r".*\btell us what you think\b.*", r"we welcome your (comments|feedback|suggestions).*",
     # what a leaflet prints around its text
     r"(patient|public) information( leaflet| sheet)?", r"information for (patients|parents|carers|families)", r"leaflet (number|no\.?|ref\.?|reference|code)\b.*",
     r"version:? ?\d.*", r"(tel|telephone|phone|fax|e-?mail|web|website)\s*:.*", r"continued overleaf.*", r"please turn over.*",
     r".{0,80}\b(large print|another language|other formats|easy read|braille|audio (version|recording))\b.{0,160}", r".*\bask at reception\b.*",
-    r"(practice|patient) leaflet \d+.*", r".{0,80}\b(does|do|is) not (replace|a substitute for)\b.{0,120}", r".{0,60}\bgeneral (guidance|information) only\b.{0,80}", r"please (keep|retain) this (leaflet|sheet|handout|information).*",
+    r"(practice|patient) leaflet \d+.*", r"opening (hours|times).*",
+    r"[\w'’ ]{0,40}\b(clinic|surgery|office|reception|helpline|hub|centre|center|line)s?\b[^.:]{0,20}:\s*(open\b|(mon|tues|wednes|thurs|fri|satur|sun)days?\b|weekdays\b|daily\b|\d{1,2}(:\d\d)?\s*(am|pm)\b).*", r".{0,80}\b(does|do|is) not (replace|a substitute for)\b.{0,120}", r".{0,60}\bgeneral (guidance|information) only\b.{0,80}", r"please (keep|retain) this (leaflet|sheet|handout|information).*",
  r"this leaflet is (for general information|intended|not a substitute).*", r"read (it )?online:?.*",
 )
 #: A line that is only an address to write or ring: chrome, unless it says when to ring.
-_CONTACT = re.compile(r"^[^.?!]{0,40}(\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b|\+?\d[\d ()-]{8,}\d)[^.?!]{0,40}$")
+_CONTACT = re.compile(r"^[^.?!]{0,40}(\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b|\+?\d[\d ()-]{8,}\d)[^.?!]{0,40}\.?$")
 _WHEN = re.compile(r"\b(if|when|urgent\w*|emergency|immediately|straight away)\b", re.I)
 _CHROME = re.compile(r"^[^\w(\[]*(?:" + "|".join(_LINES) + r")\s*$", re.I)
 

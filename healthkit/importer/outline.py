@@ -59,7 +59,7 @@ _SKIP = re.compile(
     r"comments?|share.*|newsletter.*|table of contents|contents|on this page|in this (article|page)|alternative names|"
     r"other names|epidemiology|history|research( directions)?|society and culture|etymology|in other animals|"
     r"leaflet (reference|information)|acknowledg\w*|disclaimer|author|about the author|medical disclaimer|"
-    r"how we (review|wrote|create).*|editorial (policy|process)|sources and references|infobox)$",
+    r"how we (review|wrote|create).*|(a )?(note|message|word) from (the |our )?(team|editors?|clinic|\w+ (clinic|health|team|trust|hospital)).*|editorial (policy|process)|sources and references|infobox)$",
     re.I,
 )
 _FAQ = re.compile(r"\b(frequently asked questions|faqs?|questions and answers|q ?& ?a|common questions|your questions|questions (people|patients) ask)\b", re.I)
@@ -375,7 +375,7 @@ def _para_text(reading: _Reading, state: _State, block: Block) -> None:
         if state.role == "safety":
             if not found and _LEAD_IN.search(text):
                 state.list_tier = state.tier
-            reading.kept.setdefault(state.heading, []).append(text)
+            _keep(reading, state.heading, text)
             return
     state.list_tier = state.list_section = None
     if state.role == "faq":
@@ -403,7 +403,15 @@ def _para_text(reading: _Reading, state: _State, block: Block) -> None:
     elif state.role == "skip":
         return
     else:
-        reading.kept.setdefault(state.heading or "Other text", []).append(text)
+        _keep(reading, state.heading, text)
+
+
+def _keep(reading: _Reading, heading: str, text: str) -> None:
+    """Keep text that is no section's for the author, less the sentences that are only chrome
+    (a leaflet's "Phone: 01632 960 552.", "Issued: 1 September 2025")."""
+    kept = " ".join(s for s in _sentences(text) if not is_chrome(s))
+    if kept:
+        reading.kept.setdefault(heading or "Other text", []).append(kept)
 
 
 def _item(reading: _Reading, state: _State, block: Block) -> None:
@@ -420,13 +428,17 @@ def _item(reading: _Reading, state: _State, block: Block) -> None:
     elif state.role in ("summary", "lead"):
         reading.summary.append(_sentence(block.text)) if state.role == "summary" else None
     elif state.role != "skip":
-        reading.kept.setdefault(state.heading or "Other text", []).append(block.text)
+        _keep(reading, state.heading, block.text)
 
 
-def _from_title(blocks: Iterable[Block]) -> list[Block]:
-    """The blocks from the article's title on: what stands above a page's one ``h1`` (a
-    school's motto, a site's strap line) is not the article's."""
+def _from_title(blocks: Iterable[Block], title: str) -> list[Block]:
+    """The blocks from the article's title on: what stands above the heading that names the
+    condition, or above a page's one ``h1`` (a school's motto, a trust's department, a site's
+    strap line), is not the article's."""
     listed = list(blocks)
+    named = [i for i, b in enumerate(listed) if b.kind == "heading" and normalise(condition_name([b.text])) == normalise(title)]
+    if named:
+        return listed[named[0]:]
     tops = [i for i, b in enumerate(listed) if b.kind == "heading" and b.level == 1]
     return listed[tops[0]:] if len(tops) == 1 else listed
 
@@ -434,7 +446,7 @@ def _from_title(blocks: Iterable[Block]) -> list[Block]:
 def walk(blocks: Iterable[Block], title: str) -> _Reading:
     reading = _Reading(title)
     state = _State()
-    for block in _from_title(blocks):
+    for block in _from_title(blocks, title):
         if block.kind != "heading" and is_chrome(block.text):
             continue
         if block.kind == "heading":

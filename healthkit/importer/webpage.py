@@ -238,7 +238,7 @@ def page_metadata(root: Any, html: str) -> Metadata:
         found_url = thing.get("url")
         url = url or (found_url if isinstance(found_url, str) else "")
         reviewed = reviewed or parse_iso(_first(thing.get("lastReviewed")))
-        published = published or parse_iso(_first(thing.get("dateModified"))) or parse_iso(_first(thing.get("datePublished")))
+        published = published or parse_iso(_first(thing.get("datePublished"))) or parse_iso(_first(thing.get("dateModified")))
     canonical = next((el.get("href") for el in root.iter("link") if "canonical" in (el.get("rel") or "").lower().split() and el.get("href")), "")
     shown, notes = date_lines(_visible_lines(root))
     page_title = root.find(".//title")
