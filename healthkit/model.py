@@ -126,6 +126,14 @@ class ClinicalReview:
     next_review: Optional[_dt.date] = field(
         default=None, metadata={"doc": "When the content is due another review: at most three years after date (required when approved)."}
     )
+    digest: Optional[str] = field(
+        default=None,
+        metadata={
+            "doc": "What the reviewer signed: a digest of the clinical text (summary, key terms, sections, safety, FAQ, "
+            "quiz, sources), written by 'healthkit review sign'. Any later change to that text shows as 'changed since its review'.",
+            "pattern": r"^sha256:[0-9a-f]{64}$",
+        },
+    )
 
     @property
     def approved(self) -> bool:

@@ -12,9 +12,9 @@ from typing import Iterator, Sequence
 
 from .. import __version__
 from ..errors import HealthkitError
-from . import build, check, export_quiz, import_, lite, preview, schema, scorm, workshop
+from . import build, check, export_quiz, import_, lite, preview, review, schema, scorm, workshop
 
-COMMANDS = (check, build, preview, import_, export_quiz, workshop, scorm, lite, schema)
+COMMANDS = (check, build, preview, import_, review, export_quiz, workshop, scorm, lite, schema)
 
 
 def make_parser() -> argparse.ArgumentParser:

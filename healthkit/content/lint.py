@@ -17,6 +17,7 @@ from ..registry import LANGUAGE_REGIONS, PLACEHOLDERS, QUIZ_KINDS, RESERVED_IDS,
 from .convert import format_key
 from .localise import PLACEHOLDER, iter_texts, unknown_placeholders
 from .readability import reading_levels
+from .review import changed_since_review
 
 #: Reading-grade ceilings: whole condition, any one section.
 MAX_GRADE = 8.0
@@ -136,7 +137,7 @@ def _dates(condition: Condition, latest: dt.date, report: _Report) -> None:
 
 def _review(condition: Condition, today: dt.date, report: _Report) -> None:
     review = condition.clinical_review
-    named = [f for f in ("reviewer", "credentials", "date", "next_review") if getattr(review, f) is not None]
+    named = [f for f in ("reviewer", "credentials", "date", "next_review", "digest") if getattr(review, f) is not None]
     if not review.approved:
         for name in named:
             report.add("error", f"clinical_review.{name}", f"a pending review names no {name.replace('_', ' ')}; "
@@ -155,6 +156,12 @@ def _review(condition: Condition, today: dt.date, report: _Report) -> None:
                 report.add("error", "clinical_review.next_review", "next_review is at most three years after the review date")
     if review.next_review is not None and review.next_review < today:
         report.add("warning", "clinical_review.next_review", f"the clinical review was due on {review.next_review}: the lesson shows 'review overdue' until it is reviewed again")
+    if review.digest is None:
+        report.add("warning", "clinical_review.digest", "the review is bound to no text: nothing shows a later change as unreviewed; "
+                   f"have it signed with 'healthkit review sign {condition.id} --reviewer NAME --credentials TEXT'")
+    elif changed_since_review(condition):
+        report.add("warning", "clinical_review.digest", f"the clinical text has changed since its review on {review.date}: every output "
+                   f"says so until the reviewer signs it again with 'healthkit review sign {condition.id}'")
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:

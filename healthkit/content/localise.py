@@ -17,6 +17,7 @@ from ..errors import ParameterError
 from ..model import Condition
 from ..registry import PLACEHOLDERS, REGIONS, Region, default_region
 from .convert import KeyPath
+from .review import changed_since_review, clinical_digest
 
 #: ``{name}``: a placeholder, known or not (unknown ones are errors in ``check``).
 PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -69,5 +70,10 @@ def _replace(value: Any, region: Region) -> Any:
 
 
 def localise(condition: Condition, region: Region) -> Condition:
-    """A copy of ``condition`` whose texts name ``region``'s services."""
-    return _replace(condition, region)  # type: ignore[no-any-return]
+    """A copy of ``condition`` whose texts name ``region``'s services. A review that still
+    fits the authored text fits the localised one: naming a region's services is not an edit."""
+    localised: Condition = _replace(condition, region)
+    review = condition.clinical_review
+    if review.digest is not None and not changed_since_review(condition):
+        localised = dataclasses.replace(localised, clinical_review=dataclasses.replace(review, digest=clinical_digest(localised)))
+    return localised

@@ -13,6 +13,7 @@ import re
 from typing import Iterable
 
 from ..content.readability import reading_minutes
+from ..content.review import changed_since_review
 from ..model import SECTION_TITLES, Condition, Section, Source
 from ..quiz.model import Flashcard, Question, Quiz
 from ..registry import EDITIONS_SPEC, Region
@@ -68,6 +69,15 @@ def review_overdue(condition: Condition, today: dt.date | None = None) -> bool:
     return review.approved and review.next_review is not None and review.next_review < (today or dt.date.today())
 
 
+def review_state(condition: Condition, today: dt.date | None = None) -> str:
+    """pending, approved, overdue, or changed (approved, then edited: the edit is unreviewed)."""
+    if not condition.clinical_review.approved:
+        return "pending"
+    if changed_since_review(condition):
+        return "changed"
+    return "overdue" if review_overdue(condition, today) else "approved"
+
+
 def review_status_text(condition: Condition, today: dt.date | None = None) -> str:
     """A few plain sentences on the clinical review, for pages, cards, READMEs and exports;
     a draft's start by saying it is a draft."""
@@ -79,6 +89,11 @@ def review_status_text(condition: Condition, today: dt.date | None = None) -> st
             "by people who are not clinicians. Check with a health professional before you act on it."
         )
     text = f"{draft}Reviewed by {review.reviewer} ({review.credentials}) on {_date(review.date)}."
+    if changed_since_review(condition):
+        return text[:-1] + (
+            ", and changed since: the changes have not been reviewed by a clinician. "
+            "Check with a health professional before you act on it."
+        )
     if review_overdue(condition, today):
         return text + f" Review overdue: the next review was due on {_date(review.next_review)}."
     return text + f" Next review due {_date(review.next_review)}."
@@ -94,8 +109,8 @@ def short_review_status(condition: Condition, today: dt.date | None = None) -> s
 
 def review_notice(condition: Condition, today: dt.date | None = None) -> str:
     review = condition.clinical_review
-    state = "overdue" if review_overdue(condition, today) else ("approved" if review.approved else "pending")
-    label = "Review overdue" if state == "overdue" else ("Clinical review" if state == "approved" else "Review status")
+    state = review_state(condition, today)
+    label = {"changed": "Changed since review", "overdue": "Review overdue", "approved": "Clinical review"}.get(state, "Review status")
     if condition.status == "draft":
         state, label = f"{state} hk-review-draft", "Draft"
     return (

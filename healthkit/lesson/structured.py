@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..content.lint import advises_against
+from ..content.review import changed_since_review
 from ..model import Condition, Item, Source
 
 CONTEXT = "https://schema.org"
@@ -63,7 +64,7 @@ def web_page(condition: Condition) -> dict[str, Any]:
         "about": medical_condition(condition),
     }
     review = condition.clinical_review
-    if review.approved and review.date is not None:
+    if review.approved and review.date is not None and not changed_since_review(condition):
         page["lastReviewed"] = review.date.isoformat()
         page["reviewedBy"] = {"@type": "Person", "name": review.reviewer, "jobTitle": review.credentials}
     return page
