@@ -64,23 +64,27 @@ SECTIONS: Mapping[str, SectionSpec] = _table(
     )),
     SectionSpec("causes", "Causes", headings=(
         r"\bcaus", r"\brisk factors?\b", r"\btrigger", r"\bwho (is|are|gets?)\b.*\b(risk|likely)\b", r"\bwhy do\b",
+        r"^who gets\b", r"\bcatch\b", r"\bhow (is|are) (it|they|\w+) (spread|passed on|caught)\b",
     )),
     SectionSpec("symptoms", "Symptoms", headings=(
         r"\bsymptoms?\b", r"\bsigns?\b", r"\bcheck if\b", r"\bhow (do|can|will) (i|you) (know|tell)\b",
-        r"\bwhat does .* (look|feel) like\b",
+        r"\bwhat does .* (look|feel) like\b", r"\blook(ing)? out for\b", r"\bwhat to look for\b",
     )),
     SectionSpec("diagnosis", "Diagnosis", headings=(
-        r"\bdiagnos", r"\btests?\b", r"\bexams?\b", r"\bscreening\b",
+        r"\bdiagnos", r"\btests?\b", r"\btest(ed|ing)\b", r"\bexams?\b", r"\bscreening\b",
+        r"\bhow (we|a gp|the gp|your gp|a doctor|the doctor|your doctor|doctors|a nurse)\b.*\bchecks?\b",
     )),
     SectionSpec("prevention", "Prevention", advice=True, headings=(
         r"\bprevent", r"\bavoid", r"\breduc\w* (your|the) risk\b", r"\blower\w* (your|the) risk\b", r"\bstop\w* .*spread",
+        r"\bstop\w* .*coming back\b",
     )),
     SectionSpec("treatments", "Treatments", advice=True, headings=(
         r"\btreat", r"\bmanag(e|ement|ing)\b", r"\bmedicines?\b", r"\bmedications?\b", r"\btherap(y|ies)\b",
-        r"\bsurgery\b", r"\bcures?\b",
+        r"\bsurgery\b", r"\bcures?\b", r"\bwhat can (a|your|the) (doctor|gp|nurse|specialist) do\b",
+        r"\bhow (a|your|the) (doctor|gp|nurse|specialist) can help\b",
     )),
     SectionSpec("home_remedies", "Home remedies", advice=True, headings=(
-        r"\bhome\b", r"\bremed", r"\bself[- ]?(care|help|management)\b", r"\byourself\b", r"\bthings (you|to) (can )?(do|try)\b",
+        r"(?<!stay )(?<!stay at )(?<!staying )\bhome\b(?! from)", r"\bremed", r"\bself[- ]?(care|help|management)\b", r"\byourself\b", r"\bthings (you|to) (can )?(do|try)\b",
         r"\blifestyle\b", r"\bliving with\b", r"\bcoping\b", r"\blook(ing)? after\b", r"\bease\b", r"\btips\b",
     )),
 )

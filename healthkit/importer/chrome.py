@@ -33,7 +33,12 @@ _LINES = (
     r"(patient|public) information( leaflet| sheet)?", r"information for (patients|parents|carers|families)", r"leaflet (number|no\.?|ref\.?|reference|code)\b.*",
     r"version:? ?\d.*", r"(tel|telephone|phone|fax|e-?mail|web|website)\s*:.*", r"continued overleaf.*", r"please turn over.*",
     r".{0,80}\b(large print|another language|other formats|easy read|braille|audio (version|recording))\b.{0,160}", r".*\bask at reception\b.*",
-    r"(practice|patient) leaflet \d+.*", r"opening (hours|times).*",
+    r"(practice|patient) leaflet \d+.*", r".{0,60}\bopening (hours|times)\b.*", r"(←\s*)?back to (the )?(top|home|index|search results|previous page|all [\w ]{1,20}|[\w ]{1,30} a ?[–-] ?z)\b.*",
+    r"(mon|tues|wednes|thurs|fri|satur|sun)days?\b.{0,40}:\s*(closed|open|\d{1,2}([.:]\d\d)?\s*(am|pm)).*",
+    r"(owner|status|audience|tags|categories|language versions?|created|last edited( by)?|page properties):\s.*", r"internal note\b.*",
+    r"related (pages|articles|links|topics|content|conditions|information|reading)\b.*", r".*\bdisclaims? (any|all) (warranty|liability)\b.*",
+    r"(back to )?top of (the )?page", r"(unsubscribe|forward to a friend|update your preferences|view this email in your browser)\b.*",
+    r"you are receiving this (email|message|newsletter)\b.*",
     r"[\w'’ ]{0,40}\b(clinic|surgery|office|reception|helpline|hub|centre|center|line)s?\b[^.:]{0,20}:\s*(open\b|(mon|tues|wednes|thurs|fri|satur|sun)days?\b|weekdays\b|daily\b|\d{1,2}(:\d\d)?\s*(am|pm)\b).*", r".{0,80}\b(does|do|is) not (replace|a substitute for)\b.{0,120}", r".{0,60}\bgeneral (guidance|information) only\b.{0,80}", r"please (keep|retain) this (leaflet|sheet|handout|information).*",
  r"this leaflet is (for general information|intended|not a substitute).*", r"read (it )?online:?.*",
 )
@@ -50,6 +55,8 @@ def is_chrome(text: str) -> bool:
     if _CHROME.match(text) or (_CONTACT.match(text) and not _WHEN.search(text)):
         return True
     parts = [p for p in re.split(r"[|·•›»]", text) if p.strip()]
+    if len(parts) >= 3 and any(_CONTACT.match(p.strip()) for p in parts):
+        return True  # a footer of addresses: "The Clinic · 4410 Pier Road · Front desk (207) 555-0163"
     if len(parts) >= 4 and all(len(p.split()) <= 3 and not p.strip().endswith(".") for p in parts):
         return True  # a menu or a breadcrumb: "Beauty · Fashion · Wellness · Life"
     return len(parts) > 1 and all(_CHROME.match(p) or _CHROME.match(p.split("(")[0]) for p in parts)

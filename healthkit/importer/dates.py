@@ -37,8 +37,8 @@ _FORMS = (
 )
 _MONTH_ONLY = re.compile(rf"\b{_MONTH}\s+{_YEAR}\b", re.I)
 
-_REVIEWED = re.compile(r"\b(last reviewed|page last reviewed|reviewed on|review date|reviewed:|medically reviewed|clinically reviewed|date of review|reviewed)\b", re.I)
-_PUBLISHED = re.compile(r"\b(published|updated|last updated|last edited|last modified|posted|date of publication|written|issued|date of issue|produced|date)\b", re.I)
+_REVIEWED = re.compile(r"\b(last reviewed|page last reviewed|reviewed on|review date|reviewed:|medically reviewed|clinically reviewed|clinical review|date of review|current as of|reviewed)\b", re.I)
+_PUBLISHED = re.compile(r"\b(published|updated|last updated|last edited|last modified|posted|date of publication|written|issued|date of issue|produced|created|sent|date)\b", re.I)
 _FUTURE = re.compile(r"\b(next review|review due|due for review|to be reviewed|review by)\b", re.I)
 #: A line that says a date longer than this is not a date line but a sentence with a date in it.
 MAX_DATE_LINE_WORDS = 24

@@ -59,10 +59,11 @@ _SKIP = re.compile(
     r"comments?|share.*|newsletter.*|table of contents|contents|on this page|in this (article|page)|alternative names|"
     r"other names|epidemiology|history|research( directions)?|society and culture|etymology|in other animals|"
     r"leaflet (reference|information)|acknowledg\w*|disclaimer|author|about the author|medical disclaimer|"
-    r"how we (review|wrote|create).*|(a )?(note|message|word) from (the |our )?(team|editors?|clinic|\w+ (clinic|health|team|trust|hospital)).*|editorial (policy|process)|sources and references|infobox)$",
+    r"how we (review|wrote|create).*|backlinks|linked (pages|mentions)|comments? \(\d+\)|(a )?(note|message|word) from (the |our )?(team|editors?|clinic|\w+ (clinic|health|team|trust|hospital)).*|editorial (policy|process)|sources and references|infobox)$",
     re.I,
 )
-_FAQ = re.compile(r"\b(frequently asked questions|faqs?|questions and answers|q ?& ?a|common questions|your questions|questions (people|patients) ask)\b", re.I)
+_FAQ = re.compile(r"\b(frequently asked questions|faqs?|questions and answers|q ?& ?a|common questions|your questions|"
+                  r"questions( \w+){0,3} (ask|asked|have)|myths?( and| vs\.?| versus| or) facts?)\b", re.I)
 _SUMMARY = re.compile(r"^(overview|introduction|intro|summary of|at a glance|in brief|key (facts|points|messages|information|takeaways)( about .*)?|"
                       r"what (is|are)( an?| the)? .*|about( the)? .*|understanding .*|quick facts)$", re.I)
 _SAFETY_HEADING = re.compile(

@@ -10,9 +10,10 @@ each bullet is one block, never joined to the next.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from .chrome import is_chrome
-from .dates import date_lines
+from .dates import date_lines, parse_iso
 from .document import BOLD_HEADING_LEVEL, Block, Document, Metadata
 from .text import normalise_text
 
@@ -22,10 +23,24 @@ _MD_HEADING = re.compile(r"^\s{0,3}(?P<hashes>#{1,6})\s+(?P<text>.*?)\s*#*\s*$")
 _MD_RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 _MD_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[\[([^\]|]*)(?:\|[^\]]*)?\]\]")
 _MD_BOLD_LEAD = re.compile(r"^(\*\*|__)(?P<lead>.+?)\1")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
+#: Pictographs a page puts before a heading or a callout ("☀️ Sunburn", "⚠️ Get help now").
+_PICTOGRAPHS = re.compile(r"^[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D\s]+")
+#: A task-list box before a list item's text ("- [ ] Wear a hat").
+_CHECKBOX = re.compile(r"^\[[ xX]\]\s+")
+#: A static site's shortcode line: ``{{< callout type="info" >}}``, ``{{% /note %}}``.
+_SHORTCODE = re.compile(r"^\s*\{\{[<%]\s*(?P<close>/)?\s*(?P<name>[\w-]+)[^}]*[>%]\}\}\s*$")
+#: Shortcodes whose content is the site's, not the article's.
+_CHROME_SHORTCODE = re.compile(r"related|feedback|footer|breadcrumb|share|newsletter|subscribe|promo|cta|banner|nav|toc", re.I)
+_FRONT_MATTER = re.compile(r"^---\s*\n(?P<body>.*?)\n(?:---|\.\.\.)\s*(?:\n|$)", re.S)
+#: Front-matter keys, by the metadata they give.
+_FRONT_KEYS = {
+    "title": ("title",), "published": ("date", "published", "publishdate", "date_published", "created"),
+    "reviewed": ("last_reviewed", "lastreviewed", "reviewed", "review_date", "date_reviewed"), "url": ("canonical", "canonical_url", "url", "permalink"),
+}
 def list_item(line: str) -> tuple[str, bool] | None:
     """A typed list item ("• a sore throat", "1. Wet the hair"): its text and whether it is
     numbered; None for any other line. Word files made without list styles type them too."""
@@ -42,7 +57,7 @@ MAX_HEADING_WORDS = 12
 
 def _inline(text: str) -> tuple[str, str]:
     """Markdown inline markup taken out; returns (text, the bold words it starts with)."""
-    text = _TAG.sub("", _MD_LINK.sub(r"\1", _MD_IMAGE.sub("", text))).strip()
+    text = _PICTOGRAPHS.sub("", _TAG.sub("", _MD_LINK.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), _MD_IMAGE.sub("", text))).strip())
     m = _MD_BOLD_LEAD.match(text)
     lead = _MD_EMPHASIS.sub(r"\2", m.group("lead")).strip() if m else ""
     return " ".join(_MD_EMPHASIS.sub(r"\2", text).split()), lead
@@ -107,7 +122,7 @@ class _Builder:
 
     def list_item(self, text: str, ordered: bool) -> None:
         self.flush()
-        plain, lead = _inline(text)
+        plain, lead = _inline(_CHECKBOX.sub("", text))
         self.item = Block("item", plain, int(ordered), lead)
 
     def line(self, text: str) -> None:
@@ -123,11 +138,41 @@ class _Builder:
         return Document(tuple(self.blocks), meta, (("page chrome", self.dropped),) if self.dropped else ())
 
 
+def front_matter(text: str) -> tuple[Metadata, str]:
+    """A static site's YAML front matter (``title:``, ``date:``, ``last_reviewed:``, ...) as
+    metadata, and the text after it. Read line by line as ``key: value``: nothing in it is
+    run or built, whatever it holds."""
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return Metadata(), text
+    found: dict[str, str] = {}
+    for line in m.group("body").splitlines():
+        key, sep, value = line.partition(":")
+        if sep and not line.startswith((" ", "\t")):
+            found[key.strip().lower()] = value.strip().strip("'\"")
+    pick = {what: next((found[k] for k in keys if found.get(k)), "") for what, keys in _FRONT_KEYS.items()}
+    url = pick["url"] if pick["url"].startswith(("http://", "https://")) else ""
+    return Metadata(title=pick["title"], url=url, published=parse_iso(pick["published"]), reviewed=parse_iso(pick["reviewed"])), text[m.end():]
+
+
 def read_markdown(text: str) -> Document:
-    lines = normalise_text(text).split("\n")
+    meta, text = front_matter(normalise_text(text))
+    lines = [re.sub(r"^\s{0,3}>\s?", "", line) for line in text.split("\n")]  # a callout's lines are read as any others
     out = _Builder()
+    hidden = ""  # the chrome shortcode being skipped (one that is closed later: others stand alone)
+    closed = {m.group("name") for line in lines if (m := _SHORTCODE.match(line)) and m.group("close")}
     for i, raw in enumerate(lines):
         line = raw.rstrip()
+        if shortcode := _SHORTCODE.match(line):
+            out.flush()
+            name = shortcode.group("name")
+            if hidden and shortcode.group("close") and name == hidden:
+                hidden = ""
+            elif not hidden and not shortcode.group("close") and name in closed and _CHROME_SHORTCODE.search(name):
+                hidden = name
+            continue
+        if hidden:
+            continue
         next_line = lines[i + 1] if i + 1 < len(lines) else ""
         if not line.strip():
             out.flush()
@@ -145,8 +190,9 @@ def read_markdown(text: str) -> Document:
         elif _MD_SETEXT.match(next_line) and next_line.strip() and not out.para and not out.item:
             out.para.append(line.strip())
         else:
-            out.line(re.sub(r"^\s*>\s?", "", line))
-    return out.document()
+            out.line(line)
+    document = out.document()
+    return replace(document, meta=meta.merged(document.meta))
 
 
 def read_text(text: str) -> Document:

@@ -27,7 +27,7 @@ from .document import BOLD_HEADING_LEVEL, Block, Document, Metadata
 from .plaintext import list_item
 
 #: Elements whose text is never article text.
-_SKIP = {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "button", "svg", "template", "iframe",
+_SKIP = {"script", "style", "noscript", "nav", "header", "footer", "aside", "button", "svg", "template", "iframe",
          "select", "input", "label", "figure", "img", "picture", "video", "audio", "canvas", "object", "embed", "table"}
 #: class or id words of containers that hold chrome, for pages read without trafilatura.
 _CHROME_CONTAINER = re.compile(
@@ -301,13 +301,36 @@ def _drop_promotions(root: Any) -> None:
                 el.drop_tree()
 
 
+#: A form holding fewer words than this is a search box or a sign-up, not a page that an
+#: older site wraps whole in one ``<form>``.
+MAX_FORM_WORDS = 150
+
+
+def _is_small_form(el: Any) -> bool:
+    return bool(el.tag == "form" and len(el.text_content().split()) < MAX_FORM_WORDS)
+
+
+def _open_accordions(root: Any) -> None:
+    """Show a page's folded parts as text: a question on a button inside a heading (the usual
+    accordion) becomes the heading's text, and a panel the page hides until that button is
+    pressed (``hidden``, ``aria-hidden``) is shown."""
+    controlled = {c for el in root.iter("button") for c in (el.get("aria-controls") or "").split()}
+    for button in list(root.iter("button")):
+        if any(isinstance(a.tag, str) and a.tag in _HEADINGS for a in button.iterancestors()) or button.get("aria-controls"):
+            button.drop_tag()
+    for el in root.iter():
+        if isinstance(el.tag, str) and el.get("id") in controlled:
+            el.attrib.pop("hidden", None)
+            el.attrib.pop("aria-hidden", None)
+
+
 def _own_body(root: Any) -> list[Block]:
     """The body without trafilatura: <main> or <article>, else the page less its chrome."""
     for el in list(root.iter()):
         if not isinstance(el.tag, str):
             continue
         marks = " ".join([el.get("class") or "", el.get("id") or "", el.get("role") or ""])
-        if el.tag in _SKIP or (el.tag in ("div", "section", "ul", "ol", "span", "p") and _CHROME_CONTAINER.search(marks)):
+        if el.tag in _SKIP or _is_small_form(el) or (el.tag in ("div", "section", "ul", "ol", "span", "p") and _CHROME_CONTAINER.search(marks)):
             if el.getparent() is not None:
                 el.drop_tree()
     scope = next((el for el in root.iter("main", "article") if isinstance(el.tag, str)), None)
@@ -330,6 +353,7 @@ def read_page(html: str) -> Document:
     except (etree.LxmlError, ValueError, RecursionError):
         return Document(())
     meta = page_metadata(root, html)
+    _open_accordions(root)
     _drop_promotions(root)
     try:
         body = _trafilatura_body(lxml.html.tostring(root, encoding="unicode"))
