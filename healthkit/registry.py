@@ -210,7 +210,7 @@ class SafetyTier:
 
 SAFETY_TIERS: Mapping[str, SafetyTier] = _table(
     SafetyTier("emergency", "Call the emergency number or go to an emergency department now.", True, cues=(
-        r"\b(999|911|112|000)\b", r"\btriple zero\b", r"\ba ?& ?e\b", r"\bemergency (room|department|care|services?|help|number)\b",
+        r"\b(999|911|112|000|995)\b", r"\btriple zero\b", r"\b(the|an|nearest) (er|ed)\b", r"\ba ?& ?e\b", r"\bemergency (room|department|care|services?|help|number)\b",
         r"\bimmediate (action|help|medical)\b", r"\bambulance\b", r"\bseek emergency\b", r"(?<!non-)(?<!non )(?<!not an )\bemergency\b",
         r"\b(get|seek) (medical )?help (immediately|straight away|right now)\b",
     )),
@@ -222,7 +222,8 @@ SAFETY_TIERS: Mapping[str, SafetyTier] = _table(
         r"\bnon[- ]urgent\b", r"\bsee (a|your) (gp|doctor|healthcare provider|health ?care provider|provider|nurse)\b",
         r"\b(see|contact|call|talk to|talk with|speak to|speak with|check with|visit|tell|ask) (a|your) (gp|doctor|healthcare provider|health ?care provider|provider|nurse)\b",
         r"\b(make|book) an appointment\b", r"\bwhen (to|should (i|you)) (see|contact|call)\b", r"\bmedical (advice|professional|care)\b",
-        r"\bget (medical )?help\b", r"\bsee a doctor\b",
+        r"\bget (medical )?help\b", r"\bsee a doctor\b", r"\b(see|visit|book|make an appointment with) (a|an|your) (optician|optometrist|dentist|midwife|health visitor|physio\w*)\b",
+        r"\b(book|make) a (routine|regular|normal|non-urgent) appointment\b",
     )),
     SafetyTier("pharmacist", "A pharmacist can help (optional).", False, cues=(r"\bpharmacist", r"\bpharmacy\b", r"\bchemist\b")),
 )

@@ -18,7 +18,7 @@ from healthkit.content import check_text
 from healthkit.importer import ArticleError, FetchError, import_article, imports_article
 from healthkit.importer.outline import section_of, tier_of
 
-from .importing import DAY, PUBLISHERS, SECOND, THIRD, Totals, articles, score
+from .importing import DAY, FOURTH, PUBLISHERS, SECOND, THIRD, Totals, articles, score
 
 # -- the layouts, measured -------------------------------------------------------------------
 def _measured(folder: Path) -> Totals:
@@ -44,13 +44,23 @@ def test_articles_in_other_publishers_layouts_import_as_drafts() -> None:
 
 @pytest.mark.parametrize("folder", [SECOND, THIRD], ids=["second", "third"])
 def test_articles_written_after_the_importer_import_as_drafts(folder: Path) -> None:
-    """Articles in the same layouts written later by people who never saw the importer (the
-    figures docs/importer.md reports, misses included)."""
+    """Articles in the same layouts written later by people who never saw the importer, read
+    by the rounds after them: no chrome and every date, and one title that keeps who the page
+    is for ("Pink eye in kids")."""
     totals = _measured(folder)
-    n = len(totals.scores)
-    assert len(totals.leaked) <= 0.05 * sum(len(s.leaked) + 10 for s in totals.scores), totals.leaked
+    assert not totals.leaked, totals.leaked
     assert len(totals.titles) <= 1, totals.titles
-    assert len(totals.dates) <= n // 3, totals.dates
+    assert not totals.dates, totals.dates
+
+
+def test_articles_in_layouts_new_to_the_importer_import_as_drafts() -> None:
+    """The fourth set, in eleven layouts the earlier sets lack (the figures docs/importer.md
+    reports, misses included): chrome only inside article sentences, and the titles and
+    dates its writers read differently from the importer's rules."""
+    totals = _measured(FOURTH)
+    assert len(totals.leaked) <= 2, totals.leaked
+    assert len(totals.titles) <= 2, totals.titles
+    assert len(totals.dates) <= 2, totals.dates
 
 
 def test_every_publisher_article_gives_a_draft_that_check_accepts() -> None:

@@ -39,6 +39,8 @@ _LINES = (
     r"related (pages|articles|links|topics|content|conditions|information|reading)\b.*", r".*\bdisclaims? (any|all) (warranty|liability)\b.*",
     r"(back to )?top of (the )?page", r"(unsubscribe|forward to a friend|update your preferences|view this email in your browser)\b.*",
     r"you are receiving this (email|message|newsletter)\b.*",
+    r".{0,60}\b(produced|prepared|compiled) by (the |our )?[\w ,&'’-]{0,60}\b(team|service|department|unit|editors?)\b.*",
+    r"donate\b.{0,80}", r"(shop|buy|browse|view all)( [\w&'’-]+){1,6}", r".{0,60}\bfact ?sheet",
     r"[\w'’ ]{0,40}\b(clinic|surgery|office|reception|helpline|hub|centre|center|line)s?\b[^.:]{0,20}:\s*(open\b|(mon|tues|wednes|thurs|fri|satur|sun)days?\b|weekdays\b|daily\b|\d{1,2}(:\d\d)?\s*(am|pm)\b).*", r".{0,80}\b(does|do|is) not (replace|a substitute for)\b.{0,120}", r".{0,60}\bgeneral (guidance|information) only\b.{0,80}", r"please (keep|retain) this (leaflet|sheet|handout|information).*",
  r"this leaflet is (for general information|intended|not a substitute).*", r"read (it )?online:?.*",
 )
@@ -55,6 +57,8 @@ def is_chrome(text: str) -> bool:
     if _CHROME.match(text) or (_CONTACT.match(text) and not _WHEN.search(text)):
         return True
     parts = [p for p in re.split(r"[|·•›»]", text) if p.strip()]
+    if len(re.findall(r"[›»]", text)) >= 2 and all(len(p.split()) <= 4 for p in re.split(r"[›»]", text)):
+        return True  # a breadcrumb: "MyHR › Benefits › Eye care voucher"
     if len(parts) >= 3 and any(_CONTACT.match(p.strip()) for p in parts):
         return True  # a footer of addresses: "The Clinic · 4410 Pier Road · Front desk (207) 555-0163"
     if len(parts) >= 4 and all(len(p.split()) <= 3 and not p.strip().endswith(".") for p in parts):

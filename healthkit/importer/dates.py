@@ -130,11 +130,12 @@ def date_lines(lines: Iterable[str]) -> tuple[dict[DateRole, dt.date], list[str]
             role = "future" if "future" in roles else before[-1][1]
             if role == "future" or role in found:
                 continue
+            if role == "reviewed" and (day or dt.date(int(text[-4:]), 12, 28)) > dt.date.today():
+                continue  # a leaflet's "Review date: January 2027" says when it will be reviewed
             if day is not None:
                 found[role] = day  # type: ignore[index]
             else:
-                shown = line[cue_at:position + len(text)]
-                note = f"The page shows '{shown}', a month with no day: add it by hand as '{role}' if it is that date."
+                note = f"The page gives its {role} date as a month with no day ('{text}'): add the day by hand as '{role}' if you know it."
                 if note not in notes:
                     notes.append(note)
     return found, notes

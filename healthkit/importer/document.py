@@ -28,6 +28,9 @@ class Block:
     level: int = 0
     #: The bold words the block starts with ("Chew gum" in "**Chew gum** – it makes saliva").
     lead: str = ""
+    #: For a line that leads into a list of warning signs, the tier of help its table row
+    #: names elsewhere (a "Signs / What to do" table); "" when the line says it itself.
+    tier: str = ""
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from ..registry import SAFETY_TIERS, SECTION_PRECEDENCE, SECTIONS
 from .article import ImportReport, _enumerated, _guess_faq_section, _sentences
 from .chrome import is_chrome
 from .document import Block, Document
+from .tiers import tier_of
 
 #: An entry's name has at most this many words.
 MAX_NAME_WORDS = 8
@@ -69,7 +70,7 @@ _SUMMARY = re.compile(r"^(overview|introduction|intro|summary of|at a glance|in 
 _SAFETY_HEADING = re.compile(
     r"\b(when (to|should (i|you)|do (i|you) need to) (see|get|seek|contact|call|go|talk|speak|visit|worry)|get(ting)? (medical )?(help|advice|care)|"
     r"seek(ing)? (medical )?(help|care|advice)|urgent\w*|emergenc\w*|immediate action|warning signs|red flags|when to worry|"
-    r"call (999|911|112|000|111)|see (a|your) (gp|doctor)|contact a medical professional|pharmacist can help|"
+    r"call (999|911|112|000|111|995)|(go|get) to (the|an|your nearest) (er|ed)|see (a|an|your) (optician|optometrist|dentist|midwife)|(book|make) a (routine|regular|normal) appointment|see (a|your) (gp|doctor)|contact a medical professional|pharmacist can help|"
     r"non-urgent advice|get advice)\b",
     re.I,
 )
@@ -140,15 +141,6 @@ def section_of(heading: str, title: str = "") -> str | None:
         if any(n == name for _, n in found):
             return name
     return min(found)[1] if found else None
-
-
-def tier_of(text: str) -> str | None:
-    """The most urgent tier of help a line names, or None."""
-    lowered = text.lower()
-    for name, tier in SAFETY_TIERS.items():
-        if any(re.search(p, lowered) for p in tier.cues):
-            return name
-    return None
 
 
 def _role(heading: str, title: str) -> str:
@@ -416,6 +408,13 @@ def _keep(reading: _Reading, heading: str, text: str) -> None:
 
 
 def _item(reading: _Reading, state: _State, block: Block) -> None:
+    named = block.tier or tier_of(block.text)
+    if block.tier:
+        state.list_tier = block.tier  # a table row's lead-in, its tier named in another cell
+        return
+    if named and block.text.rstrip().endswith(":") and _LEAD_IN.search(block.text) and (state.role == "safety" or state.list_tier):
+        state.list_tier = named  # a list item that leads into the next ones: "Call 999 or go to A&E if:"
+        return
     tier = state.list_tier or (state.tier or "urgent" if state.role == "safety" else None)
     if tier:
         _add_sign(reading, tier, block.text)
@@ -432,14 +431,38 @@ def _item(reading: _Reading, state: _State, block: Block) -> None:
         _keep(reading, state.heading, block.text)
 
 
+def _names(heading: str, title: str) -> bool:
+    """Whether a heading is the article's title: it, or one part of it ("WINTER HEALTH:
+    CHILBLAINS"), names the condition."""
+    parts = [heading, *re.split(r":|\||\s[–—-]\s", heading)]
+    return any(normalise(condition_name([p])) == normalise(title) for p in parts if p.strip())
+
+
+def _article_end(listed: list[Block], start: int) -> int:
+    """Where an article that is one feature among others ends (a newsletter, a magazine
+    issue): at the next heading as high as its title, when the title is not a document's
+    own (``h1``), every heading between them is below the title and there are at least two."""
+    level = listed[start].level
+    if level <= 1:
+        return len(listed)
+    between = 0
+    for i in range(start + 1, len(listed)):
+        if listed[i].kind != "heading":
+            continue
+        if listed[i].level <= level:
+            return i if between >= 2 else len(listed)
+        between += 1
+    return len(listed)
+
+
 def _from_title(blocks: Iterable[Block], title: str) -> list[Block]:
-    """The blocks from the article's title on: what stands above the heading that names the
+    """The blocks of the article itself: what stands above the heading that names the
     condition, or above a page's one ``h1`` (a school's motto, a trust's department, a site's
-    strap line), is not the article's."""
+    strap line), is not the article's, nor are a newsletter's other items after it."""
     listed = list(blocks)
-    named = [i for i, b in enumerate(listed) if b.kind == "heading" and normalise(condition_name([b.text])) == normalise(title)]
+    named = [i for i, b in enumerate(listed) if b.kind == "heading" and _names(b.text, title)]
     if named:
-        return listed[named[0]:]
+        return listed[named[0]:_article_end(listed, named[0])]
     tops = [i for i, b in enumerate(listed) if b.kind == "heading" and b.level == 1]
     return listed[tops[0]:] if len(tops) == 1 else listed
 
@@ -527,6 +550,10 @@ def build_condition(document: Document, source: str, condition_id: str | None, t
     if _PRONOUN.match(named):  # "What is it, exactly?" names nothing
         what_is = ""
     name = condition_name([meta.title, fuller, top, what_is, first_heading]) or "Untitled condition"
+    if named and normalise(named) not in normalise(name) and fuller and _names(fuller, named):
+        name = named  # "WINTER HEALTH: CHILBLAINS" above "What are chilblains?"
+    if name.isupper():
+        name = name.capitalize()
     reading = walk(document.blocks, name)
     report = ImportReport(source)
     report.merged = reading.merged

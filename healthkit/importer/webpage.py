@@ -25,6 +25,7 @@ from .chrome import is_chrome
 from .dates import date_lines, parse_iso
 from .document import BOLD_HEADING_LEVEL, Block, Document, Metadata
 from .plaintext import list_item
+from .tiers import tier_of
 
 #: Elements whose text is never article text.
 _SKIP = {"script", "style", "noscript", "nav", "header", "footer", "aside", "button", "svg", "template", "iframe",
@@ -86,12 +87,36 @@ def _lead(element: Any) -> str:
     return ""
 
 
-def _blocks(root: Any) -> Iterator[Block]:
-    """The blocks of an HTML tree, in reading order."""
+def _row_blocks(row: Any) -> Iterator[Block]:
+    """A table row of a document: its cells' blocks in order, and where the row holds a list
+    of signs and names a tier of help in another cell ("Call 999 if..." | "Ring the triage
+    line; if your baby is older, call 111"), a lead-in line that carries that tier first."""
+    blocks = [b for cell in row if isinstance(cell.tag, str) and cell.tag in ("td", "th") for b in _blocks(cell, tables=True)]
+    items = [b for b in blocks if b.kind == "item"]
+    said = [b for b in blocks if b.kind != "item"]
+    tier = next((t for b in said if (t := tier_of(b.text))), None) if items else None
+    if tier and said:
+        lead_in = said[0].text.rstrip(" .…:") + ":"
+        yield Block("item", lead_in, tier=tier)
+        yield from items
+        yield from said[1:]
+    else:
+        yield from blocks
+
+
+def _blocks(root: Any, tables: bool = False) -> Iterator[Block]:
+    """The blocks of an HTML tree, in reading order; ``tables``: read tables (a document's
+    tables hold its text; a web page's are read by the extractor or left out)."""
     for element in root:
-        if not isinstance(element.tag, str) or element.tag in _SKIP:
+        if not isinstance(element.tag, str):
             continue
         tag = element.tag
+        if tables and tag == "table":
+            for row in element.iter("tr"):
+                yield from _row_blocks(row)
+            continue
+        if tag in _SKIP:
+            continue
         if tag in _HEADINGS:
             text = _text(element)
             if text:
@@ -111,13 +136,13 @@ def _blocks(root: Any) -> Iterator[Block]:
                 yield Block("item", text, 1 if element.getparent() is not None and element.getparent().tag == "ol" else 0, _lead(element))
             for child in element:
                 if isinstance(child.tag, str) and child.tag in ("ul", "ol"):
-                    yield from _blocks(child)
+                    yield from _blocks(child, tables)
         else:
             has_blocks = any(isinstance(c.tag, str) and (c.tag in _HEADINGS or c.tag in _PARAGRAPHS or c.tag in ("li", "div", "ul", "ol", "section", "details", "dl")) for c in element)
             if has_blocks:
                 if (element.text or "").strip():
                     yield Block("para", " ".join(element.text.split()))
-                yield from _blocks(element)
+                yield from _blocks(element, tables)
             elif tag not in ("ul", "ol"):
                 text = _text(element)
                 if text:
@@ -143,14 +168,14 @@ def _typed_lists(blocks: Iterator[Block]) -> Iterator[Block]:
             yield block
 
 
-def fragment_blocks(html: str, chrome: bool = False) -> list[Block]:
+def fragment_blocks(html: str, chrome: bool = False, tables: bool = False) -> list[Block]:
     """Blocks of an HTML fragment that is all article (trafilatura's output, a Word file);
-    ``chrome``: keep the lines that are page chrome too."""
+    ``chrome``: keep the lines that are page chrome too; ``tables``: read its tables."""
     if not html.strip():
         return []
     root = lxml.html.document_fromstring(html)
     body = root.find("body")
-    return [b for b in _typed_lists(_blocks(body if body is not None else root)) if chrome or not is_chrome(b.text)]
+    return [b for b in _typed_lists(_blocks(body if body is not None else root, tables)) if chrome or not is_chrome(b.text)]
 
 
 # -- metadata ------------------------------------------------------------------------------
@@ -372,7 +397,7 @@ def read_page(html: str) -> Document:
 
 def read_fragment(html: str) -> Document:
     """HTML that is all article (a Word file converted to HTML)."""
-    every = fragment_blocks(html, chrome=True)
+    every = fragment_blocks(html, chrome=True, tables=True)
     blocks = [b for b in every if not is_chrome(b.text)]
     shown, notes = date_lines(b.text for b in every)
     return Document(tuple(blocks), Metadata(published=shown.get("published"), reviewed=shown.get("reviewed"), notes=tuple(notes)))
