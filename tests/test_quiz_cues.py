@@ -57,7 +57,9 @@ def test_the_shipped_lessons_give_no_knowledge_free_strategy_an_edge() -> None:
     assert len(per) == len(CONDITIONS)
     for where in (overall.shown, overall.bank):
         assert _ratio(where, "shared words", "all") <= 1.15, where
-        assert _ratio(where, "shared words", "generated") <= 1.25, where
+        # healthkit writes no option question by itself (its one kind, triage, is a matching
+        # question these strategies do not play): nothing generated to measure
+        assert not [r for r in where if r.group == "generated"], where
         assert next(r.score for r in where if r.strategy == "absolute → False" and r.group == "all") <= 0.60, where
         for strategy in ("first", "longest", "shortest"):
             assert _ratio(where, strategy, "all") <= 1.25, (strategy, where)

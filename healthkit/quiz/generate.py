@@ -1,21 +1,10 @@
-"""Build quizzes from a condition: its authored questions plus generated ones.
+"""Build quizzes from a condition: its authored questions, and the triage questions made
+from its safety tiers.
 
-Generated questions ask what the lesson says, so they measure reading:
-
-* "Which of these does the lesson describe here?" quotes one entry's description and offers
-  that entry's name with other entries *of the same section* (other causes for a cause), so
-  every option is plausible and exactly one fits the quoted words. An entry whose description
-  names itself or another option (all its words but the small ones, in any order) is never
-  asked about this way: the quote could give it away, or fit a "wrong" option too.
-* A section with too few entries for that gets no generated question: wrong options taken
-  from other lessons were either plainly from another condition or secretly right for this
-  one, so nothing is borrowed.
-* The triage question sorts warning signs from the lesson's own tiers (see :func:`triage`).
-* Types are also asked about as a true/false statement quoting a type's description, never
-  about the type the quote question asks about (one would answer the other).
-
-The tests check these rules for any condition and seed: exactly one right answer; no two
-options alike (ignoring case and punctuation); no wrong option the quote names.
+The one kind healthkit writes by itself is triage (see :func:`triage`): it sorts warning
+signs from the lesson's own tiers, so it is answered by reading the safety box. Questions
+built from an entry's words ("which of these does the lesson describe here? ...") were
+answerable from everyday words, so they are no longer made (see :func:`generated`).
 Everything is deterministic for a given seed.
 
 :func:`lesson_questions` is every question of a lesson with its options in display order
@@ -39,16 +28,15 @@ import random
 import re
 from typing import Sequence
 
-from ..content.lint import is_unwritten, normalise
+from ..content.lint import normalise
 from ..content.localise import localise, region_for
 from ..errors import ParameterError
-from ..content.quizcheck import content_words, word_families
-from ..model import SECTION_NAMES, SECTION_TITLES, Condition, Item, QuizQuestion
+from ..content.quizcheck import word_families
+from ..model import SECTION_NAMES, SECTION_TITLES, Condition, QuizQuestion
 from ..registry import SAFETY_TIERS, Region
 from .model import PAIRING, Choice, Flashcard, Question, Quiz
 from .order import arrange_lesson
 
-MAX_CHOICES = 4
 #: Questions in each section quiz of a lesson.
 SECTION_QUIZ_SIZE = 2
 #: Questions in a lesson's final quiz, unless the lesson says otherwise (``quiz_size``).
@@ -62,13 +50,6 @@ SAFETY = "safety"
 
 def _rng(seed: int, *parts: str) -> random.Random:
     return random.Random(":".join([str(seed), *parts]))
-
-
-def _in_sentence(title: str) -> str:
-    """A name inside a sentence: 'Back spasms' -> 'back spasms', but 'PCOS', 'UTIs' or 'HRT' as written."""
-    if len(title) > 1 and title[1].islower():
-        return title[0].lower() + title[1:]
-    return title
 
 
 def needs_other_conditions(condition: Condition) -> bool:
@@ -96,181 +77,17 @@ def _from_authored(q: QuizQuestion) -> Question:
     )
 
 
-#: Entries that are not one thing a learner could name ("Other reasons", "Less common signs",
-#: "What cranberry cannot do"): never an option of a generated question.
-_VAGUE_START = ("other ", "what ", "when ", "if ", "less common", "side effects", "causes of")
-
-
-#: Small words a name may share with any text ("Bleeding in the stomach or gut").
-_SMALL_WORDS = frozenset("a an the and or of to for in on at by with from your you it its is be as".split())
-
-
-def _words(text: str) -> set[str]:
-    """The words of ``text``, normalised, a plural 's' dropped ("cramps" is "cramp")."""
-    return {w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in normalise(text).split()}
-
-
-def _mentions(text: str, name: str) -> bool:
-    """Whether ``text`` names ``name``: holds every word of it but the small ones, in any order
-    ("bleeding in the stomach and gut" names "Bleeding in the stomach or gut"). Loose on
-    purpose: a quote that may name an option is not used."""
-    words = _words(name) - _SMALL_WORDS or _words(name)
-    return bool(words) and words <= _words(text)
-
-
-def _named_words(name: str, condition: Condition) -> frozenset[str]:
-    """The words an option stands for: its own, and those of the definition of any key term
-    it names ("Surgery" and what the lesson says surgery is)."""
-    words = set(word_families(name))
-    for term, meaning in condition.key_terms.items():
-        if content_words(term) and content_words(term) <= content_words(name):
-            words |= word_families(meaning)
-    return frozenset(words)
-
-
-def cue_free(prompt: str, names: Sequence[str], condition: Condition) -> bool:
-    """Whether no option shares a word with the prompt that the other options do not share
-    too: picking the option that repeats the prompt's words is then a blind guess."""
-    said = word_families(prompt)
-    shared = [_named_words(n, condition) & said for n in names]
-    common = frozenset.intersection(*shared) if shared else frozenset()
-    return all(words <= common for words in shared)
-
-
-def _silent_on(text: str, name: str, condition: Condition) -> bool:
-    """Whether ``text`` uses none of the words ``name`` stands for."""
-    return not (_named_words(name, condition) & word_families(text))
-
-
-def _nameable(item: Item, condition: Condition) -> bool:
-    """Whether an entry can be an option: named, and described (a draft's "To write" is not)."""
-    name = normalise(item.name)
-    return bool(name) and not is_unwritten(item.name) and not is_unwritten(item.description) and not item.name.rstrip().endswith("?") and not name.startswith(_VAGUE_START) and name != normalise(condition.title)
-
-
-def _quotable(item: Item, section: Sequence[Item]) -> bool:
-    """Whether ``item``'s description can be quoted without naming it or another entry."""
-    return not any(_mentions(item.description, other.name) for other in section)
-
-
-def _single(section: str, right: Item, choices: Sequence[Choice], prompt: str, explanation: str) -> Question:
-    """A generated single-answer question about the entry ``right``; its choices have the
-    right one written first (the display order is chosen by :mod:`.order`)."""
-    return Question(
-        id=f"gen-{section.replace('_', '-')}-{normalise(right.name).replace(' ', '-')}",
-        kind="single",
-        prompt=prompt,
-        choices=tuple(choices),
-        explanation=explanation,
-        section=section,
-        origin="generated",
-    )
-
-
-def described(condition: Condition, section: str, rng: random.Random) -> Question | None:
-    """'Which of these does the lesson describe here? "..."', the options being entries of
-    the same section. None, whatever the seed, when no entry can be asked about so (with two
-    wrong options at least)."""
-    items = [i for i in condition.sections.get(section).items if _nameable(i, condition)]
-    unique = [i for i in items if sum(normalise(j.name) == normalise(i.name) or normalise(j.description) == normalise(i.description) for j in items) == 1]
-    # A wrong option's feedback quotes its own description: it may not name the answer.
-    wrong = {
-        id(i): [j for j in unique if j is not i and not _mentions(j.description, i.name) and _silent_on(i.description, j.name, condition)]
-        for i in unique
-    }
-    answers = [i for i in unique if _quotable(i, items) and _silent_on(i.description, i.name, condition) and len(wrong[id(i)]) >= 2]
-    if not answers:  # whatever the seed: no random choice was made yet
-        return None
-    right = rng.choice(answers)
-    others = wrong[id(right)]
-    rng.shuffle(others)
-    distractors = others[: MAX_CHOICES - 1]
-    prompt = f"Which of these does the lesson on {_in_sentence(condition.title)} describe here? “{right.description}”"
-    if not cue_free(prompt, [right.name, *(d.name for d in distractors)], condition):
-        return None
-    where = SECTION_TITLES[section]
-    choices = [Choice(right.name, True, f"Yes. This is what the lesson says about {_in_sentence(right.name)}, under “{where}”.")]
-    choices += [Choice(i.name, False, f"Not this one. About {_in_sentence(i.name)}, the lesson says: {i.description}") for i in distractors]
-    return _single(
-        section, right, choices, prompt=prompt,
-        explanation=f"These words describe {_in_sentence(right.name)}, under “{where}” in the lesson.",
-    )
-
-
-def true_or_false_type(condition: Condition, rng: random.Random, quoted: Item | None = None) -> Question | None:
-    """A true/false statement about one of the condition's types (needs two types), neither
-    about nor quoting ``quoted`` (the type another question quotes: one would answer the other)."""
-    every = [t for t in condition.sections.types.items if _nameable(t, condition)]
-    # A quote that uses a type's words ("Acute back pain usually lasts ...") decides the statement by itself.
-    types = [t for t in every if t is not quoted and all(_silent_on(t.description, u.name, condition) for u in every)]
-    if len(types) < 2:
-        return None
-    subject = rng.choice(types)
-    truthful = rng.random() < 0.5
-    described = subject if truthful else rng.choice([t for t in types if t is not subject])
-    if not truthful and normalise(described.description) == normalise(subject.description):
-        truthful, described = True, subject
-    statement = f"True or false: this describes {_in_sentence(subject.name)}. “{described.description}”"
-    if truthful:
-        right = f"Right. This is how the lesson describes {_in_sentence(subject.name)}."
-        wrong = f"Look again: this is how the lesson describes {_in_sentence(subject.name)}."
-    else:
-        right, wrong = f"Right. That describes {_in_sentence(described.name)}.", f"Look again: that describes {_in_sentence(described.name)}."
-    choices = (
-        Choice("True", truthful, right if truthful else wrong),
-        Choice("False", not truthful, wrong if truthful else right),
-    )
-    return Question(
-        id=f"gen-types-{normalise(subject.name).replace(' ', '-')}-{'t' if truthful else 'f'}",
-        kind="true_false",
-        prompt=statement,
-        choices=choices,
-        explanation=f"{subject.name}: {subject.description}",
-        section="types",
-        origin="generated",
-    )
-
-
-def _for_section(condition: Condition, section: str, seed: int, others: Sequence[Condition]) -> Question | None:
-    """A section's generated question: a quoted description where the section allows one
-    (see :func:`needs_other_conditions` for why nothing is borrowed)."""
-    return described(condition, section, _rng(seed, condition.id, section))
-
-
-def _quoted_type(condition: Condition, question: Question | None) -> Item | None:
-    """The type a generated types question is about (its right answer)."""
-    if question is None:
-        return None
-    answer = normalise(question.choices[question.answer[0]].text)
-    return next((t for t in condition.sections.types.items if normalise(t.name) == answer), None)
-
-
-def _asked_by_authors(question: Question, condition: Condition) -> bool:
-    """Whether an authored question already asks about the generated question's answer (its
-    words are in an authored prompt or option): asking again would repeat it."""
-    answer = word_families(" ".join(c.text for c in question.choices if c.correct))
-    authored_words = [word_families(" ".join([q.prompt, *(o.text for o in q.options)])) for q in condition.quiz if q.section == question.section]
-    return bool(answer) and any(answer <= words for words in authored_words)
-
-
 def generated(condition: Condition, seed: int = 0, others: Sequence[Condition] = ()) -> tuple[Question, ...]:
-    """One generated question per section where a good one can be made, never about an
-    entry an authored question already asks about, plus a true/false on types."""
-    out: list[Question] = []
-    for section in SECTION_NAMES:
-        q = _for_section(condition, section, seed, others)
-        if q is not None and not _asked_by_authors(q, condition):
-            out.append(q)
-    quoted = _quoted_type(condition, next((q for q in out if q.section == "types"), None))
-    tf = true_or_false_type(condition, _rng(seed, condition.id, "tf"), quoted)
-    if tf is not None:
-        out.append(tf)
-    return tuple(out)
+    """The questions healthkit writes by itself beyond triage: none. Quoting an entry's
+    description and asking which entry it describes was answerable from everyday words (an
+    educator's cold read of every such question found all 20 guessable: "an ice pack or a
+    bag of frozen peas" is plainly "Cold"), so lessons ask what authors wrote, and triage."""
+    return ()
 
 
 def _place(region: Region, tier: str) -> str:
     """Where a tier sends people, in the region's words: "Call 999 or go to A&E now"."""
-    return region.headings[tier].removesuffix(" if:").removesuffix(":")
+    return region.headings[tier].removesuffix(" if:").removesuffix(":").rstrip(" ,")
 
 
 #: Words by which a sign says when to act: a sign below the emergency tier that says "now"
