@@ -92,6 +92,10 @@ class Source:
         default=None,
         metadata={"doc": "Address of the stored copy that was read, when it was not the page itself.", "pattern": r"https?://\S+"},
     )
+    id: Optional[str] = field(
+        default=None,
+        metadata={"doc": "A short name that entries, signs, answers and quiz questions cite the source by ('nhs-migraine').", "pattern": SLUG},
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -107,6 +111,10 @@ class Safety:
     see_doctor: tuple[str, ...] = field(default=(), metadata=_items(_tier_doc("see_doctor"), 0))
     pharmacist: tuple[str, ...] = field(default=(), metadata=_items(_tier_doc("pharmacist"), 0))
     disclaimer: str = field(metadata=_text("Reminder that the lesson is education, not medical advice."))
+    cites: Optional[Mapping[str, tuple[str, ...]]] = field(
+        default=None,
+        metadata={"doc": "For each tier (emergency, urgent, see_doctor, pharmacist), the ids of the sources its signs rest on.", "min_items": 1},
+    )
 
     def tiers(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
         """(tier name, triggers) for every tier that has triggers, most urgent first."""
@@ -149,6 +157,9 @@ class Item:
     caution: Optional[str] = field(
         default=None, metadata={"doc": "A safety note specific to this item.", "min_length": 1}
     )
+    cites: Optional[tuple[str, ...]] = field(
+        default=None, metadata=_items("The ids of the sources this entry rests on (see Source.id).", 1)
+    )
 
 
 @dataclass(frozen=True)
@@ -190,6 +201,9 @@ class FaqEntry:
     question: str = field(metadata=_text("The question, as a reader would ask it."))
     answer: str = field(metadata=_text("A short answer in plain language."))
     section: SectionName = field(metadata={"doc": "The section that covers this question."})
+    cites: Optional[tuple[str, ...]] = field(
+        default=None, metadata=_items("The ids of the sources the answer rests on (see Source.id).", 1)
+    )
 
 
 @dataclass(frozen=True)
@@ -216,6 +230,9 @@ class QuizQuestion:
     fixed_order: bool = field(
         default=False,
         metadata={"doc": "Show the options in the written order (for scales such as mild / moderate / severe) instead of shuffling them."},
+    )
+    cites: Optional[tuple[str, ...]] = field(
+        default=None, metadata=_items("The ids of the sources the question's key and explanation rests on (see Source.id).", 1)
     )
 
 

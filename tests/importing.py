@@ -2,7 +2,7 @@
 truth file written beside each test article (``tests/fixtures/publishers/*.truth.yaml``).
 
 Run as a script for the figures of every article of a set: ``python -m tests.importing
-[--first|--second|--third|--fourth] [-v]`` (``-v``: every miss).
+[--first|--second|--third|--fourth|--fifth] [-v]`` (``-v``: every miss).
 """
 
 from __future__ import annotations
@@ -35,7 +35,10 @@ THIRD = PUBLISHERS / "third"
 #: Articles written after the third round (in eleven layouts the earlier sets do not have) by
 #: writers who never saw the importer, measured once then, and read by the fourth round.
 FOURTH = PUBLISHERS / "fourth"
-SETS = {"first": PUBLISHERS, "second": SECOND, "third": THIRD, "fourth": FOURTH}
+#: Articles written after the fourth round (in thirteen more layouts) by writers who never saw
+#: the importer, measured once then.
+FIFTH = PUBLISHERS / "fifth"
+SETS = {"first": PUBLISHERS, "second": SECOND, "third": THIRD, "fourth": FOURTH, "fifth": FIFTH}
 
 
 def articles(folder: Path = PUBLISHERS) -> list[Path]:

@@ -14,6 +14,7 @@ from pathlib import PurePath
 from ..errors import Diagnostic, Severity
 from ..model import SECTION_NAMES, Condition
 from ..registry import LANGUAGE_REGIONS, PLACEHOLDERS, QUIZ_KINDS, RESERVED_IDS, SAFETY_TIERS, language_region
+from .citations import cited_claims, unknown_tiers
 from .convert import format_key
 from .localise import PLACEHOLDER, iter_texts, unknown_placeholders
 from .readability import reading_levels
@@ -101,6 +102,7 @@ def lint(
     _placeholders(condition, report)
     _unwritten(condition, report)
     _quiz(condition, report)
+    _citations(condition, report)
     _completeness(condition, report)
     if not warnings:
         return [d for d in report.out if d.severity == "error"]
@@ -162,6 +164,31 @@ def _review(condition: Condition, today: dt.date, report: _Report) -> None:
     elif changed_since_review(condition):
         report.add("warning", "clinical_review.digest", f"the clinical text has changed since its review on {review.date}: every output "
                    f"says so until the reviewer signs it again with 'healthkit review sign {condition.id}'")
+
+
+def _citations(condition: Condition, report: _Report) -> None:
+    """Source ids are unique and every cited id is one of them; in a published file, every
+    entry, safety tier, Q&A answer and authored question cites its sources."""
+    ids = [s.id for s in condition.sources if s.id]
+    for i, source in enumerate(condition.sources):
+        if source.id and ids.count(source.id) > 1:
+            report.add("error", f"sources[{i}].id", f"source id {source.id!r} is used by two sources; give each its own id")
+    known = ", ".join(ids) or "none: give each source an 'id'"
+    for tier in unknown_tiers(condition):
+        report.add("error", f"safety.cites.{tier}", f"'{tier}' is not a tier with signs here; cite sources under {', '.join(t for t, _ in condition.safety.tiers()) if condition.safety else 'a tier'}")
+    uncited = []
+    for key, _, cites in cited_claims(condition):
+        where = key if not key.startswith("safety.") else f"safety.cites.{key.split('.', 1)[1]}"
+        for cited in cites or ():
+            if cited not in ids:
+                report.add("error", f"{where}.cites" if not key.startswith("safety.") else where,
+                           f"cites {cited!r}, which no source has as its id (the sources' ids: {known})")
+        if not cites:
+            uncited.append(key)
+    if condition.status == "published":
+        for key in uncited:
+            report.add("warning", key, "cites no source: add 'cites: [id]' naming the source(s) it rests on"
+                       if not key.startswith("safety.") else f"this tier cites no source: add it under safety.cites.{key.split('.', 1)[1]}")
 
 
 def _add_years(day: dt.date, years: int) -> dt.date:

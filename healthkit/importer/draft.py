@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..content.serialize import comment_text, dumps_condition
+from ..content.citations import cited_to
 from ..model import SECTION_TITLES, Condition
 from .article import ImportReport, read_article
 from .errors import ArticleError
@@ -24,6 +25,8 @@ from .formats import detect
 from .outline import build_condition
 from .text import normalise_text, paragraphs
 
+#: The id a draft gives the article it was made from; every claim of the draft cites it.
+ARTICLE_SOURCE = "article"
 #: What a command line gives for "read the article from standard input".
 STDIN = "-"
 
@@ -94,6 +97,7 @@ def imports_article(
             condition = replace(condition, sources=(replace(condition.sources[0], url=url, accessed=today),))
     else:
         condition, report = build_condition(fmt.read(text), name, condition_id, today, url)
+    condition = cited_to(condition, ARTICLE_SOURCE)
     return condition, report, render_draft(condition, report)
 
 

@@ -572,7 +572,7 @@ def build_condition(document: Document, source: str, condition_id: str | None, t
     report.faq = len(faq)
     signs = {t: tuple(s.values()) for t, s in reading.signs.items()}
     report.signs = {t: len(s) for t, s in signs.items() if s}
-    safety = Safety(**signs, disclaimer=DISCLAIMER) if any(signs.values()) else None
+    safety = Safety(**signs, disclaimer=DISCLAIMER) if any(signs.values()) else None  # type: ignore[arg-type]
     report.prose = {s: p for s, p in reading.prose.items() if p}
     report.kept = reading.kept
     report.unplaced = reading.unplaced

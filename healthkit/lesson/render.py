@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from typing import Iterable
+from typing import Iterable, Mapping
 
+from ..content.citations import cited_claims, numbers
 from ..content.readability import reading_minutes
 from ..content.review import changed_since_review
 from ..model import SECTION_TITLES, Condition, Section, Source
@@ -156,15 +157,26 @@ def safety(condition: Condition, region: Region) -> str:
             f'<p class="hk-tier hk-tier-emergency">This draft does not list warning signs yet. If you are worried, '
             f"get medical help. In an emergency, call {esc(region.emergency_number)}.</p>"
         )
+    numbered = numbers(condition)
+    cites = (condition.safety.cites or {}) if condition.safety is not None else {}
     for name, triggers in tiers:
         icon = '<span aria-hidden="true">⚠ </span>' if name == "emergency" else ""
         travel = f'<p class="hk-travel">{esc(region.travel)}</p>' if name == "emergency" else ""
+        mark = cite(cites.get(name), numbered)
+        signs = "".join(f"<li>{esc(t)}{mark}</li>" for t in triggers)
         parts.append(
             f'<section class="hk-tier hk-tier-{name}" aria-labelledby="tier-{name}">'
-            f'<h3 id="tier-{name}">{icon}{esc(region.headings[name])}</h3>{_ul(triggers)}{travel}</section>'
+            f'<h3 id="tier-{name}">{icon}{esc(region.headings[name])}</h3><ul>{signs}</ul>{travel}</section>'
         )
     parts.append("</aside>")
     return "".join(parts)
+
+
+def cite(ids: Iterable[str] | None, numbered: Mapping[str, int]) -> str:
+    """Links from a claim to its sources in the list at the end ("1, 3"), or ""."""
+    found = sorted({numbered[i] for i in ids or () if i in numbered})
+    links = ",".join(f'<a href="#source-{n}" aria-label="source {n}">{n}</a>' for n in found)
+    return f'<sup class="hk-cite">{links}</sup>' if links else ""
 
 
 def _lower(title: str) -> str:
@@ -173,11 +185,12 @@ def _lower(title: str) -> str:
 
 def section(name: str, body: Section, edition: Edition = "learner", condition: Condition | None = None) -> str:
     items = []
+    numbered = numbers(condition) if condition is not None else {}
     for item in body.items:
         caution = (
             f'<p class="hk-caution"><strong>Take care:</strong> {esc(item.caution)}</p>' if item.caution else ""
         )
-        items.append(f"<li><strong>{esc(item.name)}.</strong> {esc(item.description)}{caution}</li>")
+        items.append(f"<li><strong>{esc(item.name)}.</strong> {esc(item.description)}{cite(item.cites, numbered)}{caution}</li>")
     notes = ""
     if shows_answers(edition):
         notes = (
@@ -252,7 +265,16 @@ def key_terms(condition: Condition) -> str:
     return f'<section aria-labelledby="terms-title"><h2 id="terms-title">Key terms</h2><dl class="hk-terms">{rows}</dl></section>'
 
 
-def _source(s: Source) -> str:
+def _cited_in(condition: Condition, source: str | None) -> list[tuple[str, str]]:
+    """(anchor, name) of the parts of the page that cite ``source``, in page order, once each."""
+    names = {"safety-title": "When to get help", **{f"section-{n}": SECTION_TITLES[n] for n in SECTION_TITLES}}
+    found = [anchor for _, anchor, cites in cited_claims(condition) if source and anchor in names and source in (cites or ())]
+    return [(a, names[a]) for a in dict.fromkeys(found)]
+
+
+def _source(s: Source, number: int = 0, cited_in: Iterable[tuple[str, str]] = ()) -> str:
+    back = ", ".join(f'<a href="#{a}">{esc(name)}</a>' for a, name in cited_in)
+    back = f" Cited in: {back}." if back else ""
     title = esc(s.title)
     if s.url:
         title = f'<a href="{esc(s.url)}" rel="noopener noreferrer">{title}</a>'
@@ -262,15 +284,16 @@ def _source(s: Source) -> str:
     if s.reviewed:
         facts.append(f"Page last reviewed {_date(s.reviewed)}, as shown on the page.")
     if s.accessed:
-        facts.append(f"We read it on {_date(s.accessed)}" + (", from a stored copy of the page." if s.copy else "."))
-    return f"<li>{title}. {esc(s.publisher)}. {esc(' '.join(facts))}</li>"
+        facts.append(f"We read it on {_date(s.accessed)}.")
+    anchor = f' id="source-{number}"' if number else ""
+    return f"<li{anchor}>{title}. {esc(s.publisher)}. {esc(' '.join(facts))}{back}</li>"
 
 
 def sources(condition: Condition, today: dt.date | None = None) -> str:
     disclaimer = condition.safety.disclaimer if condition.safety else DRAFT_DISCLAIMER
     return (
         '<footer class="hk-footer"><h2 id="sources-title">Sources</h2>'
-        f'<ul>{"".join(_source(s) for s in condition.sources)}</ul>'
+        f'<ol class="hk-sources">{"".join(_source(s, n, _cited_in(condition, s.id)) for n, s in enumerate(condition.sources, 1))}</ol>'
         f"<p>Text updated {esc(_date(condition.updated))}. {esc(review_status_text(condition, today))}</p>"
         f'<p class="hk-disclaimer"><strong>Please note:</strong> {esc(disclaimer)}</p></footer>'
     )
