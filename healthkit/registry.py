@@ -220,10 +220,11 @@ SAFETY_TIERS: Mapping[str, SafetyTier] = _table(
     )),
     SafetyTier("see_doctor", "Book a normal appointment with a doctor.", False, cues=(
         r"\bnon[- ]urgent\b", r"\bsee (a|your) (gp|doctor|healthcare provider|health ?care provider|provider|nurse)\b",
-        r"\b(see|contact|call|talk to|talk with|speak to|speak with|check with|visit|tell|ask) (a|your) (gp|doctor|healthcare provider|health ?care provider|provider|nurse)\b",
+        r"\b(see|contact|call|talk to|talk with|speak to|speak with|check with|visit|tell|ask|book (in )?with) (a|your|the) (gp|doctor|healthcare provider|health ?care provider|provider|nurse|"
+        r"practice nurse|school nurse|physiotherapist|physio|podiatrist|health centre|health center|surgery|practice|clinic)\b",
         r"\b(make|book) an appointment\b", r"\bwhen (to|should (i|you)) (see|contact|call)\b", r"\bmedical (advice|professional|care)\b",
         r"\bget (medical )?help\b", r"\bsee a doctor\b", r"\b(see|visit|book|make an appointment with) (a|an|your) (optician|optometrist|dentist|midwife|health visitor|physio\w*)\b",
-        r"\b(book|make) a (routine|regular|normal|non-urgent) appointment\b",
+        r"\b(book|make|get) (a|an) (routine |regular |normal |non-urgent )?(gp |doctor'?s? |nurse )?appointment\b",
     )),
     SafetyTier("pharmacist", "A pharmacist can help (optional).", False, cues=(r"\bpharmacist", r"\bpharmacy\b", r"\bchemist\b")),
 )

@@ -77,8 +77,10 @@ _SAFETY_HEADING = re.compile(
 #: "Call 999 or go to A&E if:", "Urgent advice: ... if:", a line that leads into a list of signs
 #: (not "your GP or pharmacist may suggest:", which leads into treatments).
 _LEAD_IN = re.compile(
-    r"(\b(if|when|whether)\b[^.?!,;]{0,60}:?|^([^.?!]{0,40}\b)?(call|see|contact|go to|get|seek|ask|talk|speak|phone|ring|visit|tell)\b[^.?!]*:|"
-    r"\b(advice|action required|can help)\b[^.?!]*:)\s*$",
+    r"(\b(if|when|whether)\b[^.?!,;]{0,60}:?|^([^.?!]{0,40}\b)?(call|see|contact|go to|get|seek|ask|talk|speak|phone|ring|visit|tell|book)\b[^.?!]*:|"
+    r"\b(advice|action required|can help)\b[^.?!]*:|"
+    # a traffic-light line of a leaflet: "RED – call 999", "AMBER – call the advice line today"
+    r"^(red|amber|green|orange|yellow)\b\s*[–—:-][^.?!]{0,60})\s*$",
     re.I,
 )
 #: A sentence that is itself a sign: "Seek emergency care if you ...", "Call your doctor if ...".
@@ -143,8 +145,12 @@ def section_of(heading: str, title: str = "") -> str | None:
     return min(found)[1] if found else None
 
 
+#: A heading's own number ("2. What causes it?", "3.1 Stage one", "Section 4:").
+_HEADING_NUMBER = re.compile(r"^(section |part |step )?\d{1,2}(\.\d{1,2})*[.):]?\s+(?=\D)", re.I)
+
+
 def _role(heading: str, title: str) -> str:
-    text = " ".join(heading.strip().rstrip(":").split())
+    text = _HEADING_NUMBER.sub("", " ".join(heading.strip().rstrip(":").split()))
     plain = _plain(text, title).strip(" ?:.")
     if _SKIP.match(plain) or _SKIP.match(text.lower().strip(" ?:.")) or is_chrome(text):
         return "skip"
@@ -470,11 +476,13 @@ def _from_title(blocks: Iterable[Block], title: str) -> list[Block]:
 def walk(blocks: Iterable[Block], title: str) -> _Reading:
     reading = _Reading(title)
     state = _State()
+    title_seen = False  # a document whose sections are all h1 has one title among them
     for block in _from_title(blocks, title):
         if block.kind != "heading" and is_chrome(block.text):
             continue
         if block.kind == "heading":
-            if normalise(block.text) == normalise(title) or (block.level == 1 and state.role == "lead"):
+            if normalise(block.text) == normalise(title) or (block.level == 1 and state.role == "lead" and not title_seen):
+                title_seen = True
                 continue
             state = _heading(reading, state, block)
             state.list_tier = state.list_section = None
@@ -489,6 +497,8 @@ def walk(blocks: Iterable[Block], title: str) -> _Reading:
 
 # -- the condition ---------------------------------------------------------------------------
 _TITLE_CUT = re.compile(r"\s*(?::|\||\s[–—-]\s|,\s*(?:symptoms|causes|treatment)).*$", re.I)
+#: A heading that says what the article is about ("Understanding period pain", "All about acne").
+_ABOUT = re.compile(r"^(understanding|all about|a guide to|guide to|facts about)\s+\w", re.I)
 _PRONOUN = re.compile(r"^(it|this|that|they|these|those|he|she)\b", re.I)
 _TITLE_START = re.compile(r"^(what (is|are)( an?| the)?|about|understanding|all about|a guide to|guide to|living with|facts about)\s+", re.I)
 
@@ -496,7 +506,7 @@ _TITLE_START = re.compile(r"^(what (is|are)( an?| the)?|about|understanding|all 
 def condition_name(candidates: Iterable[str]) -> str:
     """The condition's name from the page's title candidates, best first."""
     for candidate in candidates:
-        name = _TITLE_CUT.sub("", " ".join(candidate.split())).strip(" ?.!")
+        name = _TITLE_CUT.sub("", _HEADING_NUMBER.sub("", " ".join(candidate.split()))).strip(" ?.!")
         name = _TITLE_START.sub("", name).strip(" ?.!")
         if name and len(name.split()) <= 8 and not is_chrome(name):
             return _capital(name)
@@ -549,7 +559,10 @@ def build_condition(document: Document, source: str, condition_id: str | None, t
     top = next((b.text for b in document.blocks if b.kind == "heading" and b.level == 1 and not is_chrome(b.text)), "")
     if _PRONOUN.match(named):  # "What is it, exactly?" names nothing
         what_is = ""
-    name = condition_name([meta.title, fuller, top, what_is, first_heading]) or "Untitled condition"
+    # "Understanding period pain" under a document title "Periods: what's normal ..." names the subject
+    early = [b for b in document.blocks if b.kind == "heading" and b.level <= 2 and not is_chrome(b.text)][:4]
+    about = next((b.text for b in early if _ABOUT.match(b.text)), "")
+    name = condition_name([meta.title, fuller, about, top, what_is, first_heading]) or "Untitled condition"
     if named and normalise(named) not in normalise(name) and fuller and _names(fuller, named):
         name = named  # "WINTER HEALTH: CHILBLAINS" above "What are chilblains?"
     if name.isupper():

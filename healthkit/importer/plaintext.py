@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 
 from .chrome import is_chrome
-from .dates import date_lines, parse_iso
+from .dates import date_lines, day_first, parse_iso
 from .document import BOLD_HEADING_LEVEL, Block, Document, Metadata
 from .text import normalise_text
 
@@ -35,6 +35,13 @@ _CHECKBOX = re.compile(r"^\[[ xX]\]\s+")
 _SHORTCODE = re.compile(r"^\s*\{\{[<%]\s*(?P<close>/)?\s*(?P<name>[\w-]+)[^}]*[>%]\}\}\s*$")
 #: Shortcodes whose content is the site's, not the article's.
 _CHROME_SHORTCODE = re.compile(r"related|feedback|footer|breadcrumb|share|newsletter|subscribe|promo|cta|banner|nav|toc", re.I)
+#: A template tag a static site leaves in its Markdown (``{% include newsletter.html %}``,
+#: ``{{ site.phone }}``): never article text.
+_TEMPLATE_TAG = re.compile(r"\{%.*?%\}|\{\{(?![<%]).*?\}\}")
+#: An abbreviation's definition (``*[GP]: General practitioner``).
+_ABBREVIATION = re.compile(r"^\s*\*\[[^\]]+\]:")
+#: A line that opens a block of raw HTML (CommonMark's block-level tags).
+_HTML_BLOCK = re.compile(r"^\s{0,3}</?(details|summary|div|section|aside|table|thead|tbody|tr|td|th|ul|ol|li|dl|dt|dd|p|figure|blockquote|h[1-6])\b", re.I)
 _FRONT_MATTER = re.compile(r"^---\s*\n(?P<body>.*?)\n(?:---|\.\.\.)\s*(?:\n|$)", re.S)
 #: Front-matter keys, by the metadata they give.
 _FRONT_KEYS = {
@@ -120,6 +127,14 @@ class _Builder:
         self.flush()
         self._add(Block("heading", _inline(text)[0], level))
 
+    def html(self, chunk: str) -> None:
+        """A block of raw HTML in Markdown, read as a web page's blocks are."""
+        from .webpage import html_blocks  # the web page reader uses this module's list items
+
+        self.flush()
+        for block in html_blocks(chunk):
+            self._add(block)
+
     def list_item(self, text: str, ordered: bool) -> None:
         self.flush()
         plain, lead = _inline(_CHECKBOX.sub("", text))
@@ -133,8 +148,8 @@ class _Builder:
 
     def document(self) -> Document:
         self.flush()
-        shown, notes = date_lines(self.texts)
-        meta = Metadata(published=shown.get("published"), reviewed=shown.get("reviewed"), notes=tuple(notes))
+        shown, notes = date_lines(self.texts, day_first(" ".join(self.texts)))
+        meta = Metadata(published=shown.get("published") or shown.get("updated"), reviewed=shown.get("reviewed"), notes=tuple(notes))
         return Document(tuple(self.blocks), meta, (("page chrome", self.dropped),) if self.dropped else ())
 
 
@@ -161,6 +176,7 @@ def read_markdown(text: str) -> Document:
     out = _Builder()
     hidden = ""  # the chrome shortcode being skipped (one that is closed later: others stand alone)
     closed = {m.group("name") for line in lines if (m := _SHORTCODE.match(line)) and m.group("close")}
+    html: list[str] = []  # the lines of a raw HTML block, read as HTML when it ends
     for i, raw in enumerate(lines):
         line = raw.rstrip()
         if shortcode := _SHORTCODE.match(line):
@@ -172,6 +188,16 @@ def read_markdown(text: str) -> Document:
                 hidden = name
             continue
         if hidden:
+            continue
+        if _ABBREVIATION.match(line) or (line.strip() and not _TEMPLATE_TAG.sub("", line).strip()):
+            out.flush()
+            continue
+        line = _TEMPLATE_TAG.sub("", line)
+        if _HTML_BLOCK.match(line) or html:
+            html.append(line)
+            if not line.strip():
+                out.html("\n".join(html))
+                html = []
             continue
         next_line = lines[i + 1] if i + 1 < len(lines) else ""
         if not line.strip():
@@ -191,6 +217,8 @@ def read_markdown(text: str) -> Document:
             out.para.append(line.strip())
         else:
             out.line(line)
+    if html:
+        out.html("\n".join(html))
     document = out.document()
     return replace(document, meta=meta.merged(document.meta))
 

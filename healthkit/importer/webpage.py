@@ -22,7 +22,7 @@ import lxml.html
 from lxml import etree
 
 from .chrome import is_chrome
-from .dates import date_lines, parse_iso
+from .dates import date_lines, day_first, parse_iso
 from .document import BOLD_HEADING_LEVEL, Block, Document, Metadata
 from .plaintext import list_item
 from .tiers import tier_of
@@ -91,10 +91,13 @@ def _row_blocks(row: Any) -> Iterator[Block]:
     """A table row of a document: its cells' blocks in order, and where the row holds a list
     of signs and names a tier of help in another cell ("Call 999 if..." | "Ring the triage
     line; if your baby is older, call 111"), a lead-in line that carries that tier first."""
-    blocks = [b for cell in row if isinstance(cell.tag, str) and cell.tag in ("td", "th") for b in _blocks(cell, tables=True)]
+    cells = [list(_blocks(cell, tables=True)) for cell in row if isinstance(cell.tag, str) and cell.tag in ("td", "th")]
+    blocks = [b for cell in cells for b in cell]
     items = [b for b in blocks if b.kind == "item"]
     said = [b for b in blocks if b.kind != "item"]
-    tier = next((t for b in said if (t := tier_of(b.text))), None) if items else None
+    # a cell that leads into its own lists ("Speak to a pharmacist if:" then a list) is read in order
+    own = any(tier_of(b.text) for cell in cells if any(x.kind == "item" for x in cell) for b in cell if b.kind != "item")
+    tier = next((t for b in said if (t := tier_of(b.text))), None) if items and not own else None
     if tier and said:
         lead_in = said[0].text.rstrip(" .…:") + ":"
         yield Block("item", lead_in, tier=tier)
@@ -255,7 +258,7 @@ def _visible_lines(root: Any) -> list[str]:
 
 def page_metadata(root: Any, html: str) -> Metadata:
     title = publisher = url = ""
-    published = reviewed = None
+    published = reviewed = modified = None
     things = _json_ld(root)
     for thing in things:
         title = title or _name(thing.get("headline")) or (_name(thing.get("name")) if "MedicalCondition" not in str(thing.get("@type")) else "")
@@ -263,15 +266,20 @@ def page_metadata(root: Any, html: str) -> Metadata:
         found_url = thing.get("url")
         url = url or (found_url if isinstance(found_url, str) else "")
         reviewed = reviewed or parse_iso(_first(thing.get("lastReviewed")))
-        published = published or parse_iso(_first(thing.get("datePublished"))) or parse_iso(_first(thing.get("dateModified")))
+        published = published or parse_iso(_first(thing.get("datePublished")))
+        modified = modified or parse_iso(_first(thing.get("dateModified")))
     canonical = next((el.get("href") for el in root.iter("link") if "canonical" in (el.get("rel") or "").lower().split() and el.get("href")), "")
-    shown, notes = date_lines(_visible_lines(root))
+    lines = _visible_lines(root)
+    page_language = root.get("lang") or root.get("xml:lang") or _meta(root, "og:locale", "content-language", "language")
+    shown, notes = date_lines(lines, day_first(" ".join(lines), language_tag(page_language)))
     page_title = root.find(".//title")
     meta = Metadata(
         title=_first_h1(root) or title or _meta(root, "og:title") or (_text(page_title) if page_title is not None else ""),
         publisher=publisher or _meta(root, "og:site_name", "application-name", "publisher", "dc.publisher"),
         url=canonical or _meta(root, "og:url") or url,
-        published=shown.get("published") or published or parse_iso(_meta(root, "article:published_time", "article:modified_time", "date", "dc.date")),
+        # what the page shows comes first: "Updated on March 5, 2026" is the version a reader sees
+        published=(shown.get("published") or shown.get("updated") or published
+                   or parse_iso(_meta(root, "article:published_time", "date", "dc.date")) or modified or parse_iso(_meta(root, "article:modified_time"))),
         reviewed=shown.get("reviewed") or reviewed,
         notes=tuple(notes),
     )
@@ -395,9 +403,22 @@ def read_page(html: str) -> Document:
     return Document(tuple(blocks), meta, (("body found by " + how, 1),))
 
 
+def html_blocks(html: str) -> list[Block]:
+    """The blocks of raw HTML inside a Markdown file (``<details>``, ``<table>``, a promotion's
+    ``<div class="cta">``): promotions taken out, folded parts opened, tables read."""
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (etree.LxmlError, ValueError, RecursionError):
+        return []
+    _open_accordions(root)
+    _drop_promotions(root)
+    return [b for b in _typed_lists(_blocks(root, tables=True)) if not is_chrome(b.text)]
+
+
 def read_fragment(html: str) -> Document:
     """HTML that is all article (a Word file converted to HTML)."""
     every = fragment_blocks(html, chrome=True, tables=True)
     blocks = [b for b in every if not is_chrome(b.text)]
-    shown, notes = date_lines(b.text for b in every)
-    return Document(tuple(blocks), Metadata(published=shown.get("published"), reviewed=shown.get("reviewed"), notes=tuple(notes)))
+    texts = [b.text for b in every]
+    shown, notes = date_lines(texts, day_first(" ".join(texts)))
+    return Document(tuple(blocks), Metadata(published=shown.get("published") or shown.get("updated"), reviewed=shown.get("reviewed"), notes=tuple(notes)))

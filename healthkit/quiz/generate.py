@@ -98,23 +98,47 @@ _WHEN_WORDS = re.compile(r"\b(now|immediately|straight away|right away)\b", re.I
 TRIAGE_PLACES = 3
 
 
-def _sortable(sign: str, tier: str, places: Sequence[str]) -> bool:
-    """Whether a sign can be asked about: it names no place ("a pharmacist can ...") and
-    does not say "now" outside the emergency tier."""
-    if any(word_families(sign) & word_families(place) for place in places):
+#: Words by which a sign tells how urgent it is ("even if it is not very bad"): never asked.
+_TELLS = re.compile(r"\b(even if|this can be a sign|you can also call|do not wait|straight away|as soon as)\b", re.I)
+#: Kinds of symptom that signs in two tiers may share (blurred vision today, double vision
+#: now): a sign below a more urgent sign of the same kind is never asked about, since a
+#: careful reader could fairly send it sooner.
+_SYMPTOM_KINDS = tuple(re.compile(p, re.I) for p in (
+    r"\b(vision|sight|blurr\w*|double|see)\b", r"\b(numb\w*|tingl\w*|pins and needles|weak\w*)\b",
+    r"\b(bleed\w*|blood)\b", r"\b(breath\w*)\b", r"\bchest\b", r"\b(pregnan\w*)\b", r"\b(confus\w*)\b",
+    r"\b(faint\w*|collaps\w*|pass(ed)? out)\b", r"\b(speech|speak\w*|talk\w*)\b", r"\b(aura)\b",
+))
+
+
+def shown_sign(sign: str) -> str:
+    """The sign as a triage question shows it: its first sentence (what follows is advice)."""
+    first = re.split(r"(?<=[.!?])\s+", sign.strip(), maxsplit=1)[0]
+    return first
+
+
+def _sortable(sign: str, tier: str, places: Sequence[str], sooner: Sequence[str] = ()) -> bool:
+    """Whether a sign can be asked about: it names no place ("a pharmacist can ..."), does
+    not say how urgent it is ("now" outside the emergency tier, "even if ..."), and shares no
+    kind of symptom with a sign of a more urgent tier (``sooner``)."""
+    shown = shown_sign(sign)
+    if any(word_families(shown) & word_families(place) for place in places) or _TELLS.search(shown):
         return False
-    return tier == "emergency" or not _WHEN_WORDS.search(sign)
+    if any(kind.search(shown) and kind.search(other) for kind in _SYMPTOM_KINDS for other in sooner):
+        return False
+    return tier == "emergency" or not _WHEN_WORDS.search(shown)
 
 
 def triage(condition: Condition, region: Region, rng: random.Random, qid: str = TRIAGE_IDS[0], avoid: Sequence[str] = ()) -> Question | None:
     """'Where should each person get help?': signs taken from the lesson's own tiers, from
     at most :data:`TRIAGE_PLACES` tiers (so two signs share a place), each to be matched to
-    one of the region's places to get help (every tier is offered, so a cautious guess is
-    not the answer). None when the lesson has fewer than two tiers or three signs it can
+    one of the region's places to get help (every tier the lesson's safety box has is offered,
+    so a cautious guess is not the answer). None when the lesson has fewer than two tiers or three signs it can
     ask about (``avoid``: signs another question asks)."""
-    places = [_place(region, name) for name in SAFETY_TIERS]
     tiers = condition.safety.tiers() if condition.safety is not None else ()
-    pools = {name: [s for s in signs if s not in avoid and _sortable(s, name, places)] for name, signs in tiers}
+    offered = [name for name, _ in tiers]  # the places the lesson's own safety box names
+    places = [_place(region, name) for name in offered]
+    above = {name: [s for other, signs in tiers[:i] for s in signs] for i, (name, _) in enumerate(tiers)}
+    pools = {name: [s for s in signs if shown_sign(s) not in avoid and _sortable(s, name, places, above[name])] for name, signs in tiers}
     usable = [name for name, _ in tiers if pools[name]]
     rng.shuffle(usable)
     chosen = sorted(usable[:TRIAGE_PLACES], key=list(SAFETY_TIERS).index)
@@ -130,8 +154,8 @@ def triage(condition: Condition, region: Region, rng: random.Random, qid: str = 
     rng.shuffle(picked)
     rank = {name: i for i, name in enumerate(SAFETY_TIERS)}
     choices = []
-    for sign, right in picked:
-        for name in SAFETY_TIERS:
+    for sign, right in ((shown_sign(s), r) for s, r in picked):
+        for name in offered:
             if name == right:
                 feedback = "Yes. This is where the lesson puts this sign."
             elif rank[name] > rank[right]:
@@ -140,7 +164,7 @@ def triage(condition: Condition, region: Region, rng: random.Random, qid: str = 
                 feedback = "Safe, but sooner than the lesson asks: it puts this sign with less urgent help."
             place = _place(region, name)
             choices.append(Choice(f"{sign}{PAIRING}{place}", name == right, feedback, item=sign, target=place))
-    sorted_signs = "; ".join(f"{sign} – {_place(region, right)}" for sign, right in picked)
+    sorted_signs = "; ".join(f"{shown_sign(sign)} – {_place(region, right)}" for sign, right in picked)
     return Question(
         id=qid,
         kind="triage",
