@@ -65,27 +65,31 @@ SECTIONS: Mapping[str, SectionSpec] = _table(
     SectionSpec("causes", "Causes", headings=(
         r"\bcaus", r"\brisk factors?\b", r"\btrigger", r"\bwho (is|are|gets?)\b.*\b(risk|likely)\b", r"\bwhy do\b",
         r"^who gets\b", r"\bcatch\b", r"\bhow (is|are) (it|they|\w+) (spread|passed on|caught)\b",
+        r"\bhow (does|do|did|can) (it|they|\w+) spread\b", r"^how [\w ]{1,30} spreads$", r"\bwhy (does|do) (it|they|\w+) (build up|happen|develop|start|occur)\b",
     )),
     SectionSpec("symptoms", "Symptoms", headings=(
         r"\bsymptoms?\b", r"\bsigns?\b", r"\bcheck if\b", r"\bhow (do|can|will) (i|you) (know|tell)\b",
-        r"\bwhat does .* (look|feel) like\b", r"\blook(ing)? out for\b", r"\bwhat to look for\b",
+        r"\bwhat does .* (look|feel) like\b", r"\blook(ing)? out for\b", r"\bwhat to look for\b", r"\bhow to tell\b",
     )),
     SectionSpec("diagnosis", "Diagnosis", headings=(
         r"\bdiagnos", r"\btests?\b", r"\btest(ed|ing)\b", r"\bexams?\b", r"\bscreening\b",
         r"\bhow (we|a gp|the gp|your gp|a doctor|the doctor|your doctor|doctors|a nurse)\b.*\bchecks?\b",
+        r"\bhow (will )?(we|they|the \w+|a \w+|your \w+) (will )?(check|assess|examine|test)\b", r"\bassess(ment|ing)?\b",
     )),
     SectionSpec("prevention", "Prevention", advice=True, headings=(
         r"\bprevent", r"\bavoid", r"\breduc\w* (your|the) risk\b", r"\blower\w* (your|the) risk\b", r"\bstop\w* .*spread",
-        r"\bstop\w* .*coming back\b",
+        r"\bstop\w* .*coming back\b", r"\bstop\w* (my|your|them|it|\w+) .*\bagain\b", r"\bexclusion\b",
     )),
     SectionSpec("treatments", "Treatments", advice=True, headings=(
         r"\btreat", r"\bmanag(e|ement|ing)\b", r"\bmedicines?\b", r"\bmedications?\b", r"\btherap(y|ies)\b",
         r"\bsurgery\b", r"\bcures?\b", r"\bwhat can (a|your|the) (doctor|gp|nurse|specialist) do\b",
         r"\bhow (a|your|the) (doctor|gp|nurse|specialist) can help\b",
+        r"\bwhat (your|a|the) (gp|doctor|nurse|podiatrist|pharmacist|specialist|physio\w*)\b.*\b(do|offer|suggest)\b",
     )),
     SectionSpec("home_remedies", "Home remedies", advice=True, headings=(
         r"(?<!stay )(?<!stay at )(?<!staying )\bhome\b(?! from)", r"\bremed", r"\bself[- ]?(care|help|management)\b", r"\byourself\b", r"\bthings (you|to) (can )?(do|try)\b",
         r"\blifestyle\b", r"\bliving with\b", r"\bcoping\b", r"\blook(ing)? after\b", r"\bease\b", r"\btips\b",
+        r"\bwhat (can|could) (i|you) do\b", r"\bwhat you can do\b", r"\b(do|try) at home\b",
     )),
 )
 #: Sections a heading that matches several is read as first, whatever the order of its words:

@@ -45,7 +45,7 @@ _LINES = (
     r"\d{1,2} min(ute)?s?( read)?", r"printed\b.{0,30}", r"(ref|reference|doc ref|document ref|leaflet ref|our ref|code)\.?:?\s*[\w/.-]*\d[\w/.-]*",
     r"(https?://|www\.)\S+", r".{0,60}\bis a (smoke|no[- ]smoking)[- ]free (site|hospital|building)\b.*",
     r"[\w ,.'’-]{0,80}\b(?-i:[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})\b", r".{3,80}\s{2,}\d{1,3}",
-    r"donate\b.{0,80}", r"(shop|buy|browse|view all)( [\w&'’-]+){1,6}", r".{0,60}\bfact ?sheet",
+    r"donate\b.{0,80}", r"by", r".{0,80}\bregistered (pharmacy|charity|company|office|in england)\b.*", r"(shop|buy|browse|view all)( [\w&'’-]+){1,6}", r".{0,60}\bfact ?sheet",
     r"[\w'’ ]{0,40}\b(clinic|surgery|office|reception|helpline|hub|centre|center|line)s?\b[^.:]{0,20}:\s*(open\b|(mon|tues|wednes|thurs|fri|satur|sun)days?\b|weekdays\b|daily\b|\d{1,2}(:\d\d)?\s*(am|pm)\b).*", r".{0,80}\b(does|do|is) not (replace|a substitute for)\b.{0,120}", r".{0,60}\bgeneral (guidance|information) only\b.{0,80}", r"please (keep|retain) this (leaflet|sheet|handout|information).*",
  r"this leaflet is (for general information|intended|not a substitute).*", r"read (it )?online:?.*",
 )
@@ -61,7 +61,7 @@ def is_chrome(text: str) -> bool:
         return False
     if _CHROME.match(text) or (_CONTACT.match(text) and not _WHEN.search(text)):
         return True
-    parts = [p for p in re.split(r"[|·•›»]", text) if p.strip()]
+    parts = [p for p in re.split(r"[|·•›»]|\s{3,}", text) if p.strip()]
     if len(re.findall(r"[›»]", text)) >= 2 and all(len(p.split()) <= 4 for p in re.split(r"[›»]", text)):
         return True  # a breadcrumb: "MyHR › Benefits › Eye care voucher"
     if len(parts) >= 3 and any(_CONTACT.match(p.strip()) for p in parts):

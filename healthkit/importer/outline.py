@@ -548,6 +548,17 @@ def _faq(reading: _Reading) -> tuple[FaqEntry, ...]:
     return tuple(entries)
 
 
+def _most_named(document: Document, headings: list[str]) -> str:
+    """Of a document's first headings, the one whose name its text says most often: without a
+    title style, a handout's letterhead ("Fernhill Lane Medical Practice") comes before the
+    condition's name ("Heat rash (prickly heat)"), which the text then keeps repeating."""
+    text = f" {normalise(' '.join(b.text for b in document.blocks))} "
+    names = [(i, h, re.sub(r"\s*\(.*\)$", "", condition_name([h]))) for i, h in enumerate(headings)]
+    counted = [(text.count(f" {normalise(n)} "), -i, h) for i, h, n in names if n and not _PRONOUN.match(n)]
+    best = max(counted, default=(0, 0, ""))
+    return best[2] if best[0] >= 3 else ""
+
+
 def build_condition(document: Document, source: str, condition_id: str | None, today: dt.date, url: str = "") -> tuple[Condition, ImportReport]:
     meta = document.meta
     first_heading = next((b.text for b in document.blocks if b.kind == "heading" and not is_chrome(b.text)), "")
@@ -562,6 +573,8 @@ def build_condition(document: Document, source: str, condition_id: str | None, t
     # "Understanding period pain" under a document title "Periods: what's normal ..." names the subject
     early = [b for b in document.blocks if b.kind == "heading" and b.level <= 2 and not is_chrome(b.text)][:4]
     about = next((b.text for b in early if _ABOUT.match(b.text)), "")
+    if not (meta.title or top):
+        first_heading = _most_named(document, headings[:4]) or first_heading
     name = condition_name([meta.title, fuller, about, top, what_is, first_heading]) or "Untitled condition"
     if named and normalise(named) not in normalise(name) and fuller and _names(fuller, named):
         name = named  # "WINTER HEALTH: CHILBLAINS" above "What are chilblains?"

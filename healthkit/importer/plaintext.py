@@ -9,6 +9,7 @@ each bullet is one block, never joined to the next.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import replace
 
@@ -27,6 +28,8 @@ _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[\[([^\]|]*)(?:\|[^\]]*)?\]\]")
 _MD_BOLD_LEAD = re.compile(r"^(\*\*|__)(?P<lead>.+?)\1")
 _MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
 _TAG = re.compile(r"</?[A-Za-z][^>]*>")
+#: An icon a documentation site writes by name (``:material-clock-edit-outline:``, ``:smile:``).
+_ICON = re.compile(r":[a-z0-9]+(?:[-_][a-z0-9]+)+:|:[a-z]+_[a-z_]+:")
 #: Pictographs a page puts before a heading or a callout ("☀️ Sunburn", "⚠️ Get help now").
 _PICTOGRAPHS = re.compile(r"^[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D\s]+")
 #: A task-list box before a list item's text ("- [ ] Wear a hat").
@@ -64,6 +67,7 @@ MAX_HEADING_WORDS = 12
 
 def _inline(text: str) -> tuple[str, str]:
     """Markdown inline markup taken out; returns (text, the bold words it starts with)."""
+    text = html.unescape(_ICON.sub("", text))
     text = _PICTOGRAPHS.sub("", _TAG.sub("", _MD_LINK.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(2), _MD_IMAGE.sub("", text))).strip())
     m = _MD_BOLD_LEAD.match(text)
     lead = _MD_EMPHASIS.sub(r"\2", m.group("lead")).strip() if m else ""
@@ -92,11 +96,14 @@ class _Builder:
         self.blocks: list[Block] = []
         self.para: list[str] = []
         self.item: Block | None = None
+        self.table: list[str] = []
         self.dropped = 0
         #: Every line's text, chrome included: date lines ("Updated 5 May 2025") are read from it.
         self.texts: list[str] = []
 
     def flush(self) -> None:
+        if self.table:
+            self._table()
         if self.para:
             text, lead = _inline(" ".join(self.para))
             self._add(Block("para", text, lead=lead) if lead != text or len(text.split()) > MAX_HEADING_WORDS else Block("heading", text, BOLD_HEADING_LEVEL))
@@ -126,6 +133,26 @@ class _Builder:
     def heading(self, text: str, level: int) -> None:
         self.flush()
         self._add(Block("heading", _inline(text)[0], level))
+
+    def table_row(self, line: str) -> None:
+        """A row of a Markdown table, read when the table ends (see :meth:`_table`)."""
+        if self.para or self.item is not None:
+            self.flush()
+        self.table.append(line)
+
+    def _table(self) -> None:
+        """A Markdown table: each row a fact entry (see :func:`.webpage.data_row`); the header
+        row, the one above the ``|---|`` line, gives nothing."""
+        from .webpage import data_row
+
+        rows = [[_inline(c)[0] for c in line.strip().strip("|").split("|")] for line in self.table]
+        self.table = []
+        rule = [i for i, cells in enumerate(rows) if all(re.fullmatch(r"\s*:?-{2,}:?\s*", c) for c in cells)]
+        for i, cells in enumerate(rows):
+            if i in rule or (rule and i == rule[0] - 1):
+                continue
+            for block in data_row(cells):
+                self._add(block)
 
     def html(self, chunk: str) -> None:
         """A block of raw HTML in Markdown, read as a web page's blocks are."""
@@ -207,7 +234,9 @@ def read_markdown(text: str) -> Document:
         elif _MD_SETEXT.match(line) and out.para and len(out.para) == 1 and not out.item:
             text = out.para.pop()
             out.heading(text, 1 if line.strip().startswith("=") else 2)
-        elif _MD_RULE.match(line) or line.lstrip().startswith("|"):
+        elif line.lstrip().startswith("|") and line.rstrip().endswith("|"):
+            out.table_row(line)
+        elif _MD_RULE.match(line):
             out.flush()
         elif out.chrome(_inline(line)[0]):
             pass
@@ -227,15 +256,19 @@ def read_text(text: str) -> Document:
     lines = normalise_text(text).split("\n")
     out = _Builder()
     previous_blank = True
+    chrome_open = False  # the last line was chrome and its sentence goes on
     for i, raw in enumerate(lines):
         line = raw.strip()
         next_line = lines[i + 1].strip() if i + 1 < len(lines) else ""
         if not line:
             out.flush()
             previous_blank = True
+            chrome_open = False
             continue
-        if out.chrome(line):
-            pass
+        if (chrome_open and not list_item(line)) or out.chrome(line):
+            out.dropped += chrome_open
+            # a wrapped chrome sentence goes on in the next line when that starts in lower case
+            chrome_open = not line.endswith((".", "!", "?", ":")) and next_line[:1].islower()
         elif item := list_item(line):
             out.list_item(*item)
         elif (previous_blank or out.item is not None) and _looks_like_heading(line, next_line):

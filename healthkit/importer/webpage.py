@@ -39,7 +39,7 @@ _MARKERS = re.compile(r"\[(?:edit|\d{1,3}|[a-z]|citation needed|note \d+)\]", re
 #: class or id words of boxes that are never article text, whatever they hold (a promotion
 #: with its own heading): taken out of the page before its body is looked for.
 _PROMO_CONTAINER = re.compile(
-    r"(^|[-_ ])(cookies?|promo|advert|ads?|newsletter|share|social|related|subscribe|signup|feedback|breadcrumbs?|skip-?link)($|[-_ ])", re.I)
+    r"(^|[-_ ])(cookies?|promo|advert|ads?|newsletter|share|social|related|subscribe|signup|feedback|breadcrumbs?|skip-?link|cta|call-to-action)($|[-_ ])", re.I)
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 # The extractors log what they could not parse; an import reports what matters in its own words.
 for _logger in ("trafilatura", "htmldate", "courlan", "justext"):
@@ -87,11 +87,23 @@ def _lead(element: Any) -> str:
     return ""
 
 
+def data_row(cells: list[str], header: bool = False) -> Iterator[Block]:
+    """A row of a table of facts ("Norovirus | the winter vomiting bug | 12 to 48 hours"): one
+    entry named by its first cell, described by the others; a header row gives nothing."""
+    filled = [c for c in cells if c.strip()]
+    if header or len(filled) < 2:
+        return
+    yield Block("item", f"{filled[0]}: {'; '.join(filled[1:])}", 0, filled[0])
+
+
 def _row_blocks(row: Any) -> Iterator[Block]:
     """A table row of a document: its cells' blocks in order, and where the row holds a list
     of signs and names a tier of help in another cell ("Call 999 if..." | "Ring the triage
     line; if your baby is older, call 111"), a lead-in line that carries that tier first."""
     cells = [list(_blocks(cell, tables=True)) for cell in row if isinstance(cell.tag, str) and cell.tag in ("td", "th")]
+    if len(cells) >= 2 and all(len(c) <= 1 and all(b.kind != "item" for b in c) for c in cells):
+        yield from data_row([c[0].text if c else "" for c in cells], header=any(c and c[0].kind == "heading" for c in cells) or row.find("th") is not None)
+        return
     blocks = [b for cell in cells for b in cell]
     items = [b for b in blocks if b.kind == "item"]
     said = [b for b in blocks if b.kind != "item"]
