@@ -248,8 +248,13 @@ class Region:
     #: Who a routine appointment is with ("a GP", "your doctor").
     doctor: str
     crisis_line: str
+    #: The everyday painkiller's name ("paracetamol"; in the US "acetaminophen (paracetamol)").
+    paracetamol: str
     #: Tier headings, each ending in "if:".
     headings: Mapping[str, str]
+    #: Words that name this region's own services or medicines ("NHS", "A&E", "911"): in a
+    #: lesson built for another region, they must come from a placeholder or not be there.
+    terms: tuple[str, ...] = ()
 
     @property
     def travel(self) -> str:
@@ -259,14 +264,14 @@ class Region:
 
 
 def _region(code: str, name: str, number: str, department: str, urgent: str, doctor: str, crisis: str,
-            urgent_heading: str, doctor_heading: str) -> Region:
+            urgent_heading: str, doctor_heading: str, paracetamol: str = "paracetamol", terms: tuple[str, ...] = ()) -> Region:
     headings = {
         "emergency": f"Call {number} or go to {department} now if:",
         "urgent": urgent_heading,
         "see_doctor": doctor_heading,
         "pharmacist": "A pharmacist can help if:",
     }
-    return Region(code, name, number, department, urgent, doctor, crisis, MappingProxyType(headings))
+    return Region(code, name, number, department, urgent, doctor, crisis, paracetamol, MappingProxyType(headings), terms)
 
 
 REGIONS: Mapping[str, Region] = MappingProxyType(
@@ -275,33 +280,44 @@ REGIONS: Mapping[str, Region] = MappingProxyType(
         for r in (
             _region("uk", "United Kingdom", "999", "A&E",
                     "call NHS 111 or ask for an urgent GP appointment", "a GP", "Samaritans on 116 123",
-                    "Ask for an urgent GP appointment or call NHS 111 if:", "See a GP if:"),
+                    "Ask for an urgent GP appointment or call NHS 111 if:", "See a GP if:",
+                    terms=("NHS", "A&E", "GP", "GPs", "999", "111", "chemist", "Pharmacy First", "NICE", "paracetamol")),
             _region("us", "United States", "911", "the emergency room",
                     "go to urgent care or call your doctor today", "your doctor",
                     "the 988 Suicide and Crisis Lifeline (call or text 988)",
-                    "Go to urgent care or call your doctor today if:", "See your doctor if:"),
+                    "Go to urgent care or call your doctor today if:", "See your doctor if:",
+                    paracetamol="acetaminophen (paracetamol)", terms=("911", "ER", "emergency room", "urgent care", "acetaminophen", "Tylenol")),
             _region("ie", "Ireland", "112 (or 999)", "the emergency department",
                     "contact your GP today, or the GP out-of-hours service when it is closed", "a GP",
                     "Samaritans on 116 123",
-                    "Contact your GP today (out of hours: the GP out-of-hours service) if:", "See a GP if:"),
+                    "Contact your GP today (out of hours: the GP out-of-hours service) if:", "See a GP if:",
+                    terms=("HSE", "GP", "GPs", "112", "999", "paracetamol")),
             _region("au", "Australia", "000", "the emergency department",
                     "call healthdirect on 1800 022 222 or see a GP today", "a GP", "Lifeline on 13 11 14",
-                    "Call healthdirect on 1800 022 222 or see a GP today if:", "See a GP if:"),
+                    "Call healthdirect on 1800 022 222 or see a GP today if:", "See a GP if:",
+                    terms=("healthdirect", "000", "triple zero", "GP", "GPs", "paracetamol")),
             _region("eu", "Other regions (generic, with 112)", "112", "the emergency department",
                     "get medical advice today from a doctor or an out-of-hours service", "a doctor",
                     "a crisis line, or 112",
-                    "Get medical advice today, from a doctor or an out-of-hours service, if:", "See a doctor if:"),
+                    "Get medical advice today, from a doctor or an out-of-hours service, if:", "See a doctor if:",
+                    terms=("112", "paracetamol")),
         )
     }
 )
 
 #: Text placeholders content may use, filled from the reader's :class:`Region`.
-PLACEHOLDERS: tuple[str, ...] = ("emergency_number", "emergency_department", "urgent_help", "doctor", "crisis_line")
+PLACEHOLDERS: tuple[str, ...] = ("emergency_number", "emergency_department", "urgent_help", "doctor", "crisis_line", "paracetamol")
 
 #: Language tag -> region, when the build does not name one (tags match whatever their case).
 LANGUAGE_REGIONS: Mapping[str, str] = MappingProxyType({"en-GB": "uk", "en-US": "us", "en-IE": "ie", "en-AU": "au"})
 GENERIC_REGION = "eu"
 _BY_LANGUAGE = {tag.casefold(): code for tag, code in LANGUAGE_REGIONS.items()}
+
+
+def foreign_terms(region: str) -> tuple[str, ...]:
+    """The words of other regions' services that a lesson built for ``region`` must not show."""
+    own = set(REGIONS[region].terms)
+    return tuple(sorted({t for r in REGIONS.values() for t in r.terms if t not in own}, key=str.lower))
 
 
 def language_region(language: str) -> str | None:

@@ -75,13 +75,13 @@ def test_the_shipped_lessons_cite_nearly_every_entry_and_sign(path: Path) -> Non
 def test_a_page_links_claims_to_sources_and_back(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     condition = load_condition(CONTENT / "migraine.yaml")
     page = _page(tmp_path, CONTENT, "migraine", capsys)
-    sources = re.findall(r'<li id="source-(\d+)">', page)
+    sources = re.findall(r'<li id="s(\d+)">', page)
     assert sources == [str(n) for n in range(1, len(condition.sources) + 1)]
-    links = re.findall(r'<a href="#source-(\d+)" aria-label="source \d+">', page)
+    links = re.findall(r'<a href="#s(\d+)">\d+</a>', page)
     cited, total = coverage(condition)
     assert len(links) >= cited and set(links) <= set(sources)
     for number in set(links):  # every cited source says where it is cited, and links back there
-        entry = re.search(rf'<li id="source-{number}">(.*?)</li>', page, re.S)
+        entry = re.search(rf'<li id="s{number}">(.*?)</li>', page, re.S)
         assert entry and "Cited in:" in entry.group(1)
         for anchor in re.findall(r'href="#([\w-]+)"', entry.group(1)):
             assert f'id="{anchor}"' in page

@@ -12,6 +12,7 @@ from ..content import CheckResult, check_file
 from ..content.loader import SUFFIXES
 from ..content.readability import reading_levels
 from ..errors import Diagnostic
+from .options import add_region
 from .table import render_table
 
 
@@ -32,6 +33,7 @@ def register(sub: Any) -> None:
         "words shared with the prompt, absolute word means False, all but one) get against chance, per condition "
         "and overall, for authored and generated questions, as shown in lessons and in the whole export bank",
     )
+    add_region(p, "also warn on words of other regions' services (NHS, A&E, 911 ...) that lessons built for this region would show")
     p.set_defaults(run=run)
 
 
@@ -76,7 +78,7 @@ def _quiz_report(results: list[CheckResult]) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     files, missing = expand(args.paths or [Path("content")])
-    results = [check_file(f) for f in files]
+    results = [check_file(f, region=args.region) for f in files]
     if missing:
         results.append(CheckResult("<arguments>", None, tuple(missing)))
     rows = [_row(r) for r in results if r.path != "<arguments>"]

@@ -70,14 +70,14 @@ def add_jobs(parser: Any) -> None:
     )
 
 
-def add_region(parser: Any) -> None:
+def add_region(parser: Any, help: str = "") -> None:
     regions = ", ".join(f"{code} ({r.name}: {r.emergency_number})" for code, r in REGIONS.items())
     parser.add_argument(
         "--region",
         choices=tuple(REGIONS),
         default="",
         metavar="REGION",
-        help=f"health services named in the lessons: {regions}. Default: from each condition's language "
+        help=f"{help}: {regions}" if help else f"health services named in the lessons: {regions}. Default: from each condition's language "
         f"({language_defaults()})",
     )
 

@@ -8,12 +8,13 @@ and reading level. Errors block loading; warnings are for the author.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from ..errors import Diagnostic, Severity
 from ..model import SECTION_NAMES, Condition
-from ..registry import LANGUAGE_REGIONS, PLACEHOLDERS, QUIZ_KINDS, RESERVED_IDS, SAFETY_TIERS, language_region
+from ..registry import LANGUAGE_REGIONS, PLACEHOLDERS, QUIZ_KINDS, RESERVED_IDS, SAFETY_TIERS, foreign_terms, language_region
 from .citations import cited_claims, unknown_tiers
 from .convert import format_key
 from .localise import PLACEHOLDER, iter_texts, unknown_placeholders
@@ -83,8 +84,10 @@ def lint(
     positions: dict[str, tuple[int, int]],
     today: dt.date | None = None,
     warnings: bool = True,
+    region: str = "",
 ) -> list[Diagnostic]:
     """Every rule violation in ``condition``; positions map key paths to (line, column).
+    ``region``: also warn on words of other regions' services a lesson built for it would show.
 
     ``warnings=False`` skips the rules that can only warn (reading level, coverage), which
     loading does not need.
@@ -110,6 +113,8 @@ def lint(
     _quiz_quality(condition, report)
     _reading(condition, report)
     _language(condition, report)
+    if region:
+        _region_terms(condition, region, report)
     if condition.status == "draft":
         report.add("warning", "status", "this condition is a draft: review every section, add quiz questions and when to get help (safety), then set status: published")
     return report.out
@@ -164,6 +169,20 @@ def _review(condition: Condition, today: dt.date, report: _Report) -> None:
     elif changed_since_review(condition):
         report.add("warning", "clinical_review.digest", f"the clinical text has changed since its review on {review.date}: every output "
                    f"says so until the reviewer signs it again with 'healthkit review sign {condition.id}'")
+
+
+def _region_terms(condition: Condition, region: str, report: _Report) -> None:
+    """Words that name another region's services ("NHS", "A&E", "911") in a text a lesson
+    built for ``region`` shows; sources name their publishers as they are, so they are not read."""
+    terms = foreign_terms(region)
+    found = re.compile(r"(?<![\w&])(" + "|".join(re.escape(t) for t in terms) + r")(?![\w&])")
+    for key, text in iter_texts(condition):
+        if not key or key[0] in ("sources", "id", "language", "clinical_review") or (key[0] == "safety" and "cites" in key):
+            continue
+        words = sorted(set(found.findall(text)))
+        if words:
+            report.add("warning", format_key(key), f"names {', '.join(repr(w) for w in words)}, which a lesson built for "
+                       f"'{region}' would show as written: use a placeholder ({', '.join('{' + p + '}' for p in PLACEHOLDERS)}) or words every region shares")
 
 
 def _citations(condition: Condition, report: _Report) -> None:

@@ -32,7 +32,7 @@ class CheckResult:
 
 
 def check_text(
-    text: str, source_name: str = "<string>", today: dt.date | None = None, warnings: bool = True
+    text: str, source_name: str = "<string>", today: dt.date | None = None, warnings: bool = True, region: str = ""
 ) -> CheckResult:
     """Parse, convert and lint; never raises for bad content, returns diagnostics instead."""
     try:
@@ -43,7 +43,7 @@ def check_text(
     value = converter.convert(node, Condition, ())
     if value is INVALID:
         return CheckResult(source_name, None, tuple(sorted(converter.diagnostics)))
-    found = lint(value, source_name, converter.positions, today, warnings=warnings)
+    found = lint(value, source_name, converter.positions, today, warnings=warnings, region=region)
     return CheckResult(source_name, value, tuple(sorted(found)))
 
 
@@ -97,14 +97,14 @@ def _refuse_outside_link(path: Path) -> None:
         )
 
 
-def check_file(path: str | os.PathLike[str], today: dt.date | None = None, warnings: bool = True) -> CheckResult:
+def check_file(path: str | os.PathLike[str], today: dt.date | None = None, warnings: bool = True, region: str = "") -> CheckResult:
     """Check one content file (see :func:`check_text`); a symbolic link that leads out of
     the file's folder is refused and never read."""
-    return read_and_check(path, today, warnings)[1]
+    return read_and_check(path, today, warnings, region)[1]
 
 
 def read_and_check(
-    path: str | os.PathLike[str], today: dt.date | None = None, warnings: bool = True
+    path: str | os.PathLike[str], today: dt.date | None = None, warnings: bool = True, region: str = ""
 ) -> tuple[bytes | None, CheckResult]:
     """:func:`check_file`, also returning the exact bytes that were checked (None when the
     file could not be read), so a caller can use the very content it checked."""
@@ -115,7 +115,7 @@ def read_and_check(
         text = _decode(raw, p)
     except ContentError as exc:
         return None, CheckResult(str(p), None, exc.diagnostics)
-    return raw, check_text(text, str(p), today, warnings=warnings)
+    return raw, check_text(text, str(p), today, warnings=warnings, region=region)
 
 
 def _strict(result: CheckResult) -> Condition:

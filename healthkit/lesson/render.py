@@ -175,8 +175,8 @@ def safety(condition: Condition, region: Region) -> str:
 def cite(ids: Iterable[str] | None, numbered: Mapping[str, int]) -> str:
     """Links from a claim to its sources in the list at the end ("1, 3"), or ""."""
     found = sorted({numbered[i] for i in ids or () if i in numbered})
-    links = ",".join(f'<a href="#source-{n}" aria-label="source {n}">{n}</a>' for n in found)
-    return f'<sup class="hk-cite">{links}</sup>' if links else ""
+    links = ",".join(f'<a href="#s{n}">{n}</a>' for n in found)
+    return f'<sup class="hk-cite" title="Sources">{links}</sup>' if links else ""
 
 
 def _lower(title: str) -> str:
@@ -285,7 +285,7 @@ def _source(s: Source, number: int = 0, cited_in: Iterable[tuple[str, str]] = ()
         facts.append(f"Page last reviewed {_date(s.reviewed)}, as shown on the page.")
     if s.accessed:
         facts.append(f"We read it on {_date(s.accessed)}.")
-    anchor = f' id="source-{number}"' if number else ""
+    anchor = f' id="s{number}"' if number else ""
     return f"<li{anchor}>{title}. {esc(s.publisher)}. {esc(' '.join(facts))}{back}</li>"
 
 
