@@ -179,7 +179,7 @@ def _region_terms(condition: Condition, region: str, report: _Report) -> None:
     for key, text in iter_texts(condition):
         if not key or key[0] in ("sources", "id", "language", "clinical_review") or (key[0] == "safety" and "cites" in key):
             continue
-        words = sorted(set(found.findall(text)))
+        words = sorted(set(found.findall(PLACEHOLDER.sub(" ", text))))  # "{paracetamol}" is each region's word
         if words:
             report.add("warning", format_key(key), f"names {', '.join(repr(w) for w in words)}, which a lesson built for "
                        f"'{region}' would show as written: use a placeholder ({', '.join('{' + p + '}' for p in PLACEHOLDERS)}) or words every region shares")

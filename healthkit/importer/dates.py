@@ -41,7 +41,7 @@ _NUMERIC_MONTH = re.compile(r"(?<![\d/])(?P<nmonth>0?[1-9]|1[0-2])/(?P<year>(?:1
 _MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 
 _REVIEWED = re.compile(r"\b(last reviewed|page last reviewed|reviewed on|review date|reviewed:|medically reviewed|clinically reviewed|clinical review|date of review|current as of|reviewed)\b", re.I)
-_PUBLISHED = re.compile(r"\b(published|posted|date of publication|written|issued|issue date|date of issue|produced|created|sent|date)\b", re.I)
+_PUBLISHED = re.compile(r"\b(published|posted|date of publication|written|issued|issue date|date of issue|produced|printed|created|sent|date)\b", re.I)
 #: A date a page was changed on: its published date when it shows no other.
 _UPDATED = re.compile(r"\b(updated|last updated|last update|last edited|edited|last modified|modified|revised|last revised)\b", re.I)
 #: Regions whose pages write numeric dates day first (5/3/2025 is 5 March).
