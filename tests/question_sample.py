@@ -26,14 +26,15 @@ SEEDS = range(10)
 
 
 def pool() -> list[tuple[Condition, str, Question]]:
-    """Every distinct generated question of the shipped lessons over :data:`SEEDS` and regions."""
-    found: dict[tuple[str, str, tuple[str, ...]], tuple[Condition, str, Question]] = {}
+    """Every distinct generated question of the shipped lessons over :data:`SEEDS` and regions
+    (the same signs asked in two regions count once)."""
+    found: dict[tuple[str, tuple[str, ...]], tuple[Condition, str, Question]] = {}
     for condition in load_catalog(CONTENT):
         for region in REGIONS:
             for seed in SEEDS:
                 for q in lesson_questions(condition, seed, region=region):
                     if q.origin == "generated":
-                        found.setdefault((condition.id, region, q.items or (q.prompt,)), (condition, region, q))
+                        found.setdefault((condition.id, tuple(sorted(q.items)) or (q.prompt,)), (condition, region, q))
     return list(found.values())
 
 

@@ -176,7 +176,7 @@ def cite(ids: Iterable[str] | None, numbered: Mapping[str, int]) -> str:
     """Links from a claim to its sources in the list at the end ("1, 3"), or ""."""
     found = sorted({numbered[i] for i in ids or () if i in numbered})
     links = ",".join(f'<a href="#s{n}">{n}</a>' for n in found)
-    return f'<sup class="hk-cite" title="Sources">{links}</sup>' if links else ""
+    return f'<sup class="hk-cite">{links}</sup>' if links else ""
 
 
 def _lower(title: str) -> str:

@@ -110,10 +110,22 @@ _SYMPTOM_KINDS = tuple(re.compile(p, re.I) for p in (
 ))
 
 
+#: How a sentence of a sign opens when it explains or advises rather than describes the sign:
+#: a triage question leaves it and what follows out ("This can be a sign of sepsis.").
+_ADVICE_OPENERS = re.compile(r"^(this (can|may|could) be|these (can|may) be|on (brown|black|darker)|you can also|do not|don't|go even|ask (about|for)|"
+                             r"tell|it is|that is|if you|call|see|get)\b", re.I)
+
+
 def shown_sign(sign: str) -> str:
-    """The sign as a triage question shows it: its first sentence (what follows is advice)."""
-    first = re.split(r"(?<=[.!?])\s+", sign.strip(), maxsplit=1)[0]
-    return first
+    """The sign as a triage question shows it: its sentences up to the first that explains or
+    advises; sentences that describe it ("For example, it is hard to pee ...") stay."""
+    sentences = re.split(r"(?<=[.!?])\s+", sign.strip())
+    kept = [sentences[0]]
+    for sentence in sentences[1:]:
+        if _ADVICE_OPENERS.match(sentence):
+            break
+        kept.append(sentence)
+    return " ".join(kept)
 
 
 def _sortable(sign: str, tier: str, places: Sequence[str], sooner: Sequence[str] = ()) -> bool:
@@ -141,6 +153,11 @@ def triage(condition: Condition, region: Region, rng: random.Random, qid: str = 
     pools = {name: [s for s in signs if shown_sign(s) not in avoid and _sortable(s, name, places, above[name])] for name, signs in tiers}
     usable = [name for name, _ in tiers if pools[name]]
     rng.shuffle(usable)
+    # the tier just below the emergency one is where guessing by how serious a sign sounds
+    # fails: a question asks about it whenever the lesson has one
+    if "urgent" in usable:
+        usable.remove("urgent")
+        usable.insert(0, "urgent")
     chosen = sorted(usable[:TRIAGE_PLACES], key=list(SAFETY_TIERS).index)
     for name in chosen:
         rng.shuffle(pools[name])
