@@ -135,4 +135,8 @@ def test_a_review_sheet_lists_every_claim_and_the_open_questions(project: Path) 
         for sign in signs:
             assert html.escape(sign) in text
     assert "Open questions for a clinician" in text and "The fact-check leaves no open questions" not in text
+    first = next(s for s in condition.sources if s.id)
+    assert f"1 ({first.id})" in text  # claims name their sources, numbered as the list
+    # only what cites nothing by design says "none": the summary, key terms, section introductions, the disclaimer
+    assert text.count('<td class="cites">none</td>') == 1 + len(condition.key_terms) + 7 + 1
     assert "<script" not in text
