@@ -484,12 +484,94 @@ def test_a_request_the_browser_cancels_leaves_the_server_quiet(tmp_path: Path, c
     server.daemon_threads = False  # so server_close() waits until the request was handled
     try:
         with socket.create_connection(server.server_address) as client:
-            client.sendall(b"GET /large.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            client.sendall(f"GET /large.bin HTTP/1.1\r\nHost: 127.0.0.1:{server.server_address[1]}\r\n\r\n".encode())
         # The client hung up before reading the answer; the server now answers it.
         server.handle_request()
     finally:
         server.server_close()
     assert capsys.readouterr().err == ""
+
+
+def _raw(server: Any, request: bytes) -> bytes:
+    """The answer to one raw HTTP request."""
+    with socket.create_connection(server.server_address, timeout=10) as client:
+        client.sendall(request)
+        chunks = []
+        while chunk := client.recv(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@contextmanager
+def _serving(site: Path) -> Iterator[Any]:
+    import threading
+
+    server = make_server(site, port=0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("host", ["evil.example", "127.0.0.1.nip.io", "", "a@127.0.0.1", "localhost.evil.example", "127.0.0.1"])
+def test_the_server_answers_only_its_own_loopback_name(tmp_path: Path, host: str) -> None:
+    """A page elsewhere whose DNS name is rebound to 127.0.0.1 sends its own Host header:
+    refused, so it cannot read the served folder."""
+    (_tiny_site(tmp_path) / "secret.txt").write_text("learner's notes")
+    with _serving(tmp_path) as server:
+        port = server.server_address[1]
+        foreign = _raw(server, f"GET /secret.txt HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        assert foreign.startswith(b"HTTP/1.0 400") and b"learner's notes" not in foreign
+        for own in (f"127.0.0.1:{port}", f"localhost:{port}"):
+            ok = _raw(server, f"GET /secret.txt HTTP/1.1\r\nHost: {own}\r\nConnection: close\r\n\r\n".encode())
+            assert ok.startswith(b"HTTP/1.0 200") and ok.endswith(b"learner's notes")
+
+
+def test_the_server_sends_no_file_a_link_leads_out_to(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not the site's")
+    (tmp_path / "site").mkdir()
+    site = _tiny_site(tmp_path / "site")
+    (site / "link.txt").symlink_to(outside)
+    (site / "dir-link").symlink_to(tmp_path)
+    with _serving(site) as server:
+        host = f"Host: 127.0.0.1:{server.server_address[1]}"
+        for path in ("/link.txt", "/dir-link/outside.txt", "/dir-link/"):
+            answer = _raw(server, f"GET {path} HTTP/1.1\r\n{host}\r\nConnection: close\r\n\r\n".encode())
+            assert answer.startswith(b"HTTP/1.0 404") and b"not the site's" not in answer, path
+
+
+@pytest.mark.parametrize("path", ["/%00", "/a%00b", "/large.bin%00.txt"])
+def test_a_null_byte_in_the_path_is_a_bad_request_not_a_traceback(tmp_path: Path, path: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with _serving(_tiny_site(tmp_path)) as server:
+        answer = _raw(server, f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{server.server_address[1]}\r\nConnection: close\r\n\r\n".encode())
+    assert answer.startswith(b"HTTP/1.0 400")
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_serve_stops_on_sigint_even_when_started_with_it_ignored(tmp_path: Path) -> None:
+    """A background job of a script starts with SIGINT ignored; kill -INT must still stop it."""
+    import signal
+
+    site = _tiny_site(tmp_path)
+    command = subprocess.Popen(
+        [sys.executable, "-m", "healthkit", "lite", "--no-build", "--serve", "-o", str(site), "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    try:
+        assert command.stdout is not None
+        line = command.stdout.readline()
+        assert "Serving" in line, line + (command.stderr.read() if command.stderr else "")
+        command.send_signal(signal.SIGINT)
+        assert command.wait(timeout=30) == 0
+    finally:
+        if command.poll() is None:
+            command.kill()
+            command.wait()
 
 
 def test_any_other_error_of_the_server_is_still_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -13,10 +13,13 @@ import sys
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from ..errors import LiteError
 
 HOST = "127.0.0.1"
+#: A name no site holds: a request for what the server will not send is answered 404.
+REFUSED = ".healthkit-refused"
 
 MIME_TYPES = {
     ".mjs": "text/javascript",
@@ -31,13 +34,55 @@ MIME_TYPES = {
 
 
 class _Handler(SimpleHTTPRequestHandler):
+    """Static files of the site folder, to this computer's own pages only: a request whose
+    ``Host`` is not this server's loopback address (a page elsewhere that a rebinding DNS name
+    points here) is refused, and only regular files whose real path is inside the folder are
+    sent (a symbolic link out of it is not followed)."""
+
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
+    server: "_Server"
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base class's name)
         pass  # quiet: a lesson makes hundreds of requests
 
+    def _refused(self) -> bool:
+        if self.headers.get("Host", "") not in self.server.hosts:
+            self.send_error(400, "unexpected Host header")
+            return True
+        if "\x00" in unquote(self.path) or "%00" in self.path:
+            self.send_error(400, "bad path")
+            return True
+        return False
+
+    def do_GET(self) -> None:  # noqa: N802 (the base class's name)
+        if not self._refused():
+            super().do_GET()
+
+    def do_HEAD(self) -> None:  # noqa: N802 (the base class's name)
+        if not self._refused():
+            super().do_HEAD()
+
+    def translate_path(self, path: str) -> str:
+        """The file for ``path``, or a name that does not exist when its real path leaves the
+        site folder (the base class then answers 404)."""
+        found = Path(super().translate_path(path))
+        root = Path(self.directory).resolve()
+        try:
+            real = found.resolve()
+        except (OSError, RuntimeError):
+            real = root / REFUSED
+        return str(found) if real == root or root in real.parents else str(root / REFUSED)
+
 
 class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    @property
+    def hosts(self) -> set[str]:
+        """The ``Host`` headers this computer's browser sends to the server."""
+        port = self.server_address[1]
+        return {f"{HOST}:{port}", f"localhost:{port}", f"[::1]:{port}"}
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Stay quiet when the browser hung up (it cancels requests it no longer needs);
         report anything else as usual."""
