@@ -152,3 +152,34 @@ def test_every_zip_is_written_by_the_one_zip_writer() -> None:
         if re.search(r"ZipFile\([^)]*[\"']w[\"']", text) or "ZipInfo(" in text or "make_archive" in text:
             writers.append(path.relative_to(ROOT).as_posix())
     assert writers == ["healthkit/io.py"]
+
+
+@pytest.mark.parametrize("linked", ["site", "lessons"])
+def test_a_link_in_the_output_folder_that_leads_out_stops_the_build(tmp_path: Path, linked: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """`build/site` linked to a folder of the user's own: healthkit would overwrite their
+    index.html there. The build stops before it writes anything, naming the link."""
+    from healthkit.cli import main
+
+    from .conftest import CONTENT
+
+    mine = tmp_path / "my-website"
+    mine.mkdir()
+    (mine / "index.html").write_text("my own page")
+    (mine / "migraine.ipynb").write_text("my own notebook")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / linked).symlink_to(mine)
+    assert main(["build", "migraine", "--content", str(CONTENT), "--out", str(out), "--html", "-q"]) == 1
+    err = capsys.readouterr().err
+    assert f"{out / linked} is a link to {mine}" in err and err.count("\n") == 1
+    assert (mine / "index.html").read_text() == "my own page" and (mine / "migraine.ipynb").read_text() == "my own notebook"
+    assert sorted(p.name for p in mine.iterdir()) == ["index.html", "migraine.ipynb"]
+
+
+def test_a_link_that_stays_inside_the_output_folder_is_fine(tmp_path: Path) -> None:
+    from healthkit.app.outputs import check_out_dir
+
+    out = tmp_path / "out"
+    (out / "real").mkdir(parents=True)
+    (out / "alias").symlink_to(out / "real")
+    check_out_dir(out)

@@ -41,12 +41,37 @@ def check_out_dir(out_dir: Path, content_dir: Path | None = None, option: str = 
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{option} {out_dir}: cannot create the folder: {exc.strerror}", str(out_dir)) from None
+    _refuse_links_out(out_dir, option)
     try:
         fd, probe = tempfile.mkstemp(prefix=".healthkit-probe-", dir=out_dir)
     except OSError as exc:
         raise OutputError(f"{option} {out_dir}: cannot write in this folder: {exc.strerror}", str(out_dir)) from None
     os.close(fd)
     os.unlink(probe)
+
+
+#: Entries of an output folder looked at for links that lead out of it (an output folder holds
+#: a few hundred; a folder far larger is not healthkit's output and is not walked further).
+MAX_SCANNED = 20_000
+
+
+def _refuse_links_out(out_dir: Path, option: str) -> None:
+    """Refuse an output folder holding a symbolic link that leads outside it: healthkit would
+    write through the link and overwrite files elsewhere (``build/site`` linked to a folder
+    of the user's own). Links that stay inside the folder are fine."""
+    seen = 0
+    for folder, dirs, files in os.walk(out_dir, followlinks=False):
+        for name in [*dirs, *files]:
+            seen += 1
+            path = Path(folder) / name
+            if path.is_symlink() and not inside(path, out_dir):
+                raise OutputError(
+                    f"{option} {out_dir}: {path} is a link to {os.path.realpath(path)}, outside the output folder; healthkit does "
+                    "not write through links that lead out of it. Remove the link, or give that folder itself as the output",
+                    str(path),
+                )
+            if seen >= MAX_SCANNED:
+                return
 
 
 def check_pack_dir(out_dir: Path, content_dir: Path, option: str = "-o") -> None:
