@@ -24,6 +24,7 @@ import io
 import os
 import re
 import shutil
+import socket
 import stat
 import tempfile
 import zipfile
@@ -184,13 +185,32 @@ def _staging_pattern(target: Path) -> re.Pattern[str]:
     return re.compile(rf"\.{re.escape(target.name)}\.(\d+)-[^/]*\.tmp")
 
 
+#: In a staging folder: who made it, so that only folders healthkit made are ever removed
+#: (a folder of the user's that happens to be named like one is left alone).
+STAGING_MARK = ".healthkit-staging"
+
+
+def staging_mark(pid: int) -> str:
+    return f"healthkit staging folder of process {pid} on {socket.gethostname()}\n"
+
+
 def staging_folder(target: Path) -> Path:
-    """A new, empty folder beside ``target`` to assemble it in, named after this process
-    (``.NAME.PID-XXXX.tmp``), so a later run knows when its maker is gone."""
+    """A new folder beside ``target`` to assemble it in, named after this process
+    (``.NAME.PID-XXXX.tmp``) and marked as healthkit's (:data:`STAGING_MARK`), so a later run
+    knows when its maker is gone and never takes a folder of the user's for one."""
     try:
-        return Path(tempfile.mkdtemp(prefix=f".{target.name}.{os.getpid()}-", suffix=".tmp", dir=target.parent))
+        folder = Path(tempfile.mkdtemp(prefix=f".{target.name}.{os.getpid()}-", suffix=".tmp", dir=target.parent))
+        (folder / STAGING_MARK).write_text(staging_mark(os.getpid()))
+        return folder
     except OSError as exc:
         raise OutputError(f"cannot write beside {target}: {exc.strerror}", str(target)) from None
+
+
+def _marked(folder: Path, pid: int) -> bool:
+    try:
+        return (folder / STAGING_MARK).read_text() == staging_mark(pid)
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def _running(pid: int) -> bool:
@@ -216,7 +236,7 @@ def remove_stale_staging(target: Path) -> list[Path]:
         match = pattern.fullmatch(path.name)
         if match is None or int(match.group(1)) == os.getpid() or _running(int(match.group(1))):
             continue
-        if path.is_dir() and not path.is_symlink():
+        if path.is_dir() and not path.is_symlink() and _marked(path, int(match.group(1))):
             shutil.rmtree(path, ignore_errors=True)
             removed.append(path)
     return removed

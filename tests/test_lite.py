@@ -399,10 +399,16 @@ def test_the_content_folder_and_the_current_folder_are_refused(tmp_path: Path, m
 def test_a_staging_folder_left_by_a_killed_run_is_removed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     gone = subprocess.Popen([sys.executable, "-c", "pass"])
     gone.wait()  # a process id that no longer runs, as after kill -9
+    from healthkit.io import STAGING_MARK, staging_mark
+
     stale = tmp_path / f".site.{gone.pid}-abc.tmp"
     (stale / "lite").mkdir(parents=True)
+    (stale / STAGING_MARK).write_text(staging_mark(gone.pid))
+    mine = tmp_path / f".site.{gone.pid}-mine.tmp"  # the user's own folder, named like one
+    (mine / "notes").mkdir(parents=True)
     running = tmp_path / f".site.{os.getppid()}-def.tmp"  # another run that is still going
     running.mkdir()
+    (running / STAGING_MARK).write_text(staging_mark(os.getppid()))
     (tmp_path / "content").mkdir()
     shutil.copy2(SEED, tmp_path / "content" / SEED.name)
     template = nbformat.read(TEMPLATE, as_version=4)
@@ -412,6 +418,7 @@ def test_a_staging_folder_left_by_a_killed_run_is_removed(tmp_path: Path, capsys
     assert main([*args, "--offline", "-j", "1"]) == 1
     assert "stop here" in capsys.readouterr().err
     assert not stale.exists() and running.is_dir()
+    assert (mine / "notes").is_dir()  # not marked as healthkit's: never removed
 
 
 def test_output_that_is_not_a_lite_site_is_never_replaced(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -98,6 +98,9 @@ _WHEN_WORDS = re.compile(r"\b(now|immediately|straight away|right away)\b", re.I
 TRIAGE_PLACES = 3
 
 
+#: Words that make a sign below the emergency tier sound like an emergency ("severe pain that
+#: started suddenly"): a careful reader could fairly send it sooner, so it is never asked.
+_ALARMING = re.compile(r"\b(severe|severely|sudden|suddenly|quickly|seriously|worst|very unwell|collaps\w*)\b", re.I)
 #: Words by which a sign tells how urgent it is ("even if it is not very bad"): never asked.
 _TELLS = re.compile(r"\b(even if|this can be a sign|you can also call|do not wait|straight away|as soon as)\b", re.I)
 #: Kinds of symptom that signs in two tiers may share (blurred vision today, double vision
@@ -137,7 +140,7 @@ def _sortable(sign: str, tier: str, places: Sequence[str], sooner: Sequence[str]
         return False
     if any(kind.search(shown) and kind.search(other) for kind in _SYMPTOM_KINDS for other in sooner):
         return False
-    return tier == "emergency" or not _WHEN_WORDS.search(shown)
+    return tier == "emergency" or not (_WHEN_WORDS.search(shown) or _ALARMING.search(shown))
 
 
 def triage(condition: Condition, region: Region, rng: random.Random, qid: str = TRIAGE_IDS[0], avoid: Sequence[str] = ()) -> Question | None:
