@@ -200,3 +200,15 @@ def test_check_json_has_positions_for_hostile_files(tmp_path: Path, capsys: pyte
 
 def test_seed_still_loads() -> None:
     assert check_file(SEED).ok
+
+
+def test_an_id_too_long_for_a_file_name_is_refused_by_check(seed_text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A 240-character id passed check and then failed the build with "File name too long":
+    check refuses it, naming the limit."""
+    long_id = "-".join(["spasm"] * 40)[:239].rstrip("-")
+    text = seed_text.replace("id: back-spasms", f"id: {long_id}", 1)
+    path = tmp_path / f"{long_id}.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert main(["check", "-q", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert f"{len(long_id)} characters long; at most 100" in out and "(id)" in out

@@ -219,6 +219,36 @@ def test_the_content_is_checked_once(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert len(planned) == 1 and not (tmp_path / "p.zip").exists()
 
 
+@pytest.mark.parametrize("standard", STANDARDS)
+def test_a_long_content_title_still_makes_a_manifest_that_validates(tmp_path: Path, standard: str) -> None:
+    """A 300-character lesson title made a 1.2 manifest the schemas refuse (titles are at most
+    200 characters) while the command said it worked: titles are cut, with an ellipsis."""
+    content = tmp_path / "content"
+    content.mkdir()
+    long_title = " ".join(["Back spasms and what to do about them"] * 9)
+    (content / SEED.name).write_text(SEED.read_text(encoding="utf-8").replace("title: Back spasms", f"title: {long_title}", 1), encoding="utf-8")
+    assert scorm(LESSON, "--standard", standard, "-o", str(tmp_path / "p.zip"), content=content) == 0
+    manifest = tmp_path / MANIFEST
+    manifest.write_bytes(unzip((tmp_path / "p.zip").read_bytes())[MANIFEST])
+    result = validate_manifest(manifest, standard, tmp_path)
+    assert result.returncode == 0, result.stderr
+    titles = [t.text or "" for t in manifest_of((tmp_path / "p.zip").read_bytes()).iter("{*}title")]
+    assert any(t.endswith("…") and len(t) == 200 for t in titles)
+
+
+@pytest.mark.parametrize("title", ["bad\x01title", "bad\udcfftitle", "bad\ufffetitle", "bad\u2028title", "x" * 201, "   "])
+@pytest.mark.parametrize("command", ["scorm", "workshop", "lite"])
+def test_a_title_option_no_text_may_hold_is_a_usage_error_not_a_traceback(tmp_path: Path, title: str, command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    args = {"scorm": ["scorm", LESSON, "-o", str(tmp_path / "p.zip")], "workshop": ["workshop", LESSON, "-o", str(tmp_path / "w")],
+            "lite": ["lite", "-o", str(tmp_path / "l"), "--offline"]}[command]
+    with pytest.raises(SystemExit) as usage:
+        main([*args, "--title", title, "--content", str(FIXTURES)])
+    err = capsys.readouterr().err
+    assert usage.value.code == 2 and "Traceback" not in err
+    assert "argument --title:" in err
+    assert not list(tmp_path.iterdir())  # nothing was written
+
+
 def test_help_lists_the_registry_standards(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["scorm", "--help"])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 from typing import Any
 
@@ -97,8 +98,29 @@ def add_port(parser: Any, default: int = 8000, what: str = "--serve") -> None:
     parser.add_argument("--port", type=port, default=default, metavar="N", help=f"port for {what} (default: {default}; 0 picks a free one)")
 
 
+#: The longest title a command takes (a page's heading, a package's name).
+MAX_TITLE_OPTION = 200
+
+
+def text_option(value: str) -> str:
+    """A text given on the command line, held to the rules of content text: characters no
+    text may hold (controls, bytes that are not UTF-8, U+FFFE, U+2028 ...) are refused with the
+    option's name, never met later as a traceback."""
+    from ..content.yamlio import FORBIDDEN, describe_char
+
+    found = FORBIDDEN.search(value) or re.search(r"[\ud800-\udfff]", value)
+    if found:
+        raise argparse.ArgumentTypeError(f"holds {describe_char(found.group())}; use plain text")
+    clean = " ".join(value.split())
+    if not clean:
+        raise argparse.ArgumentTypeError("is empty")
+    if len(clean) > MAX_TITLE_OPTION:
+        raise argparse.ArgumentTypeError(f"is {len(clean)} characters long; at most {MAX_TITLE_OPTION}")
+    return clean
+
+
 def add_title(parser: Any, default: str, what: str) -> None:
-    parser.add_argument("--title", default=default, help=f"{what} (default: {default})")
+    parser.add_argument("--title", type=text_option, default=default, help=f"{what} (default: {default})")
 
 
 def add_content(parser: Any) -> None:

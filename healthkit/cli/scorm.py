@@ -10,7 +10,7 @@ from typing import Any
 from ..errors import HealthkitError
 from ..io import refuse_overwrite, write_bytes_atomic
 from ..registry import DEFAULT_COURSE_TITLE, DEFAULT_PASSING_SCORE, DEFAULT_SCORM_STANDARD, SCORM_STANDARDS
-from .options import add_content, add_edition, add_force, add_ids, add_jobs, add_region, add_template
+from .options import add_content, add_edition, add_force, add_ids, add_jobs, add_region, add_template, text_option
 from .table import plural
 
 NO_PASS = "none"
@@ -54,7 +54,7 @@ def register(sub: Any) -> None:
         f"(default: the condition's passing_score, else {DEFAULT_PASSING_SCORE})",
     )
     p.add_argument("--split", action="store_true", help="one package per lesson, written to the folder -o names")
-    p.add_argument("--title", default="", help=f"title of the package (default: the lesson's title; for several lessons, {DEFAULT_COURSE_TITLE})")
+    p.add_argument("--title", type=text_option, default=None, help=f"title of the package (default: the lesson's title; for several lessons, {DEFAULT_COURSE_TITLE})")
     add_content(p)
     add_edition(p, both=False)
     add_region(p)
@@ -88,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
         edition=args.edition,
         region=args.region,
         split=args.split,
-        title=args.title,
+        title=args.title or "",
         template=args.template,
         jobs=args.jobs,
         schemas=args.schemas,

@@ -21,6 +21,9 @@ from .localise import PLACEHOLDER, iter_texts, unknown_placeholders
 from .readability import reading_levels
 from .review import changed_since_review
 
+#: The longest id: it names files (ID.ipynb, ID.html, ID-teacher.ipynb, the staging copies of
+#: each), and file names have at most 255 bytes.
+MAX_ID_LENGTH = 100
 #: Reading-grade ceilings: whole condition, any one section.
 MAX_GRADE = 8.0
 MAX_SECTION_GRADE = 8.0
@@ -97,6 +100,9 @@ def lint(
     stem = PurePath(path).name.split(".")[0]
     if path not in ("", "<string>") and condition.id != stem:
         report.add("error", "id", f"id {condition.id!r} does not match the file name; rename the file to {condition.id}.yaml or change the id to {stem!r}")
+    if len(condition.id) > MAX_ID_LENGTH:
+        report.add("error", "id", f"id is {len(condition.id)} characters long; at most {MAX_ID_LENGTH}, since it names the lesson's files "
+                   f"({condition.id[:20]}....ipynb, .html); shorten it (and the file name)")
     if condition.id in RESERVED_IDS:
         report.add("error", "id", f"id {condition.id!r} is the name of the course index page; choose another id (and file name), e.g. {condition.id}-lesson")
     _dates(condition, today + DATE_SLACK, report)

@@ -159,6 +159,20 @@ def _resources(parent: etree._Element, package: ScormPackage, type_attr: str) ->
         etree.SubElement(resource, _qname(parent, "file"), href=INDEX)
 
 
+#: The longest title the SCORM 1.2 and 2004 schemas take (both: 200 characters).
+MAX_TITLE = 200
+#: Characters XML cannot hold at all (controls other than tab and line breaks, surrogates,
+#: U+FFFE/U+FFFF): left out of a manifest's text.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def manifest_title(text: str) -> str:
+    """``text`` as a manifest title: characters XML cannot hold left out, and no longer than
+    :data:`MAX_TITLE` (cut with an ellipsis), so the manifest always validates."""
+    clean = " ".join(_NOT_XML.sub("", text).split()) or "Lesson"
+    return clean if len(clean) <= MAX_TITLE else clean[: MAX_TITLE - 1].rstrip() + "…"
+
+
 def _qname(node: etree._Element, tag: str) -> str:
     return f"{{{node.nsmap[None]}}}{tag}"
 
@@ -166,13 +180,13 @@ def _qname(node: etree._Element, tag: str) -> str:
 def _organization(root: etree._Element, package: ScormPackage, mastery: Callable[[etree._Element, Sco], None]) -> None:
     organizations = etree.SubElement(root, _qname(root, "organizations"), default="org")
     organization = etree.SubElement(organizations, _qname(root, "organization"), identifier="org")
-    etree.SubElement(organization, _qname(root, "title")).text = package.title
+    etree.SubElement(organization, _qname(root, "title")).text = manifest_title(package.title)
     if package.index is not None:
         item = etree.SubElement(organization, _qname(root, "item"), identifier="item-index", identifierref="res-index")
         etree.SubElement(item, _qname(root, "title")).text = "Course overview"
     for sco in package.scos:
         item = etree.SubElement(organization, _qname(root, "item"), identifier=identifier("item", sco.id), identifierref=identifier("res", sco.id))
-        etree.SubElement(item, _qname(root, "title")).text = sco.title
+        etree.SubElement(item, _qname(root, "title")).text = manifest_title(sco.title)
         mastery(item, sco)
 
 
