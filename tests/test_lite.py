@@ -255,10 +255,20 @@ def test_a_lesson_imports_only_what_lite_ships() -> None:
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``healthkit lite back-spasms --edition both --zip --offline``, into a fresh folder."""
     out = tmp_path_factory.mktemp("lite") / "site"
-    code = main(["lite", "back-spasms", "-o", str(out), "--content", str(SEED.parent), "--template", str(TEMPLATE),
-                 "--edition", "both", "--zip", "--offline", "--title", "Workshop lessons"])
+    scratch = out.parent / "system-tmp"  # the system's temporary folder, as the tools it runs see it
+    scratch.mkdir()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TMPDIR", str(scratch))
+        code = main(["lite", "back-spasms", "-o", str(out), "--content", str(SEED.parent), "--template", str(TEMPLATE),
+                     "--edition", "both", "--zip", "--offline", "--title", "Workshop lessons"])
     assert code == 0
     return out
+
+
+def test_a_lite_build_leaves_nothing_in_the_temporary_folder(built_site: Path) -> None:
+    """jupyterlite made an empty "jupyter-clean-cfg-*" folder in the system's temporary folder
+    on every run; its temporary folders now go into the staging folder, removed with it."""
+    assert [p.name for p in (built_site.parent / "system-tmp").iterdir()] == []
 
 
 @pytest.mark.slow

@@ -220,9 +220,11 @@ def test_stopping_a_lite_build_stops_jupyterlite(tmp_path: Path, how: signal.Sig
     (content / "back-spasms.yaml").write_text(SEED.read_text())
     out = tmp_path / "sites" / "site"
     out.parent.mkdir()
+    scratch = tmp_path / "system-tmp"  # the system's temporary folder, as the command sees it
+    scratch.mkdir()
     lite = subprocess.Popen(
         [sys.executable, "-m", "healthkit", "lite", "--content", str(content), "-o", str(out), "--template", str(TEMPLATE), "-j", "1", "--offline", "--zip"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "TMPDIR": str(scratch)},
     )
     started, err = _stop(lite, how, _jupyterlite_running(lite.pid), None)
     assert any("jupyterlite_core" in line for line in started)  # and it is gone now
@@ -233,6 +235,30 @@ def test_stopping_a_lite_build_stops_jupyterlite(tmp_path: Path, how: signal.Sig
         assert left == [], "the staging folder is removed"
     else:
         assert [p.name.startswith(".site.") for p in left] == [True], "kill -9 leaves the staging folder, for the next run"
+    # jupyterlite's own temporary folders ("jupyter-clean-cfg-*", its build's copies) are made in
+    # the staging folder, never in the system's: nothing is left there, however the run ended
+    assert [p.name for p in scratch.iterdir() if not p.name.startswith("healthkit-kernel")] == []
+
+
+def test_a_scorm_run_removes_what_a_killed_one_left_in_the_temporary_folder(tmp_path: Path) -> None:
+    from healthkit.io import STAGING_MARK, staging_mark
+
+    scratch = tmp_path / "system-tmp"
+    scratch.mkdir()
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    stale = scratch / f".healthkit-scorm.{gone.pid}-abc.tmp"
+    (stale / "lessons").mkdir(parents=True)
+    (stale / STAGING_MARK).write_text(staging_mark(gone.pid))
+    theirs = scratch / f".healthkit-scorm.{gone.pid}-theirs.tmp"  # not marked: not healthkit's
+    theirs.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "healthkit", "scorm", "back-spasms", "--content", str(SEED.parent), "-o", str(tmp_path / "p.zip"), "--template", str(TEMPLATE), "-j", "1"],
+        capture_output=True, text=True, env={**os.environ, "TMPDIR": str(scratch)}, timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not stale.exists() and theirs.is_dir()
+    assert not [p for p in scratch.iterdir() if p.name.startswith(".healthkit-scorm.") and p != theirs], "its own folder is removed too"
 
 
 #: Watches the process named on the command line; says whether it watches.

@@ -259,11 +259,16 @@ def run_watched(command: list[str], cwd: Path, env: dict[str, str], log: Path, t
 def _jupyterlite(lite: Path, site: Path, toolchain: Path, extensions: list[Path], stage: Path) -> None:
     """Run ``jupyter lite build`` from the pinned wheels, isolated from the user's Jupyter config."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("JUPYTERLITE_")}
+    scratch = stage / "tmp"  # its temporary folders ("jupyter-clean-cfg-*") go with the stage
+    scratch.mkdir(exist_ok=True)
     env.update(
         PYTHONPATH=str(toolchain),
         JUPYTER_NO_CONFIG="1",
         JUPYTER_CONFIG_DIR=str(stage / "jupyter-config"),
         PYTHONWARNINGS="ignore",
+        TMPDIR=str(scratch),
+        TEMP=str(scratch),
+        TMP=str(scratch),
     )
     command = [
         sys.executable, "-c", WATCHED, str(os.getpid()), "jupyterlite_core", "build",

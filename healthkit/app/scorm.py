@@ -8,6 +8,7 @@ the caller gets the packages as bytes.
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 from ..content import check_file, iter_content_files
 from ..content.loader import require_known
 from ..errors import ParameterError
+from ..io import remove_stale_staging, staging_folder
 from ..model import Condition
 from ..registry import DEFAULT_COURSE_TITLE, DEFAULT_PASSING_SCORE, DEFAULT_SCORM_STANDARD, SCORM_STANDARDS
 from .build import BuildOptions, LessonResult, Progress, build, check_options, file_info
@@ -118,6 +120,11 @@ def passing_score(options: ScormOptions, condition: Condition) -> int | None:
     return condition.passing_score or DEFAULT_PASSING_SCORE
 
 
+#: The name the temporary folders lessons are rendered in for a package are made after
+#: (``.healthkit-scorm.PID-XXXX.tmp`` in the system's temporary folder).
+SCRATCH = "healthkit-scorm"
+
+
 # -- run ------------------------------------------------------------------------------------
 def render_notebooks(options: ScormOptions, conditions: list[Condition], progress: Progress | None = None) -> tuple[dict[str, Any], list[LessonResult]]:
     """Render the lessons in a temporary folder; returns their notebooks and the failures."""
@@ -125,9 +132,15 @@ def render_notebooks(options: ScormOptions, conditions: list[Condition], progres
 
     if not conditions:
         return {}, []
-    with tempfile.TemporaryDirectory(prefix="healthkit-scorm-") as tmp:
-        report = build(_build_options(options, Path(tmp), tuple(c.id for c in conditions)), progress)
+    # a marked folder of this process: one a killed run left behind is removed by the next
+    scratch = Path(tempfile.gettempdir()) / SCRATCH
+    remove_stale_staging(scratch)
+    tmp = staging_folder(scratch)
+    try:
+        report = build(_build_options(options, tmp, tuple(c.id for c in conditions)), progress)
         notebooks = {r.condition: nbformat.read(r.outputs[0], as_version=4) for r in report.results if r.status == "built"}
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     return notebooks, [r for r in report.results if r.status == "failed"]
 
 
