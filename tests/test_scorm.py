@@ -448,6 +448,56 @@ def test_answers_come_back_in_a_fresh_browser(platform: Lms, packages: dict[str,
         changed.close()
 
 
+def forged(suspend_data: str) -> str:
+    """``suspend_data`` claiming every saved answer was right at the first try, and every
+    quiz's score full: what a hostile platform, or a learner editing it, might hand back."""
+    head, *parts = suspend_data.split("|")
+    out = [head]
+    for part in parts:
+        key, _, items = part.split(":")
+        claimed = [f"{i.rsplit('.', 1)[0]}.31" for i in items.split(",")]
+        out.append(f"{key}:{len(claimed)}:{','.join(claimed)}")
+    return "|".join(out)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("platform", STANDARDS, indirect=True)
+def test_a_resumed_answer_is_graded_again_and_earns_only_what_it_is_worth(platform: Lms, packages: dict[str, bytes], browser: Any) -> None:
+    """suspend_data saying every answer was right first time made the page send a full score
+    with the wrong options showing: restored answers are graded against the page's own key."""
+    standard = platform.standard
+    first = Session(browser, platform)
+    frame = first.launch(PAGE)
+    every = questions(packages, standard)
+    quiz = next(q for q, _ in every if sum(x == q for x, _ in every) >= 2)
+    right, wrong = [x for q, x in every if q == quiz][:2]
+    answer(frame, quiz, right, right=True)
+    answer(frame, quiz, wrong, right=False)
+    platform.wait_for(lambda cmi: raw(cmi, standard) != "" and cmi["suspend_data"].count(".") == 4)
+    first.page.goto("about:blank")
+    left = platform.wait_for(lambda cmi: (cmi["core"]["exit"] if standard == "1.2" else cmi["exit"]) == "suspend")
+    first.close()
+
+    launch = relaunch_data(left, standard) | {"suspend_data": forged(left["suspend_data"])}
+    again = Lms(packages[standard], standard, launch=launch)
+    try:
+        second = Session(browser, again)
+        frame = second.launch(PAGE)
+        box = frame.locator(f".hk-quiz[data-quiz='{quiz}']")
+        assert box.locator(".hk-score").inner_text() == "Score: 1 of 2 right first time"
+        assert "hk-wrong" in box.locator(f"fieldset[data-question='{wrong['id']}']").get_attribute("class")
+        restored = frame.locator("html").evaluate("() => globalThis.healthkitProgressStore.load()")
+        assert restored[quiz]["responses"][wrong["id"]]["first_try"] is False and restored[quiz]["score"] == 1
+        second.wait_for_calls("LMSCommit" if standard == "1.2" else "Commit", 1)
+        cmi = again.wait_for(lambda cmi: True)
+        assert float(raw(cmi, standard) or 0) <= float(raw(left, standard))
+        assert second.errors == [] and second.blocked == []
+        second.close()
+    finally:
+        again.close()
+
+
 def fit_of(question: dict[str, Any]) -> str:
     from healthkit.quiz.model import fit
 

@@ -138,6 +138,34 @@ def test_lesson_page_makes_no_requests_and_answers_by_click(site: Path, browser:
     visit.context.close()
 
 
+def test_edited_storage_claiming_right_answers_earns_nothing(site: Path, browser: Any) -> None:
+    """Local storage edited to say a wrong answer was right first time (and a full score):
+    the lesson and the index grade the saved choice again against the lesson's own key."""
+    import json
+
+    from healthkit.registry import EDITIONS_SPEC
+
+    store = EDITIONS_SPEC["learner"].progress_store
+    quiz, (first, second) = _answers()
+    wrong = next(i for i, c in enumerate(second.choices) if not c.correct)
+    claim = {"correct": True, "attempts": 1, "first_try": True, "revealed": False}
+    saved = {"back-spasms": {"quizzes": {quiz.id: {"score": 2, "total": 2, "responses": {
+        first.id: {**claim, "selected": list(first.answer), "fit": first.fit},
+        second.id: {**claim, "selected": [wrong], "fit": second.fit},  # wrong, yet said right
+    }}}}}
+    visit = Visit(browser, (site / "index.html").as_uri())
+    page = visit.page
+    page.evaluate("([key, value]) => localStorage.setItem(key, value)", [store, json.dumps(saved)])
+    page.reload()
+    expect(page.locator("[data-progress='back-spasms']")).to_have_text("Your progress: 1 of 2 answered questions right first time.")
+    page.goto((site / "back-spasms.html").as_uri())
+    box = page.locator(f".hk-quiz[data-quiz='{quiz.id}']")
+    expect(box.locator(".hk-score")).to_have_text("Score: 1 of 2 right first time")
+    expect(box.locator(f"fieldset[data-question='{second.id}']")).to_have_class(re.compile(r"\bhk-wrong\b"))
+    assert visit.errors == []
+    visit.context.close()
+
+
 def test_the_index_counts_only_answers_that_fit_the_lessons(site: Path, browser: Any) -> None:
     """Saved answers to questions the lesson no longer shows, or whose options changed, are
     not progress; neither are answers kept under the previous storage key."""

@@ -34,18 +34,22 @@ class IndexEntry:
     review: str
     #: The lesson's language tag (its title and tagline are in it).
     language: str = PAGE_LANGUAGE
-    #: Quiz id -> question id -> fit, for every question the lesson shows (see :func:`quiz_fits`).
+    #: Quiz id -> question id -> "fit:key" (its fit and the indexes of its right options), for
+    #: every question the lesson shows (see :func:`quiz_fits`).
     quizzes: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 def quiz_fits(metadata: Mapping[str, Any]) -> dict[str, dict[str, str]]:
-    """Quiz id -> question id -> fit, for every quiz a lesson notebook (its ``metadata``) shows."""
+    """Quiz id -> question id -> "fit:key" (the indexes of its right options, in display order,
+    joined by "."), for every quiz a lesson notebook (its ``metadata``) shows: the index counts a
+    saved answer right only when it is the key."""
     out: dict[str, dict[str, str]] = {}
     for model in collect_widgets(dict(metadata))["models"].values():
         quiz = model["state"].get("quiz")
         if isinstance(quiz, dict) and isinstance(quiz.get("id"), str):
             out[quiz["id"]] = {
                 str(q["id"]): fit([(str(c["text"]), bool(c["correct"])) for c in q.get("choices", [])])
+                + ":" + ".".join(str(i) for i, c in enumerate(q.get("choices", [])) if c.get("correct"))
                 for q in quiz.get("questions", [])
             }
     return out
@@ -66,11 +70,14 @@ function show() {
     // Only answers that still fit a question the lesson shows, as the lesson restores them.
     for (const [quiz, questions] of Object.entries(quizzes)) {
       const responses = own(own(saved, quiz), "responses");
-      for (const [question, fit] of Object.entries(questions)) {
+      for (const [question, shown] of Object.entries(questions)) {
+        const [fit, key] = shown.split(":");
         const r = own(responses, question);
         if (!r || r.fit !== fit || !Array.isArray(r.selected) || !r.selected.length) continue;
         answered += 1;
-        if (r.first_try === true) first += 1;
+        // right first time only if the saved choice is the lesson's key: a saved flag alone never counts
+        const chosen = [...new Set(r.selected)].sort((a, b) => a - b).join(".");
+        if (r.first_try === true && chosen === key && (r.attempts === undefined || r.attempts === 1)) first += 1;
       }
     }
     out.textContent = answered ? `Your progress: ${first} of ${answered} answered questions right first time.` : "Not started yet.";

@@ -64,11 +64,15 @@ export function readResponse(saved, question) {
   const count = question.choices.length;
   const selected = Array.isArray(saved.selected) ? [...new Set(saved.selected)] : [];
   if (!selected.length || !selected.every((i) => Number.isInteger(i) && i >= 0 && i < count)) return null;
+  const correct = grade(question, selected);
+  const attempts = Number.isInteger(saved.attempts) && saved.attempts > 0 ? saved.attempts : 1;
+  // Right first time only if the saved choice is right now, at the first try: a saved flag
+  // alone (edited storage, hostile suspend_data) never counts.
   return {
     selected,
-    correct: grade(question, selected),
-    attempts: Number.isInteger(saved.attempts) && saved.attempts > 0 ? saved.attempts : 1,
-    first_try: saved.first_try === true,
+    correct,
+    attempts,
+    first_try: saved.first_try === true && correct && attempts === 1,
     revealed: saved.revealed === true,
     fit: saved.fit,
   };

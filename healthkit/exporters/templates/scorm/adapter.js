@@ -93,7 +93,8 @@
     // The key changes when a question, or any option of one, changes: saved answers are
     // restored only into the quiz they were given in.
     const key = hash([quiz.id, ...ids.map((id, i) => `${id}\u0001${fits[i]}`)].join("\u0000"));
-    quizzes.set(quiz.id, { ids, fits, key, total: ids.length, score: 0, answered: 0 });
+    const answers = (quiz.questions || []).map((q) => (q.choices || []).flatMap((c, i) => (c.correct ? [i] : [])).join(","));
+    quizzes.set(quiz.id, { ids, fits, answers, key, total: ids.length, score: 0, answered: 0 });
   }
   const byKey = new Map([...quizzes].map(([id, quiz]) => [quiz.key, id]));
 
@@ -119,18 +120,23 @@
         const question = quiz.ids[parseInt(index, 36)];
         if (question === undefined || !tail) continue;
         const flags = parseInt(tail[0], 10) || 0;
-        // The quiz's key proves its questions are the ones answered: each record gets its
-        // question's fit, and the quiz widget grades it again.
+        const selected = [...new Set([...(chosen || "")].map((c) => parseInt(c, 36)))].sort((a, b) => a - b);
+        const attempts = parseInt(tail.slice(1), 36) || 1;
+        // Graded again against the page's own key: what suspend_data says was right counts
+        // for nothing (a platform, or someone, may hand back anything).
+        const correct = selected.join(",") === quiz.answers[parseInt(index, 36)];
         responses[question] = {
-          selected: [...(chosen || "")].map((c) => parseInt(c, 36)),
-          correct: Boolean(flags & 1),
-          attempts: parseInt(tail.slice(1), 36) || 1,
-          first_try: Boolean(flags & 2),
+          selected,
+          correct,
+          attempts,
+          first_try: Boolean(flags & 2) && correct && attempts === 1,
           revealed: Boolean(flags & 4),
           fit: quiz.fits[parseInt(index, 36)],
         };
       }
-      saved[id] = { score: parseInt(score, 10) || 0, total: quiz.total, responses };
+      // the score is what the restored answers earn, never the number saved beside them
+      const earned = Object.values(responses).filter((r) => r.first_try).length;
+      saved[id] = { score: Math.min(earned, parseInt(score, 10) || 0), total: quiz.total, responses };
     }
     return { saved, interactions };
   }
