@@ -126,6 +126,31 @@ def test_the_server_serves_the_site_and_nothing_else(server: tuple[PreviewServer
     assert _get(srv.url, host=f"attacker.example:{srv.port}")[0] == 400
 
 
+def test_many_slow_connections_neither_pile_up_threads_nor_keep_the_page_waiting(server: tuple[PreviewServer, Path]) -> None:
+    """A page elsewhere opening hundreds of connections that send their request a byte at a
+    time (slowloris): the preview keeps few of them, and still answers the author's page."""
+    import socket
+    import threading
+    import time
+
+    srv, _ = server
+    before = threading.active_count()
+    slow = []
+    try:
+        for _ in range(300):
+            connection = socket.create_connection(srv.server_address, timeout=5)
+            connection.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1")  # and never the rest
+            slow.append(connection)
+        started = time.monotonic()
+        status, body = _get(srv.url)
+        assert status == 200 and b"EventSource" in body
+        assert time.monotonic() - started < 5
+        assert threading.active_count() - before <= 64
+    finally:
+        for connection in slow:
+            connection.close()
+
+
 def test_the_event_stream_sends_each_page_its_digest_and_errors(server: tuple[PreviewServer, Path]) -> None:
     srv, _ = server
     with urllib.request.urlopen(f"{srv.url}{EVENTS_PATH[1:]}?page=/a.html", timeout=30) as stream:

@@ -12,7 +12,9 @@ import functools
 import json
 import mimetypes
 import posixpath
+import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -29,6 +31,12 @@ INDEX = "/index.html"
 #: Every page lists these errors (the template is missing, a build could not start, ...).
 EVERY_PAGE = "*"
 KEEPALIVE_SECONDS = 15.0
+#: How long a connection may take to send its request line and headers.
+REQUEST_SECONDS = 10.0
+#: Connections still sending their request, at most: a new one closes the oldest (a page
+#: opening many slow connections cannot keep the author's own page waiting, nor start
+#: thousands of threads).
+MAX_PENDING = 32
 
 
 class ServeError(HealthkitError):
@@ -94,6 +102,19 @@ def page_key(path: str) -> str:
 class _Handler(BaseHTTPRequestHandler):
     server: "PreviewServer"
     protocol_version = "HTTP/1.0"  # one request per connection: an event stream holds only its own
+    #: A connection that sends nothing for this long is closed (a request is a few hundred
+    #: bytes from this computer's own browser).
+    timeout = REQUEST_SECONDS
+
+    def parse_request(self) -> bool:
+        """The request's line and headers are in: the connection no longer waits on them."""
+        ok = super().parse_request()  # reads the headers
+        self.server.arrived(self.request)
+        return ok
+
+    def finish(self) -> None:
+        self.server.arrived(self.request)
+        super().finish()
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base class's name)
         pass
@@ -187,8 +208,17 @@ class _Handler(BaseHTTPRequestHandler):
             return
 
 
+def _drop(connection: Any) -> None:
+    """Close a connection from this side (its thread's next read ends)."""
+    try:
+        connection.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+
+
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True  # open event streams never keep the preview from stopping
+    request_queue_size = 128  # connections waiting to be accepted, not refused at once
 
     def __init__(self, hub: Hub, out_dir: Path, port: int) -> None:
         self.hub = hub
@@ -201,12 +231,35 @@ class PreviewServer(ThreadingHTTPServer):
             raise ServeError(f"cannot listen on {HOST}:{port} ({exc.strerror}); choose another --port, or --port 0 for any free one") from None
         self.port = int(self.server_address[1])
         self.hosts = {f"{HOST}:{self.port}", f"localhost:{self.port}"}
+        #: Connections whose request has not fully arrived, oldest first, with when they came.
+        self._pending: dict[Any, float] = {}
+        self._pending_lock = threading.Lock()
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Start a thread for ``request``, first closing what waits too long or too many."""
+        now = time.monotonic()
+        with self._pending_lock:
+            stale = [r for r, since in self._pending.items() if now - since > REQUEST_SECONDS]
+            while len(self._pending) - len(stale) >= MAX_PENDING:
+                oldest = next(r for r in self._pending if r not in stale)
+                stale.append(oldest)
+            for old in stale:
+                self._pending.pop(old, None)
+                _drop(old)
+            self._pending[request] = now
+        super().process_request(request, client_address)
+
+    def arrived(self, request: Any) -> None:
+        with self._pending_lock:
+            self._pending.pop(request, None)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """One line, never a traceback (the page gets no answer)."""
         import sys
 
         kind, exc, _ = sys.exc_info()
+        if isinstance(exc, (BrokenPipeError, ConnectionResetError)):
+            return  # the browser (or a connection closed for waiting too long) hung up
         print(f"healthkit: preview server: {kind.__name__ if kind else 'error'}: {exc}", file=sys.stderr, flush=True)
 
     @property
