@@ -437,3 +437,28 @@ def _start(pid: int) -> int:
 
     info = _stat(pid)
     return info[2] if info else -1
+
+
+@pytest.mark.slow
+def test_a_content_folder_renamed_away_and_back_keeps_the_preview_going(tmp_path: Path) -> None:
+    """Some editors and `git checkout` rename the folder away and back: the preview used to
+    stop with "content folder does not exist". It now says so in the page and carries on."""
+    content = _content(tmp_path / "content", ["a-one"], {"a-one": "First title"})
+    running = Running(["--content", "content", "--out", "out", "--port", "0", "-j", "1", "--template", str(TEMPLATE)], dict(os.environ), cwd=tmp_path)
+    try:
+        url = running.wait_for(r"(http://127\.0\.0\.1:\d+/)", 120).group(1)
+        running.wait_for(r"built a-one", 240)
+        content.rename(tmp_path / "content-away")
+        running.wait_for(r"the content folder is not there", 30)
+        with urllib.request.urlopen(url + "a-one.html", timeout=30) as response:
+            assert response.status == 200 and b"First title" in response.read()  # the last lesson stays
+        (tmp_path / "content-away").rename(content)
+        running.wait_for(r"the content folder .* is back", 30)
+        edited = content / "a-one.yaml"
+        edited.write_text(edited.read_text().replace("title: First title", "title: Second title"))
+        running.wait_for(r"built a-one", 240)
+        with urllib.request.urlopen(url + "a-one.html", timeout=30) as response:
+            assert b"Second title" in response.read()
+        assert running.proc.poll() is None
+    finally:
+        running.kill()

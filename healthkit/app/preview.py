@@ -26,7 +26,7 @@ from typing import Callable
 
 from ..content import CheckResult, iter_content_files
 from ..content.loader import SUFFIXES, read_and_check, require_known
-from ..errors import HealthkitError, OutputError
+from ..errors import ContentError, HealthkitError, OutputError
 from ..io import write_bytes_atomic
 from ..preview import DEFAULT_PORT
 from ..preview.server import EVERY_PAGE, INDEX, Hub, PreviewServer, SiteState
@@ -234,7 +234,13 @@ class Preview:
             self.restart_workers()
             if any(p.suffix == ".py" for p in code):
                 self.say("healthkit's own code changed: the lessons are rebuilt with it (restart the preview to check content with it too)")
-        content_changed = self.sync()
+        try:
+            content_changed = self.sync()
+        except ContentError:
+            if self.options.content_dir.is_dir():
+                raise
+            self.content_gone()  # it went away during this round
+            return None
         if self.rounds and not (code or template or content_changed):
             return None
         started = time.perf_counter()
@@ -347,14 +353,41 @@ class Preview:
             self.workers.warm()
             ready(server.url)
             self.rebuild()
+            gone = False
             while True:
                 batch = watcher.next(timeout=0.5)
+                if not self.options.content_dir.is_dir():
+                    if not gone:  # renamed away (an editor's save, a git checkout): wait for it
+                        gone = True
+                        self.content_gone()
+                    continue
+                if gone:  # back: watch it again, and catch up with whatever changed meanwhile
+                    gone = False
+                    watcher.stop()
+                    watcher = self.watcher()
+                    watcher.start()
+                    self.content_back()
+                    continue
                 if batch:
                     self.rebuild(batch)
         finally:
             self.stop()
             watcher.stop()
             server.stop()
+
+    def content_gone(self) -> None:
+        """The content folder is not there: the pages keep the last lessons and say why."""
+        self.global_errors = (f"healthkit: error: {self.options.content_dir}: the content folder is not there (renamed or moved away?); "
+                              "the pages show the last lessons, and the preview goes on when the folder is back",)
+        self._publish([])
+        self._tell(None, set(), 0.0)
+
+    def content_back(self) -> None:
+        """The content folder is back: clear its error and build what changed meanwhile."""
+        self.global_errors = ()
+        self._publish([])
+        self.say(f"the content folder {self.options.content_dir} is back")
+        self.rebuild(set())
 
 
 def preview(options: PreviewOptions, say: Say = lambda _: None, ready: Callable[[str], None] = lambda _: None) -> None:
