@@ -298,7 +298,7 @@ REGIONS: Mapping[str, Region] = MappingProxyType(
                     terms=("healthdirect", "000", "triple zero", "GP", "GPs", "paracetamol")),
             _region("eu", "Other regions (generic, with 112)", "112", "the emergency department",
                     "get medical advice today from a doctor or an out-of-hours service", "a doctor",
-                    "a crisis line, or 112",
+                    "a local crisis line",
                     "Get medical advice today, from a doctor or an out-of-hours service, if:", "See a doctor if:",
                     terms=("112", "paracetamol")),
         )

@@ -84,7 +84,15 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_a_tampered_cache_deletes_nothing_outside_the_output_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def _past_the_link_check(monkeypatch: pytest.MonkeyPatch, out: Path, args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """A link out of the output folder stops a build before it starts; the checks below it,
+    which keep every deletion inside the folder, are tested as if that first check were not there."""
+    capsys.readouterr()
+    assert main(args) == 1 and "outside the output folder" in capsys.readouterr().err
+    monkeypatch.setattr("healthkit.app.outputs._refuse_links_out", lambda out_dir, option: None)
+
+
+def test_a_tampered_cache_deletes_nothing_outside_the_output_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     out, args = _built(tmp_path, ["a-one"])
     victims = tmp_path / "victims"
     victims.mkdir()
@@ -102,14 +110,14 @@ def test_a_tampered_cache_deletes_nothing_outside_the_output_folder(tmp_path: Pa
     cache["lessons"]["learner/gone"] = {"fingerprint": "0" * 64, "outputs": forged}
     cache["lessons"]["learner/also-gone"] = {"fingerprint": "0" * 64, "outputs": [str(victims / "abs.txt"), "../victims/up.txt"]}
     cache_path.write_text(json.dumps(cache))
-    capsys.readouterr()
+    _past_the_link_check(monkeypatch, out, args, capsys)
     assert main(args) == 0  # a full build: it prunes lessons whose content is gone
     assert sorted(p.name for p in victims.iterdir()) == ["abs.txt", "link.txt", "up.txt"]
     err = capsys.readouterr().err
     assert f"healthkit: warning: ignoring {cache_path}" in err and "Traceback" not in err
 
 
-def test_a_trusted_cache_never_deletes_through_a_link_out_of_the_output_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_trusted_cache_never_deletes_through_a_link_out_of_the_output_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """A valid-looking entry, whose output folder is a link to another folder: the cache is
     trusted, so only the check that every output stays inside the output folder protects it."""
     out, args = _built(tmp_path, ["a-one"])
@@ -122,7 +130,7 @@ def test_a_trusted_cache_never_deletes_through_a_link_out_of_the_output_folder(t
     cache = json.loads(cache_path.read_text())
     cache["lessons"]["teacher/gone"] = {"fingerprint": "0" * 64, "outputs": {"teacher/gone.html": digest_file(victim)}}
     cache_path.write_text(json.dumps(cache))
-    capsys.readouterr()
+    _past_the_link_check(monkeypatch, out, args, capsys)
     assert main(args) == 0  # a full build: it prunes "gone", whose content file does not exist
     assert victim.read_text() == "someone else's page"
     err = capsys.readouterr().err

@@ -101,6 +101,10 @@ TRIAGE_PLACES = 3
 #: Words that make a sign below the emergency tier sound like an emergency ("severe pain that
 #: started suddenly"): a careful reader could fairly send it sooner, so it is never asked.
 _ALARMING = re.compile(r"\b(severe|severely|sudden|suddenly|quickly|seriously|worst|very unwell|collaps\w*)\b", re.I)
+#: Signs about who the person is rather than what they notice ("a child has symptoms", "after
+#: surgery", "the first time"): where such a person goes is a rule to learn, not a sign to
+#: weigh, and services differ on it; below the emergency tier they are never asked.
+_WHO = re.compile(r"\b(child|children|baby|babies|toddler|pregnan\w*|after (an? )?(surgery|operation)|first time|older|elderly|a man|men)\b", re.I)
 #: Words by which a sign tells how urgent it is ("even if it is not very bad"): never asked.
 _TELLS = re.compile(r"\b(even if|this can be a sign|you can also call|do not wait|straight away|as soon as)\b", re.I)
 #: Kinds of symptom that signs in two tiers may share (blurred vision today, double vision
@@ -115,7 +119,7 @@ _SYMPTOM_KINDS = tuple(re.compile(p, re.I) for p in (
 
 #: How a sentence of a sign opens when it explains or advises rather than describes the sign:
 #: a triage question leaves it and what follows out ("This can be a sign of sepsis.").
-_ADVICE_OPENERS = re.compile(r"^(this (can|may|could) be|these (can|may) be|on (brown|black|darker)|you can also|do not|don't|go even|ask (about|for)|"
+_ADVICE_OPENERS = re.compile(r"^(this (can|may|could) be|these (can|may) be|you can also|do not|don't|go even|ask (about|for)|"
                              r"tell|it is|that is|if you|call|see|get)\b", re.I)
 
 
@@ -140,7 +144,7 @@ def _sortable(sign: str, tier: str, places: Sequence[str], sooner: Sequence[str]
         return False
     if any(kind.search(shown) and kind.search(other) for kind in _SYMPTOM_KINDS for other in sooner):
         return False
-    return tier == "emergency" or not (_WHEN_WORDS.search(shown) or _ALARMING.search(shown))
+    return tier == "emergency" or not (_WHEN_WORDS.search(shown) or _ALARMING.search(shown) or _WHO.search(shown))
 
 
 def triage(condition: Condition, region: Region, rng: random.Random, qid: str = TRIAGE_IDS[0], avoid: Sequence[str] = ()) -> Question | None:
