@@ -48,10 +48,17 @@ def _sigterm_unwinds() -> Iterator[None]:
         yield  # signals are only delivered to the main thread
         return
     previous = signal.signal(signal.SIGTERM, _terminate)
+    # A command started in the background of a script inherits SIGINT ignored; kill -INT (and
+    # Ctrl-C, once it is brought to the foreground) must still stop it, and clean up.
+    ignored = signal.getsignal(signal.SIGINT) == signal.SIG_IGN
+    if ignored:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+        if ignored:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -60,8 +59,6 @@ def _serve(site: Path, port: int) -> int:
     from ..lite.serve import make_server, start_url
 
     server = make_server(site, port)
-    # started in the background of a script, SIGINT comes ignored: Ctrl+C and kill -INT must stop it
-    signal.signal(signal.SIGINT, signal.default_int_handler)
     print(f"Serving {site} on this computer only. Open {start_url(server)}  (Ctrl+C stops)", flush=True)
     try:
         server.serve_forever()
