@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Iterable, Literal
+from typing import Iterable, Literal, Sequence
+
+from .document import Metadata
 
 DateRole = Literal["published", "updated", "reviewed"]
 
@@ -46,8 +48,8 @@ _PUBLISHED = re.compile(r"\b(published|posted|date of publication|written|issued
 _UPDATED = re.compile(r"\b(updated|last updated|last update|last edited|edited|last modified|modified|revised|last revised)\b", re.I)
 #: Regions whose pages write numeric dates day first (5/3/2025 is 5 March).
 _DAY_FIRST_REGIONS = {"GB", "IE", "AU", "NZ", "IN", "ZA", "SG", "HK", "MY", "NG", "KE"}
-_UK_WORDS = re.compile(r"\b(nhs|a&e|gp|999|111|000|colour|centre|paediatric|haemo\w*|oesophag\w*|anaemia|£)", re.I)
-_US_WORDS = re.compile(r"\b(911|er|color|center|pediatric|hemo\w*|anemia|\$\d)", re.I)
+_DAY_FIRST_WORDS = re.compile(r"\b(nhs|a&e|gp|999|111|000|colour|centre|paediatric|haemo\w*|oesophag\w*|anaemia|£)", re.I)
+_MONTH_FIRST_WORDS = re.compile(r"\b(911|er|color|center|pediatric|hemo\w*|anemia|\$\d)", re.I)
 _FUTURE = re.compile(r"\b(next review|review due|due for review|to be reviewed|review by)\b", re.I)
 #: A line that says a date longer than this is not a date line but a sentence with a date in it.
 MAX_DATE_LINE_WORDS = 24
@@ -60,7 +62,7 @@ def day_first(text: str, language: str = "") -> bool:
     region = language.partition("-")[2].upper()
     if region:
         return region in _DAY_FIRST_REGIONS
-    return len(_UK_WORDS.findall(text)) > len(_US_WORDS.findall(text))
+    return len(_DAY_FIRST_WORDS.findall(text)) > len(_MONTH_FIRST_WORDS.findall(text))
 
 
 def parse_date(text: str, first_is_day: bool = False) -> dt.date | None:
@@ -167,3 +169,11 @@ def date_lines(lines: Iterable[str], first_is_day: bool = False) -> tuple[dict[D
                 if note not in notes:
                     notes.append(note)
     return found, notes
+
+
+def shown_dates(lines: Sequence[str], language: str = "") -> Metadata:
+    """The dates a document's lines show, read day first or month first as its language or
+    its words say (:func:`day_first`): the published date (else the date it was updated), the
+    review date, and notes on what could not be used."""
+    found, notes = date_lines(lines, day_first(" ".join(lines), language))
+    return Metadata(published=found.get("published") or found.get("updated"), reviewed=found.get("reviewed"), notes=tuple(notes))

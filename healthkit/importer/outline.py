@@ -414,13 +414,13 @@ def _keep(reading: _Reading, heading: str, text: str) -> None:
 
 
 def _item(reading: _Reading, state: _State, block: Block) -> None:
-    named = block.tier or tier_of(block.text)
     if block.tier:
         state.list_tier = block.tier  # a table row's lead-in, its tier named in another cell
         return
-    if named and block.text.rstrip().endswith(":") and _LEAD_IN.search(block.text) and (state.role == "safety" or state.list_tier):
-        state.list_tier = named  # a list item that leads into the next ones: "Call 999 or go to A&E if:"
-        return
+    if (state.role == "safety" or state.list_tier) and block.text.rstrip().endswith(":") and _LEAD_IN.search(block.text):
+        if named := tier_of(block.text):
+            state.list_tier = named  # a list item that leads into the next ones: "Call 999 or go to A&E if:"
+            return
     tier = state.list_tier or (state.tier or "urgent" if state.role == "safety" else None)
     if tier:
         _add_sign(reading, tier, block.text)
@@ -598,7 +598,9 @@ def build_condition(document: Document, source: str, condition_id: str | None, t
     report.faq = len(faq)
     signs = {t: tuple(s.values()) for t, s in reading.signs.items()}
     report.signs = {t: len(s) for t, s in signs.items() if s}
-    safety = Safety(**signs, disclaimer=DISCLAIMER) if any(signs.values()) else None  # type: ignore[arg-type]
+    safety = Safety(
+        emergency=signs["emergency"], urgent=signs["urgent"], see_doctor=signs["see_doctor"], pharmacist=signs["pharmacist"], disclaimer=DISCLAIMER,
+    ) if any(signs.values()) else None
     report.prose = {s: p for s, p in reading.prose.items() if p}
     report.kept = reading.kept
     report.unplaced = reading.unplaced

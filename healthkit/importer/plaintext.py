@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 
 from .chrome import is_chrome
-from .dates import date_lines, day_first, parse_iso
+from .dates import parse_iso, shown_dates
 from .document import BOLD_HEADING_LEVEL, Block, Document, Metadata
 from .text import normalise_text
 
@@ -175,9 +175,7 @@ class _Builder:
 
     def document(self) -> Document:
         self.flush()
-        shown, notes = date_lines(self.texts, day_first(" ".join(self.texts)))
-        meta = Metadata(published=shown.get("published") or shown.get("updated"), reviewed=shown.get("reviewed"), notes=tuple(notes))
-        return Document(tuple(self.blocks), meta, (("page chrome", self.dropped),) if self.dropped else ())
+        return Document(tuple(self.blocks), shown_dates(self.texts), (("page chrome", self.dropped),) if self.dropped else ())
 
 
 def front_matter(text: str) -> tuple[Metadata, str]:

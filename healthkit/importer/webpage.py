@@ -22,7 +22,7 @@ import lxml.html
 from lxml import etree
 
 from .chrome import is_chrome
-from .dates import date_lines, day_first, parse_iso
+from .dates import parse_iso, shown_dates
 from .document import BOLD_HEADING_LEVEL, Block, Document, Metadata
 from .plaintext import list_item
 from .tiers import tier_of
@@ -281,24 +281,22 @@ def page_metadata(root: Any, html: str) -> Metadata:
         published = published or parse_iso(_first(thing.get("datePublished")))
         modified = modified or parse_iso(_first(thing.get("dateModified")))
     canonical = next((el.get("href") for el in root.iter("link") if "canonical" in (el.get("rel") or "").lower().split() and el.get("href")), "")
-    lines = _visible_lines(root)
-    page_language = root.get("lang") or root.get("xml:lang") or _meta(root, "og:locale", "content-language", "language")
-    shown, notes = date_lines(lines, day_first(" ".join(lines), language_tag(page_language)))
+    language = language_tag(root.get("lang") or root.get("xml:lang") or "") or language_tag(_meta(root, "og:locale", "content-language", "language"))
+    if not language:
+        language = next((language_tag(str(_first(t.get("inLanguage")))) for t in things if t.get("inLanguage")), "")
+    shown = shown_dates(_visible_lines(root), language)
     page_title = root.find(".//title")
     meta = Metadata(
         title=_first_h1(root) or title or _meta(root, "og:title") or (_text(page_title) if page_title is not None else ""),
         publisher=publisher or _meta(root, "og:site_name", "application-name", "publisher", "dc.publisher"),
         url=canonical or _meta(root, "og:url") or url,
         # what the page shows comes first: "Updated on March 5, 2026" is the version a reader sees
-        published=(shown.get("published") or shown.get("updated") or published
-                   or parse_iso(_meta(root, "article:published_time", "date", "dc.date")) or modified or parse_iso(_meta(root, "article:modified_time"))),
-        reviewed=shown.get("reviewed") or reviewed,
-        notes=tuple(notes),
+        published=(shown.published or published or parse_iso(_meta(root, "article:published_time", "date", "dc.date"))
+                   or modified or parse_iso(_meta(root, "article:modified_time"))),
+        reviewed=shown.reviewed or reviewed,
+        language=language,
+        notes=shown.notes,
     )
-    language = language_tag(root.get("lang") or root.get("xml:lang") or "") or language_tag(_meta(root, "og:locale", "content-language", "language"))
-    if not language:
-        language = next((language_tag(str(_first(t.get("inLanguage")))) for t in things if t.get("inLanguage")), "")
-    meta = replace(meta, language=language)
     if meta.published is None:
         meta = replace(meta, published=_htmldate(html))
     return meta
@@ -431,6 +429,4 @@ def read_fragment(html: str) -> Document:
     """HTML that is all article (a Word file converted to HTML)."""
     every = fragment_blocks(html, chrome=True, tables=True)
     blocks = [b for b in every if not is_chrome(b.text)]
-    texts = [b.text for b in every]
-    shown, notes = date_lines(texts, day_first(" ".join(texts)))
-    return Document(tuple(blocks), Metadata(published=shown.get("published") or shown.get("updated"), reviewed=shown.get("reviewed"), notes=tuple(notes)))
+    return Document(tuple(blocks), shown_dates([b.text for b in every]))

@@ -135,11 +135,10 @@ def shown_sign(sign: str) -> str:
     return " ".join(kept)
 
 
-def _sortable(sign: str, tier: str, places: Sequence[str], sooner: Sequence[str] = ()) -> bool:
-    """Whether a sign can be asked about: it names no place ("a pharmacist can ..."), does
-    not say how urgent it is ("now" outside the emergency tier, "even if ..."), and shares no
-    kind of symptom with a sign of a more urgent tier (``sooner``)."""
-    shown = shown_sign(sign)
+def _sortable(shown: str, tier: str, places: Sequence[str], sooner: Sequence[str] = ()) -> bool:
+    """Whether a sign (as :func:`shown_sign` shows it) can be asked about: it names no place
+    ("a pharmacist can ..."), does not say how urgent it is ("now" outside the emergency tier,
+    "even if ..."), and shares no kind of symptom with a sign of a more urgent tier (``sooner``)."""
     if any(word_families(shown) & word_families(place) for place in places) or _TELLS.search(shown):
         return False
     if any(kind.search(shown) and kind.search(other) for kind in _SYMPTOM_KINDS for other in sooner):
@@ -157,7 +156,8 @@ def triage(condition: Condition, region: Region, rng: random.Random, qid: str = 
     offered = [name for name, _ in tiers]  # the places the lesson's own safety box names
     places = [_place(region, name) for name in offered]
     above = {name: [s for other, signs in tiers[:i] for s in signs] for i, (name, _) in enumerate(tiers)}
-    pools = {name: [s for s in signs if shown_sign(s) not in avoid and _sortable(s, name, places, above[name])] for name, signs in tiers}
+    shown = {name: [shown_sign(s) for s in signs] for name, signs in tiers}
+    pools = {name: [s for s in shown[name] if s not in avoid and _sortable(s, name, places, above[name])] for name, _ in tiers}
     usable = [name for name, _ in tiers if pools[name]]
     rng.shuffle(usable)
     # the tier just below the emergency one is where guessing by how serious a sign sounds
@@ -178,7 +178,7 @@ def triage(condition: Condition, region: Region, rng: random.Random, qid: str = 
     rng.shuffle(picked)
     rank = {name: i for i, name in enumerate(SAFETY_TIERS)}
     choices = []
-    for sign, right in ((shown_sign(s), r) for s, r in picked):
+    for sign, right in picked:
         for name in offered:
             if name == right:
                 feedback = "Yes. This is where the lesson puts this sign."
@@ -188,7 +188,7 @@ def triage(condition: Condition, region: Region, rng: random.Random, qid: str = 
                 feedback = "Safe, but sooner than the lesson asks: it puts this sign with less urgent help."
             place = _place(region, name)
             choices.append(Choice(f"{sign}{PAIRING}{place}", name == right, feedback, item=sign, target=place))
-    sorted_signs = "; ".join(f"{shown_sign(sign)} – {_place(region, right)}" for sign, right in picked)
+    sorted_signs = "; ".join(f"{sign} – {_place(region, right)}" for sign, right in picked)
     return Question(
         id=qid,
         kind="triage",
@@ -218,14 +218,10 @@ def _localised(condition: Condition, others: Sequence[Condition], region: str) -
     return localise(condition, where), tuple(localise(o, where) for o in others)
 
 
-def _pool(condition: Condition, seed: int, others: Sequence[Condition]) -> list[Question]:
-    """Every question in lesson order (section by section, authored ones as written, then the
-    generated ones), options as written. A generated question whose id an authored one
-    already uses is left out."""
+def _pool(condition: Condition) -> list[Question]:
+    """The authored questions in lesson order (section by section, as written)."""
     mine = authored(condition)
-    taken = {q.id for q in mine}
-    extra = [q for q in generated(condition, seed, others) if q.id not in taken]
-    return [q for section in SECTION_NAMES for q in (*mine, *extra) if q.section == section]
+    return [q for section in SECTION_NAMES for q in mine if q.section == section]
 
 
 def _section_pick(condition: Condition, section: str, size: int, seed: int, questions: Sequence[Question]) -> list[Question]:
@@ -300,7 +296,7 @@ def lesson_questions(
     questions: the section quizzes (``section_size`` questions each), then the final quiz.
     """
     condition, others = _localised(condition, others, region)
-    pool = _pool(condition, seed, others) + _triage_pair(condition, seed, region)
+    pool = _pool(condition) + _triage_pair(condition, seed, region)
     met = [q for s in SECTION_NAMES for q in _section_pick(condition, s, section_size, seed, pool)]
     met += _final_order(condition, seed, section_size, pool)
     met += pool
