@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..content import check_file, check_text, iter_content_files
-from ..content.review import clinical_digest, default_next_review
+from ..content.loader import read_and_check
+from ..content.review import clinical_digest, latest_next_review
 from ..content.yamlio import MappingNode, ScalarNode, compose
 from ..errors import ContentError, HealthkitError
 from ..io import write_text_atomic
@@ -43,7 +44,7 @@ def condition_file(content: Path, condition_id: str) -> Path:
 
 
 def _block(signature: Signature, digest: str) -> str:
-    next_review = signature.next_review or default_next_review(signature.date)
+    next_review = signature.next_review or latest_next_review(signature.date)
     return (
         "clinical_review:\n"
         "  status: approved\n"
@@ -76,11 +77,10 @@ def signed_text(text: str, path: Path, condition: Condition, signature: Signatur
 def sign(path: Path, signature: Signature, today: dt.date | None = None) -> Condition:
     """Sign the condition in ``path`` off; returns it as signed. Nothing is written unless
     the file checks clean before and after."""
-    before = check_file(path, today)
-    if not before.ok or before.condition is None:
+    raw, before = read_and_check(path, today)  # the very bytes it checked are the ones signed
+    if raw is None or not before.ok or before.condition is None:
         raise ContentError([d for d in before.diagnostics if d.severity == "error"])
-    text = path.read_text(encoding="utf-8")
-    new = signed_text(text, path, before.condition, signature)
+    new = signed_text(raw.decode("utf-8"), path, before.condition, signature)
     after = check_text(new, str(path), today)
     if not after.ok or after.condition is None:
         problems = "; ".join(d.message for d in after.diagnostics if d.severity == "error")

@@ -19,7 +19,7 @@ from .citations import cited_claims, unknown_tiers
 from .convert import format_key
 from .localise import PLACEHOLDER, iter_texts, unknown_placeholders
 from .readability import reading_levels
-from .review import changed_since_review
+from .review import changed_since_review, latest_next_review
 
 #: The longest id: it names files (ID.ipynb, ID.html, ID-teacher.ipynb, the staging copies of
 #: each), and file names have at most 255 bytes.
@@ -46,8 +46,7 @@ def is_unwritten(text: str) -> bool:
 
 
 #: Words by which a description advises against its entry ("Herbal remedies ... are not
-#: advised"): such an entry is never the answer to "which is a treatment?", and structured
-#: data never offers it as a treatment.
+#: advised"): structured data never offers such an entry as a treatment.
 ADVISED_AGAINST = ("not advised", "not recommended", "no good evidence", "not enough evidence", "does not work", "do not work")
 
 
@@ -165,7 +164,7 @@ def _review(condition: Condition, today: dt.date, report: _Report) -> None:
         if review.next_review is not None:
             if review.next_review <= review.date:
                 report.add("error", "clinical_review.next_review", "next_review must be after the review date")
-            elif review.next_review > _add_years(review.date, 3):
+            elif review.next_review > latest_next_review(review.date):
                 report.add("error", "clinical_review.next_review", "next_review is at most three years after the review date")
     if review.next_review is not None and review.next_review < today:
         report.add("warning", "clinical_review.next_review", f"the clinical review was due on {review.next_review}: the lesson shows 'review overdue' until it is reviewed again")
@@ -214,13 +213,6 @@ def _citations(condition: Condition, report: _Report) -> None:
         for key in uncited:
             report.add("warning", key, "cites no source: add 'cites: [id]' naming the source(s) it rests on"
                        if not key.startswith("safety.") else f"this tier cites no source: add it under safety.cites.{key.split('.', 1)[1]}")
-
-
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def _safety(condition: Condition, report: _Report) -> None:

@@ -38,8 +38,8 @@ def changed_since_review(condition: Condition) -> bool:
     return review.approved and review.digest is not None and review.digest != clinical_digest(condition)
 
 
-def default_next_review(date: dt.date) -> dt.date:
-    """Three years after ``date`` (28 February when ``date`` is 29 February)."""
+def latest_next_review(date: dt.date) -> dt.date:
+    """:data:`REVIEW_YEARS` after ``date`` (28 February when ``date`` is 29 February)."""
     try:
         return date.replace(year=date.year + REVIEW_YEARS)
     except ValueError:

@@ -265,11 +265,14 @@ def key_terms(condition: Condition) -> str:
     return f'<section aria-labelledby="terms-title"><h2 id="terms-title">Key terms</h2><dl class="hk-terms">{rows}</dl></section>'
 
 
-def _cited_in(condition: Condition, source: str | None) -> list[tuple[str, str]]:
-    """(anchor, name) of the parts of the page that cite ``source``, in page order, once each."""
+def _cited_in(condition: Condition) -> dict[str, list[tuple[str, str]]]:
+    """Source id -> (anchor, name) of the parts of the page that cite it, in page order, once each."""
     names = {"safety-title": "When to get help", **{f"section-{n}": SECTION_TITLES[n] for n in SECTION_TITLES}}
-    found = [anchor for _, anchor, cites in cited_claims(condition) if source and anchor in names and source in (cites or ())]
-    return [(a, names[a]) for a in dict.fromkeys(found)]
+    found: dict[str, dict[str, None]] = {}
+    for _, anchor, cites in cited_claims(condition):
+        for source in cites or () if anchor in names else ():
+            found.setdefault(source, {})[anchor] = None
+    return {source: [(a, names[a]) for a in anchors] for source, anchors in found.items()}
 
 
 def _source(s: Source, number: int = 0, cited_in: Iterable[tuple[str, str]] = ()) -> str:
@@ -291,9 +294,10 @@ def _source(s: Source, number: int = 0, cited_in: Iterable[tuple[str, str]] = ()
 
 def sources(condition: Condition, today: dt.date | None = None) -> str:
     disclaimer = condition.safety.disclaimer if condition.safety else DRAFT_DISCLAIMER
+    cited_in = _cited_in(condition)
     return (
         '<footer class="hk-footer"><h2 id="sources-title">Sources</h2>'
-        f'<ol class="hk-sources">{"".join(_source(s, n, _cited_in(condition, s.id)) for n, s in enumerate(condition.sources, 1))}</ol>'
+        f'<ol class="hk-sources">{"".join(_source(s, n, cited_in.get(s.id or "", ())) for n, s in enumerate(condition.sources, 1))}</ol>'
         f"<p>Text updated {esc(_date(condition.updated))}. {esc(review_status_text(condition, today))}</p>"
         f'<p class="hk-disclaimer"><strong>Please note:</strong> {esc(disclaimer)}</p></footer>'
     )
