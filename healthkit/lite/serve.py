@@ -16,8 +16,8 @@ from typing import Any
 from urllib.parse import unquote
 
 from ..errors import LiteError
+from ..loopback import HOST, own_hosts
 
-HOST = "127.0.0.1"
 #: A name no site holds: a request for what the server will not send is answered 404.
 REFUSED = ".healthkit-refused"
 
@@ -49,7 +49,7 @@ class _Handler(SimpleHTTPRequestHandler):
         if self.headers.get("Host", "") not in self.server.hosts:
             self.send_error(400, "unexpected Host header")
             return True
-        if "\x00" in unquote(self.path) or "%00" in self.path:
+        if "\x00" in unquote(self.path):
             self.send_error(400, "bad path")
             return True
         return False
@@ -78,10 +78,8 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
     @property
-    def hosts(self) -> set[str]:
-        """The ``Host`` headers this computer's browser sends to the server."""
-        port = self.server_address[1]
-        return {f"{HOST}:{port}", f"localhost:{port}", f"[::1]:{port}"}
+    def hosts(self) -> frozenset[str]:
+        return own_hosts(int(self.server_address[1]))
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         """Stay quiet when the browser hung up (it cancels requests it no longer needs);

@@ -23,10 +23,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from ..app.outputs import inside
 from ..errors import HealthkitError
+from ..loopback import HOST, own_hosts
 from ..registry import EDITIONS_SPEC, SITE_EDITION
 from .pages import EVENTS_PATH, PageError, placeholder, serve_page
 
-HOST = "127.0.0.1"
 INDEX = "/index.html"
 #: Every page lists these errors (the template is missing, a build could not start, ...).
 EVERY_PAGE = "*"
@@ -230,7 +230,7 @@ class PreviewServer(ThreadingHTTPServer):
         except OSError as exc:
             raise ServeError(f"cannot listen on {HOST}:{port} ({exc.strerror}); choose another --port, or --port 0 for any free one") from None
         self.port = int(self.server_address[1])
-        self.hosts = {f"{HOST}:{self.port}", f"localhost:{self.port}"}
+        self.hosts = own_hosts(self.port)
         #: Connections whose request has not fully arrived, oldest first, with when they came.
         self._pending: dict[Any, float] = {}
         self._pending_lock = threading.Lock()
